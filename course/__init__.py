@@ -1,0 +1,1 @@
+"""Course-level plumbing: the CLI, notebook building, fixtures, release and batch grading."""

@@ -1,0 +1,389 @@
+"""hw2 checks: the length map, its fixed point and the edge of chaos (notes 2.1.3)."""
+import numpy as np
+from numpy.polynomial.hermite_e import hermegauss
+from scipy.special import erf
+
+from autograder.api import (Case, Slip, check, close, expect_array, expect_raises, expect_scalar,
+                            fail, stats)
+
+TITLE = "The length map, its fixed point and the edge of chaos"
+FUNCTIONS = ["length_map", "length_fixed_point", "chi1", "correlation_map", "edge_of_chaos",
+             "simulate_lengths"]
+
+# The contract asks for Gaussian expectations to ~1e-10; the tolerances leave a
+# factor >= 100 for a student's own rule (Gauss-Hermite with 150+ nodes at the
+# q used below), and every known slip is off by more than 1e-3.
+RTOL_V = 1e-8          # V(q): one expectation (closed form or quadrature)
+ATOL_V = 1e-12         # V(0) = sigma_b2 may be 0
+RTOL_FP = 1e-7         # q*: a root of V(q) - q; iterating with |q_{l+1} - q_l| < 1e-10
+                       # stops within 1e-10 / (1 - V'(q*)) <= 1e-9 of q* >= 0.05 here
+ATOL_FP = 1e-10        # the contract's atol (q* = 0 in the ordered phase)
+RTOL_CHI = 1e-7        # chi_1: an expectation at q*, inherits q*'s error
+ATOL_C = 1e-8          # correlation map: a 2-d expectation, values in [-1, 1]
+RTOL_EDGE = 1e-7       # edge: contract 1e-8, plus chi_1's error / d chi_1/d sigma_w2 (>= 0.017)
+RTOL_SLOPE = 1e-4      # slope at c -> 1 from c'(1-h), h = 1e-3, 5e-4 by Richardson: O(h^2) + ATOL_C/h
+
+
+# --------------------------------------------------------------- slip helpers
+# Known wrong answers that the reference's functions cannot produce are
+# computed here by Gauss-Hermite with 200 nodes: at q <= 2 it is good to 1e-9,
+# enough to name a slip (never used to pass or fail).
+_Z, _W = hermegauss(200)
+_W = _W / np.sqrt(2 * np.pi)
+_PHI = {"tanh": np.tanh, "erf": erf}
+_DPHI = {"tanh": lambda u: 1 - np.tanh(u) ** 2, "erf": lambda u: 2 / np.sqrt(np.pi) * np.exp(-u * u)}
+
+
+def _gh(g, q):
+    return float(_W @ g(np.sqrt(q) * _Z))
+
+
+def _gh2(phi, c, q, sqrt_missing=False):
+    """E phi(u1) phi(u2) (u2 with 1 - c^2 for sqrt(1 - c^2) when sqrt_missing)."""
+    c = np.asarray(c, dtype=float)
+    s = (1 - c * c) if sqrt_missing else np.sqrt(np.clip(1 - c * c, 0, None))
+    a = np.sqrt(q)
+    inner = phi(a * (c[..., None, None] * _Z[:, None] + s[..., None, None] * _Z[None, :]))
+    return np.einsum("...ij,i,j->...", inner, _W * phi(a * _Z), _W)
+
+
+def _vprime(ref, q, sw, sb, act, h=1e-6):
+    lo = max(q - h, 0.0)
+    return (ref.length_map(q + h, sw, sb, act) - ref.length_map(lo, sw, sb, act)) / (q + h - lo)
+
+
+# ------------------------------------------------------------------ length_map
+Q = np.array([0.0, 0.1, 0.5, 1.0, 2.0])
+Q_LARGE = np.array([0.3, 1.0, 4.0, 10.0, 25.0])
+
+
+@check("length_map", points=0.5, cases=[
+    Case("tanh", Q, 1.5, 0.0, "tanh"),
+    Case("erf_bias", Q, 2.0, 0.3, "erf"),
+    Case("relu_closed_form_2d", Q.reshape(1, 5) * np.array([[1.0], [3.0]]), 2.0, 0.1, "relu"),
+    Case("linear", Q, 0.7, 0.2, "linear"),
+    Case("tanh_bias_scalar", 0.8, 2.5, 0.4, "tanh", hidden=True),
+    Case("erf_scalar_zero", 0.0, 1.3, 0.0, "erf", hidden=True),
+    Case("tanh_large_q", Q_LARGE, 3.0, 0.2, "tanh", hidden=True),
+])
+def test_length_map(student, ref, case):
+    q, sw, sb, act = case.args
+    got = student.length_map(*case.args)
+    want = ref.length_map(*case.args)
+    slips = [Slip("V(q) evaluated with phi(q z) instead of phi(sqrt(q) z)",
+                  ref.length_map(np.square(q), sw, sb, act)),
+             Slip("Gauss-Hermite nodes of hermgauss (weight exp(-x^2)) used without the factor "
+                  "sqrt(2): that computes E phi(sqrt(q/2) z)^2", ref.length_map(q / 2, sw, sb, act)),
+             Slip("sigma_b2 is left out of V (2.21) (Poole et al.'s bias term)",
+                  ref.length_map(q, sw, 0.0, act)),
+             Slip("sigma_b2 multiplied by sigma_w2: the bias is added after the weights, "
+                  "V = sigma_w2 E phi^2 + sigma_b2", np.asarray(ref.length_map(q, sw, 0.0, act)) + sw * sb)]
+    if act == "relu":
+        slips.insert(0, Slip("the factor 1/2 of relu is missing: E relu(sqrt(q) z)^2 = q/2",
+                             ref.length_map(q, sw, sb, "linear")))
+    if case.id == "tanh_large_q":
+        g = np.asarray(got, dtype=float) if isinstance(got, np.ndarray) else None
+        if g is not None and g.shape == want.shape and np.all(np.isfinite(g)):
+            err = np.abs(g - want) > RTOL_V * np.abs(want)
+            if err.any() and not err[:2].any():
+                fail(f"V(q) is right at q <= 1 but off at q = {Q_LARGE[err].tolist()} (got "
+                     f"{g[err].tolist()}, expected {want[err].tolist()}). Your quadrature loses "
+                     "accuracy as q grows: tanh(sqrt(q) z) has poles at z = +-i pi/(2 sqrt(q)), so "
+                     "Gauss-Hermite needs ever more nodes. Next: use panels of width ~1/sqrt(q) "
+                     "near 0 (see section 1 and the helpers), or many more nodes.")
+    close(got, want, rtol=RTOL_V, atol=ATOL_V, slips=slips, name="V(q)")
+
+
+@check("length_map", points=0.25, aspect="errors", hidden=True, cases=[
+    Case("unknown_activation", Q, 1.0, 0.0, "softplus")])
+def test_length_map_rejects_unknown(student, ref, case):
+    expect_raises(student.length_map, ValueError, *case.args)
+
+
+# ---------------------------------------------------------- length_fixed_point
+@check("length_fixed_point", points=0.5, cases=[
+    Case("tanh_chaotic", 2.0, 0.0, "tanh"),
+    Case("erf_bias", 2.0, 0.3, "erf"),
+    Case("tanh_ordered", 0.9, 0.0, "tanh"),
+    Case("tanh_bias", 4.0, 1.0, "tanh", hidden=True),
+    Case("tanh_near_edge", 1.1, 0.0, "tanh", hidden=True),
+    Case("tanh_at_edge", 1.0, 0.0, "tanh", hidden=True),
+    Case("erf_between_pi4_and_1", 0.9, 0.0, "erf", hidden=True),
+    Case("erf_ordered", 0.7, 0.0, "erf", hidden=True),
+    Case("tanh_small_bias_ordered", 0.5, 0.2, "tanh", hidden=True),
+    Case("tanh_other_q0", 1.5, 0.3, "tanh", 0.01, hidden=True),
+])
+def test_length_fixed_point(student, ref, case):
+    sw, sb, act = case.args[:3]
+    got = student.length_fixed_point(*case.args)
+    want = ref.length_fixed_point(*case.args)
+    if want == 0.0:
+        g = float(expect_scalar(got, "q*"))
+        if not abs(g) <= ATOL_FP:
+            fail(f"q* = {g:.6g}, expected 0.0. Without bias and with V'(0) = sigma_w2 phi'(0)^2 <= 1 "
+                 "(2.24) (tanh: sigma_w2 <= 1, erf: sigma_w2 <= pi/4) the iterates fall to 0, but "
+                 "only like 1/(2l) at the threshold, so an iteration stops far from 0. Next: return "
+                 "0.0 directly in that case.")
+        return
+    slips = []
+    if sb == 0.0:
+        slips.append(Slip("q = 0 is a fixed point too, but unstable here (V'(0) = "
+                          "sigma_w2 phi'(0)^2 > 1, (2.24)); return the stable one reached from q0 > 0"
+                          + (" (for erf phi'(0)^2 = 4/pi, so the threshold is sigma_w2 = pi/4, not 1)"
+                             if act == "erf" else ""), 0.0))
+    close(got, want, rtol=RTOL_FP, atol=ATOL_FP, slips=slips, name="q*")
+
+
+@check("length_fixed_point", points=0.5, aspect="is_stable_fixed_point", cases=[
+    Case("tanh_bias", 2.5, 0.1, "tanh"),
+    Case("erf_chaotic", 3.0, 0.0, "erf", hidden=True),
+])
+def test_length_fixed_point_is_fixed_and_stable(student, ref, case):
+    """V(q*) = q* with the student's own V, and V'(q*) < 1: generalises to any algorithm."""
+    sw, sb, act = case.args
+    qs = float(student.length_fixed_point(*case.args))
+    v = student.length_map(qs, sw, sb, act)
+    close(v, qs, rtol=RTOL_FP, atol=ATOL_FP, name=f"your length_map at your q* = {qs:.10g}")
+    h = 1e-5 * max(qs, 1e-3)
+    slope = (float(student.length_map(qs + h, sw, sb, act)) - float(student.length_map(max(qs - h, 0), sw, sb, act))) \
+        / (qs + h - max(qs - h, 0))
+    if not slope < 1:
+        fail(f"V'(q*) = {slope:.4g} >= 1 at your q* = {qs:.6g}: this fixed point is unstable, the "
+             "iterates of V from q0 > 0 move away from it. Next: return the stable fixed point.")
+
+
+@check("length_fixed_point", points=0.25, aspect="errors", cases=[
+    Case("relu_rejected", 2.0, 0.1, "relu"),
+    Case("linear_rejected", 0.5, 0.1, "linear", hidden=True),
+])
+def test_length_fixed_point_rejects_unbounded(student, ref, case):
+    expect_raises(student.length_fixed_point, ValueError, *case.args)
+
+
+# ------------------------------------------------------------------------ chi1
+@check("chi1", points=0.5, cases=[
+    Case("tanh_chaotic", 2.0, 0.0, "tanh"),
+    Case("erf_bias", 1.5, 0.3, "erf"),
+    Case("relu", 3.0, 0.5, "relu"),
+    Case("tanh_bias", 1.5, 0.3, "tanh", hidden=True),
+    Case("tanh_ordered", 0.8, 0.0, "tanh", hidden=True),
+    Case("erf_ordered", 0.5, 0.0, "erf", hidden=True),
+    Case("linear", 0.7, 0.4, "linear", hidden=True),
+    Case("erf_chaotic", 2.5, 0.0, "erf", hidden=True),
+])
+def test_chi1(student, ref, case):
+    sw, sb, act = case.args
+    got = student.chi1(*case.args)
+    want = ref.chi1(*case.args)
+    slips = []
+    if act in _PHI:
+        qs = ref.length_fixed_point(sw, sb, act)
+        if qs > 0:
+            slips += [
+                Slip("phi instead of phi' in (2.29): that is V(q*) - sigma_b2", qs - sb),
+                Slip("the square is outside the expectation, sigma_w2 (E phi')^2; (2.29) has E phi'^2",
+                     sw * _gh(_DPHI[act], qs) ** 2),
+                Slip("no square at all, sigma_w2 E phi' (as misprinted in (2.47)); (2.29) has E phi'^2",
+                     sw * _gh(_DPHI[act], qs)),
+                Slip("V'(q*) (2.23), the slope of the length map; chi_1 (2.29) is sigma_w2 E phi'^2 "
+                     "without the phi phi'' term", _vprime(ref, qs, sw, sb, act)),
+                Slip("E phi'^2 taken at q = 1 instead of at the fixed point q*",
+                     sw * _gh(lambda u: _DPHI[act](u) ** 2, 1.0)),
+            ]
+    close(got, want, rtol=RTOL_CHI, atol=0.0, slips=slips, name="chi_1")
+
+
+# ------------------------------------------------------------- correlation_map
+C9 = np.linspace(-1.0, 1.0, 9)
+C_GRID = np.array([[-0.9, -0.3, 0.0], [0.4, 0.95, 1.0]])
+
+
+@check("correlation_map", points=0.5, cases=[
+    Case("tanh_bias", C9, 2.0, 0.1, "tanh"),
+    Case("erf_bias", C9, 1.5, 0.2, "erf"),
+    Case("tanh_chaotic_no_bias", C_GRID, 2.5, 0.0, "tanh", hidden=True),
+    Case("tanh_ordered_bias", C9, 1.2, 0.5, "tanh", hidden=True),
+    Case("tanh_ordered_q0", C_GRID, 0.8, 0.0, "tanh", hidden=True),
+    Case("erf_ordered_q0", C9, 0.6, 0.0, "erf", hidden=True),
+    Case("tanh_scalar", 0.37, 1.8, 0.05, "tanh", hidden=True),
+])
+def test_correlation_map(student, ref, case):
+    c, sw, sb, act = case.args
+    got = student.correlation_map(*case.args)
+    want = ref.correlation_map(*case.args)
+    qs = ref.length_fixed_point(sw, sb, act)
+    if qs == 0.0:
+        g = np.asarray(got, dtype=float) if isinstance(got, (np.ndarray, float, int, np.floating)) else None
+        if g is not None and g.shape == np.shape(want) and not np.all(np.isfinite(g)):
+            fail("your correlation map returned NaN/inf where q* = 0 (no bias, ordered phase): "
+                 "the ratio is 0/0 there. Next: return its limit as q -> 0, which is c itself.")
+        slips = [Slip("zeros where q* = 0: the 0/0 limit of the ratio is c itself, not 0",
+                      np.zeros_like(want))]
+    else:
+        slips = [Slip("sigma_b2 is left out of the numerator of (2.35); then c = 1 is not fixed",
+                      np.asarray(want) - sb / qs),
+                 Slip("the covariance is not divided by q* (2.35)", np.asarray(want) * qs),
+                 Slip("u2 = sqrt(q*)(c z1 + (1 - c^2) z2): the square root of 1 - c^2 is missing",
+                      (sw * _gh2(_PHI[act], c, qs, sqrt_missing=True) + sb) / qs)]
+    close(got, want, rtol=0.0, atol=ATOL_C, slips=slips, name="c_(l+1)")
+
+
+@check("correlation_map", points=0.5, aspect="slope_at_one", cases=[
+    Case("tanh_bias", 2.0, 0.1, "tanh"),
+    Case("erf_chaotic", 2.0, 0.0, "erf", hidden=True),
+    Case("tanh_ordered_bias", 1.2, 0.5, "tanh", hidden=True),
+])
+def test_correlation_map_slope_at_one(student, ref, case):
+    """c = 1 is fixed (2.36) and the slope there is chi_1 (2.43)."""
+    sw, sb, act = case.args
+    h = 1e-3
+    c = np.array([1 - h, 1 - h / 2, 1.0])
+    got = expect_array(student.correlation_map(c, sw, sb, act), (3,), "c_(l+1) at c = [1-h, 1-h/2, 1]")
+    if not np.all(np.isfinite(got)):
+        fail(f"your correlation map near c = 1 is {got}: not finite.")
+    if abs(got[2] - 1) > ATOL_C:
+        fail(f"c = 1 must be a fixed point of the correlation map (2.36): yours maps it to "
+             f"{got[2]:.10g}. At c = 1, u1 = u2 and the numerator is V(q*) = q*. Next: check the "
+             "bias term and the normalisation by q*.")
+    d1, d2 = (1 - got[0]) / h, (1 - got[1]) / (h / 2)
+    slope = 2 * d2 - d1
+    want = ref.chi1(sw, sb, act)
+    if not abs(slope - want) <= RTOL_SLOPE * abs(want) + 2 * ATOL_C / h:
+        fail(f"the slope of your correlation map at c -> 1 is {slope:.6g} (by Richardson "
+             f"extrapolation from c = 1 - {h:g}, 1 - {h / 2:g}); (2.43) says it equals "
+             f"chi_1 = {want:.6g}. Next: check u2 = sqrt(q*)(c z1 + sqrt(1 - c^2) z2) and that "
+             "q* is the fixed point of the length map.")
+
+
+# --------------------------------------------------------------- edge_of_chaos
+@check("edge_of_chaos", points=0.5, cases=[
+    Case("tanh_0.05", 0.05, "tanh"),
+    Case("relu", 0.1, "relu"),
+    Case("erf_0.3", 0.3, "erf"),
+    Case("tanh_no_bias", 0.0, "tanh", hidden=True),
+    Case("erf_no_bias", 0.0, "erf", hidden=True),
+    Case("tanh_tiny_bias", 1e-6, "tanh", hidden=True),
+    Case("tanh_0.5", 0.5, "tanh", hidden=True),
+    Case("linear", 0.2, "linear", hidden=True),
+    Case("erf_small_bias", 1e-3, "erf", hidden=True),
+])
+def test_edge_of_chaos(student, ref, case):
+    sb, act = case.args
+    got = student.edge_of_chaos(*case.args)
+    want = ref.edge_of_chaos(*case.args)
+    slips = []
+    if act in _PHI and sb > 0:
+        base = 1.0 if act == "tanh" else np.pi / 4
+        slips.append(Slip(f"the bias-free edge {base:.6g}; with sigma_b2 > 0 the edge moves right "
+                          "(tanh: about 1 + 2 (3 sigma_b2 / 4)^(1/3) for small sigma_b2). Near "
+                          "sigma_b2 = 0, chi_1 - 1 is tiny right of the root: bracket from "
+                          "1/phi'(0)^2 and widen to the right", base))
+    if act == "erf" and sb == 0:
+        slips.append(Slip("the tanh value 1: for erf phi'(0)^2 = 4/pi, so the edge is pi/4", 1.0))
+    if act == "relu":
+        slips.append(Slip("the linear value 1: relu halves the variance, chi_1 = sigma_w2 / 2", 1.0))
+    close(got, want, rtol=RTOL_EDGE, atol=0.0, slips=slips, name="sigma_w2 at the edge")
+
+
+@check("edge_of_chaos", points=0.5, aspect="chi1_is_one", cases=[
+    Case("tanh_0.1", 0.1, "tanh"),
+    Case("erf_0.02", 0.02, "erf", hidden=True),
+])
+def test_edge_is_where_chi1_is_one(student, ref, case):
+    """chi_1(edge) = 1 with the student's own chi1 (consistency of two functions)."""
+    sb, act = case.args
+    s = float(student.edge_of_chaos(sb, act))
+    x = student.chi1(s, sb, act)
+    close(x, 1.0, rtol=RTOL_CHI, atol=0.0, name=f"your chi1 at your edge sigma_w2 = {s:.10g}")
+
+
+# ------------------------------------------------------------ simulate_lengths
+SIM_CASES = [
+    Case("tanh_bias", 2.0, 0.5, "tanh", 40, 6, 0.5),
+    Case("relu_bias", 1.6, 0.4, "relu", 40, 6, 1.5, hidden=True),
+    Case("erf_no_bias", 3.0, 0.0, "erf", 40, 6, 2.0, hidden=True),
+    Case("linear_bias", 0.8, 1.0, "linear", 30, 5, 0.3, hidden=True),
+]
+SIM_RUNS = 100        # student runs (seeds grader_seed + k) and reference runs (other seeds)
+SIM_Z = 4.42          # per test: ffp_of_z(4.42) = 1e-5
+SIM_LOG_VAR = np.log(4.0)   # variance ratio outside [1/4, 4]: z > 6, ffp < 1e-8
+
+
+@check("simulate_lengths", points=0.25, aspect="contract", cases=SIM_CASES[:2])
+def test_simulate_lengths_contract(student, ref, case, grader_seed):
+    sw, sb, act, width, depth, q1 = case.args
+    a = expect_array(student.simulate_lengths(*case.args, grader_seed), (depth,), "q")
+    if not abs(a[0] - q1) <= 1e-12 * q1:
+        fail(f"q_1 = {a[0]:.10g}, expected q1 = {q1} exactly: scale x (or h_1 = W_0 x) to the norm "
+             "sqrt(width * q1) before the first layer.")
+    b = student.simulate_lengths(*case.args, grader_seed)
+    if not np.array_equal(a, b):
+        fail("two calls with the same seed gave different q_l. Next: draw only from "
+             "np.random.default_rng(seed), never from the global np.random state.")
+    c = student.simulate_lengths(*case.args, grader_seed + 1)
+    if np.array_equal(a, c):
+        fail("seeds differing by 1 gave identical q_l: the seed is ignored (or nothing is random).")
+
+
+# ffp per case: (depth - 1) layers x (a two-sample z-test of the means at
+# SIM_Z, ffp 1e-5, and a variance-ratio test, ffp < 1e-8) <= 5e-5. Each mean
+# averages SIM_RUNS independent runs, so it is close to normal whatever the
+# law of one run; the student's runs and the reference's (other seeds) are
+# independent, so var(difference) = s1^2/n + s2^2/n.
+@check("simulate_lengths", points=0.5, aspect="distribution", cases=SIM_CASES, stochastic=True,
+       ffp=5e-5, timeout=60)
+def test_simulate_lengths_distribution(student, ref, case, grader_seed):
+    sw, sb, act, width, depth, q1 = case.args
+    runs = np.array([expect_array(student.simulate_lengths(*case.args, grader_seed + k), (depth,), "q")
+                     for k in range(SIM_RUNS)])
+    if not np.all(np.isfinite(runs)):
+        fail("your simulated q_l contain NaN or inf.")
+    refs = np.array([ref.simulate_lengths(*case.args, grader_seed + stats.REF_SEED_OFFSET + k)
+                     for k in range(SIM_RUNS)])
+    theory = [q1]
+    for _ in range(depth - 1):
+        theory.append(float(ref.length_map(theory[-1], sw, sb, act)))
+    for l in range(1, depth):
+        s, r = runs[:, l], refs[:, l]
+        vs, vr = s.var(ddof=1), r.var(ddof=1)
+        if vs == 0:
+            fail(f"q_{l + 1} is the same in all {SIM_RUNS} runs (seeds {grader_seed}..): a random net "
+                 "gives a different q_l every time. Next: draw W_l and b_l from the seed's generator.")
+        se = np.sqrt((vs + vr) / SIM_RUNS)
+        hint = (f"The iterated length map gives {theory[l]:.4g}. Next: W_l ~ N(0, sigma_w2/width) "
+                "(scale sqrt(sigma_w2/width)), b_l ~ N(0, sigma_b2) (scale sqrt(sigma_b2)), "
+                "h_{l+1} = W_l phi(h_l) + b_l.")
+        stats.z_check(s.mean(), r.mean(), se, SIM_Z,
+                      what=f"the mean of q_{l + 1} over {SIM_RUNS} seeds (width {width})",
+                      hint=f"(reference simulation at other seeds: {r.mean():.4g}.) " + hint)
+        ratio = vs / vr
+        if abs(np.log(ratio)) > SIM_LOG_VAR:
+            fail(f"the spread of q_{l + 1} over seeds is off: variance {vs:.3g} against {vr:.3g} for "
+                 f"the reference (ratio {ratio:.3g}; a correct simulation stays within [1/4, 4] with "
+                 "probability > 1 - 1e-8). " + hint)
+
+
+# A single wide net follows the iterated map: the mean of a few runs of
+# width 600 against V^(l-1)(q1), with a conservative (upper-bound) variance
+# from the delta method, var s_{l+1} <= V'(s_l)^2 var s_l + sigma_w2 (V(s_l) -
+# sigma_b2) / width (phi^4 <= phi^2 for |phi| <= 1), var q_l = var s_l +
+# 2 s_l^2 / width. ffp <= 7 layers x ffp_of_z(4.6) = 3e-5; the O(1/width)
+# bias of the mean is < 0.1 of its standard error here.
+@check("simulate_lengths", points=0.5, aspect="follows_length_map", stochastic=True, ffp=3e-5,
+       timeout=60, hidden=True, cases=[Case("tanh_wide", 2.5, 0.1, "tanh", 600, 8, 0.2)])
+def test_simulate_lengths_follow_map(student, ref, case, grader_seed):
+    sw, sb, act, width, depth, q1 = case.args
+    n_runs = 4
+    runs = np.array([expect_array(student.simulate_lengths(*case.args, grader_seed + 7919 * k), (depth,), "q")
+                     for k in range(n_runs)])
+    mean, var_s = [q1], [0.0]
+    for _ in range(depth - 1):
+        s = mean[-1]
+        v = float(ref.length_map(s, sw, sb, act))
+        var_s.append(_vprime(ref, s, sw, sb, act) ** 2 * var_s[-1] + sw * (v - sb) / width)
+        mean.append(v)
+    for l in range(1, depth):
+        se = np.sqrt((var_s[l] + 2 * mean[l] ** 2 / width) / n_runs)
+        stats.z_check(runs[:, l].mean(), mean[l], se, 4.6,
+                      what=f"the mean of q_{l + 1} over {n_runs} nets of width {width}",
+                      hint="A wide net must follow the iterated length map (2.21).")

@@ -1,0 +1,570 @@
+"""hw5 checks: gradient descent escapes strict saddles (notes 3.3, Lee et al.)."""
+import math
+
+import numpy as np
+from scipy import integrate
+from scipy import stats as st
+
+from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
+                            expect_scalar, fail, stats)
+
+TITLE = "Gradient descent escapes strict saddles: Lee et al."
+FUNCTIONS = ["gradient", "hessian", "classify_critical_point", "gd", "lipschitz_constant",
+             "saddle_attraction_rate", "escape_steps", "predicted_escape_steps"]
+
+RTOL_DERIV = 1e-11   # polynomials of degree <= 3: float64 round-off of any algebraic form
+ATOL_DERIV = 1e-12   # entries that cancel to ~0 (y^3 - y at y = 1) carry absolute round-off
+RTOL_GD = 1e-10      # <= 200 steps; round-off grows at most like (1 + lr)^k ~ 1e4 in these cases
+ATOL_GD = 1e-12      # coordinates that decay to ~0 along the stable direction
+RTOL_LIP = 1e-4      # the contract's accuracy, so a fine search (not only a closed form) passes
+ATOL_LIP = 1e-12     # radius 0 of the monkey: L = 0
+NEAR = 1e-3          # "within 1e-3 of the saddle" (contract)
+
+STRICT = ("quartic", "factorization")
+
+
+# ---------------------------------------------------------------- local formulas
+# Used only to build wrong answers (slips) and theory values; every verdict on a
+# deterministic function compares with the reference.
+
+def _grad(name, x, y):
+    if name == "quartic":
+        return np.stack([x, y ** 3 - y], -1)
+    if name == "factorization":
+        return np.stack([-(1 - x * y) * y, -(1 - x * y) * x], -1)
+    return np.stack([3 * x * x - 3 * y * y, -6 * x * y], -1)
+
+
+def _hess_entries(name, x, y):
+    if name == "quartic":
+        return np.ones_like(x), np.zeros_like(x), 3 * y * y - 1
+    if name == "factorization":
+        return y * y, 2 * x * y - 1, x * x
+    return 6 * x, -6 * y, -6 * x
+
+
+def _box_max(fun, r, n=201, rounds=30):
+    """max of fun(x, y) (vectorised) over [-r, r]^2: a grid, then repeated zooming."""
+    g = np.linspace(-r, r, n)
+    X, Y = np.meshgrid(g, g)
+    v = fun(X, Y)
+    i = np.unravel_index(np.argmax(v), v.shape)
+    best, bx, by = v[i], X[i], Y[i]
+    half = 2 * r / (n - 1)
+    for _ in range(rounds):
+        gx = np.clip(bx + np.linspace(-half, half, 11), -r, r)
+        gy = np.clip(by + np.linspace(-half, half, 11), -r, r)
+        X, Y = np.meshgrid(gx, gy)
+        v = fun(X, Y)
+        i = np.unravel_index(np.argmax(v), v.shape)
+        if v[i] >= best:
+            best, bx, by = v[i], X[i], Y[i]
+        half /= 3
+    return float(best)
+
+
+def _spectral(a, b, d):
+    """Largest |eigenvalue| of [[a, b], [b, d]] (elementwise over arrays)."""
+    m, s = (a + d) / 2, np.sqrt(((a - d) / 2) ** 2 + b * b)
+    return np.maximum(np.abs(m + s), np.abs(m - s))
+
+
+# ---------------------------------------------------------------- gradient / hessian
+POINTS_PUBLIC = [(0.3, -0.7), (-1.25, 0.5)]
+POINTS_HIDDEN = [(0.0, 0.0), (0.0, 1.0), (2.0, 0.5), (1e-3, -2e-4), (-0.8, -1.6), (1.5, 2.25)]
+
+
+def _point_cases():
+    cases = []
+    for name in ("quartic", "factorization", "monkey"):
+        for k, p in enumerate(POINTS_PUBLIC):
+            cases.append(Case(f"{name}_p{k}", name, np.array(p)))
+        for k, p in enumerate(POINTS_HIDDEN):
+            cases.append(Case(f"{name}_h{k}", name, np.array(p), hidden=True))
+    return cases
+
+
+@check("gradient", points=0.125, cases=_point_cases())
+def test_gradient(student, ref, case):
+    name, theta = case.args
+    got = student.gradient(name, theta)
+    want = ref.gradient(name, theta)
+    x, y = theta
+    slips = []
+    if name == "quartic":
+        slips.append(Slip("d/dy (y^4/4 - y^2/2) = y^3 - y, with this sign", np.array([x, y - y ** 3])))
+        slips.append(Slip("y^3/3 - y or similar: the power rule on y^4/4 gives y^3", np.array([x, y ** 3 / 3 - y])))
+    elif name == "factorization":
+        r = 1 - x * y
+        slips.append(Slip("the chain rule's minus sign is missing: d(1 - xy)/dx = -y", np.array([r * y, r * x])))
+        slips.append(Slip("the components are swapped: df/dx = -(1 - xy) y, df/dy = -(1 - xy) x",
+                          np.array([-r * x, -r * y])))
+    else:
+        slips.append(Slip("df/dy = -6xy (d/dy of -3 x y^2)", np.array([3 * x * x - 3 * y * y, -3 * x * y])))
+        slips.append(Slip("the components are swapped", np.array([-6 * x * y, 3 * x * x - 3 * y * y])))
+    close(got, want, rtol=RTOL_DERIV, atol=ATOL_DERIV, slips=slips, name="gradient")
+
+
+@check("hessian", points=0.125, cases=_point_cases())
+def test_hessian(student, ref, case):
+    name, theta = case.args
+    got = student.hessian(name, theta)
+    want = ref.hessian(name, theta)
+    x, y = theta
+    slips = []
+    if name == "quartic":
+        slips.append(Slip("d^2/dy^2 (y^4/4 - y^2/2) = 3y^2 - 1", np.diag([1.0, y * y - 1])))
+    elif name == "factorization":
+        for desc, off in (("the off-diagonal entry has the wrong sign: d^2f/dxdy = 2xy - 1, not 1 - 2xy", 1 - 2 * x * y),
+                          ("d^2f/dxdy misses a term of the product rule: d/dy[-(1 - xy) y] = 2xy - 1", x * y - 1),
+                          ("d^2f/dxdy misses the -(1 - xy) term of the product rule", x * y)):
+            slips.append(Slip(desc, np.array([[y * y, off], [off, x * x]])))
+        slips.append(Slip("the diagonal entries are swapped: d^2f/dx^2 = y^2, d^2f/dy^2 = x^2",
+                          np.array([[x * x, 2 * x * y - 1], [2 * x * y - 1, y * y]])))
+    else:
+        slips.append(Slip("the off-diagonal entries have the wrong sign: d^2f/dxdy = -6y",
+                          np.array([[6 * x, 6 * y], [6 * y, -6 * x]])))
+        slips.append(Slip("d^2f/dy^2 = -6x, not +6x", np.array([[6 * x, -6 * y], [-6 * y, 6 * x]])))
+    close(got, want, rtol=RTOL_DERIV, atol=ATOL_DERIV, slips=slips, name="Hessian")
+
+
+# ---------------------------------------------------------------- classification
+def _rot(lam, angle):
+    c, s = math.cos(angle), math.sin(angle)
+    R = np.array([[c, -s], [s, c]])
+    return R @ np.diag(lam) @ R.T
+
+
+# (id, eigenvalues, rotation angle, tol or None for the default, hidden).
+# Eigenvalues near +-tol sit at 0.5 tol or 2 tol: eigvalsh's round-off (~1e-16)
+# cannot move them across the boundary.
+CLASSIFY = [
+    ("minimum", (1.0, 2.5), 0.4, None, False),
+    ("saddle", (-1.0, 1.0), 0.0, None, False),
+    ("saddle_with_zero", (-1.0, 0.0), 0.7, None, False),
+    ("degenerate_small_negative", (-5e-9, 1.0), 0.3, None, False),
+    ("maximum", (-3.0, -1.0), 1.1, None, True),
+    ("minimum_just_above_tol", (2e-8, 1.0), 0.9, None, True),
+    ("degenerate_just_below_tol", (5e-9, 1.0), 0.2, None, True),
+    ("saddle_just_below_minus_tol", (-2e-8, 1.0), 0.5, None, True),
+    ("saddle_negative_and_tiny_negative", (-1.0, -5e-9), 1.3, None, True),
+    ("saddle_negative_and_tiny_positive", (-1.0, 5e-9), 0.6, None, True),
+    ("maximum_just_below_minus_tol", (-1.0, -2e-8), 0.1, None, True),
+    ("degenerate_zero", (0.0, 0.0), 0.0, None, True),
+    ("degenerate_large_tol", (0.05, 1.0), 0.8, 0.1, True),
+    ("degenerate_large_tol_negative", (-0.05, 1.0), 0.8, 0.1, True),
+    ("saddle_large_tol", (-0.2, 1.0), 0.8, 0.1, True),
+    ("minimum_tol_zero", (1e-12, 1.0), 0.0, 0.0, True),
+]
+_CLASSIFY_HINTS = {
+    ("degenerate", "strict_saddle"): "an eigenvalue in [-tol, 0) counts as zero: the test for a "
+                                     "strict saddle is lambda_min < -tol, not lambda_min < 0",
+    ("degenerate", "minimum"): "an eigenvalue in [0, tol] counts as zero: a minimum needs every "
+                               "eigenvalue > tol, not >= 0",
+    ("strict_saddle", "degenerate"): "one eigenvalue < -tol makes a strict saddle (3.45) even when "
+                                     "another is (nearly) zero: test lambda_min < -tol before "
+                                     "looking for zero eigenvalues",
+    ("maximum", "strict_saddle"): "every eigenvalue < -tol is a maximum: test for a maximum "
+                                  "before testing for a strict saddle",
+    ("strict_saddle", "maximum"): "a maximum needs every eigenvalue < -tol; an eigenvalue in "
+                                  "[-tol, 0) is zero, so this is a strict saddle",
+    ("strict_saddle", "minimum"): "the sign is flipped somewhere (eigenvalues of -H?)",
+    ("minimum", "maximum"): "the sign is flipped somewhere (eigenvalues of -H?)",
+    ("maximum", "minimum"): "the sign is flipped somewhere (eigenvalues of -H?)",
+}
+_LABELS = ("minimum", "maximum", "strict_saddle", "degenerate")
+
+
+def _classify_cases():
+    out = []
+    for cid, lam, angle, tol, hidden in CLASSIFY:
+        kw = {} if tol is None else {"tol": tol}
+        out.append(Case(cid, _rot(lam, angle), hidden=hidden, **kw))
+    return out
+
+
+@check("classify_critical_point", points=0.25, cases=_classify_cases())
+def test_classify_critical_point(student, ref, case):
+    got = student.classify_critical_point(*case.args, **case.kwargs)
+    want = ref.classify_critical_point(*case.args, **case.kwargs)
+    if not isinstance(got, str):
+        fail(f"returned {got!r} of type {type(got).__name__}; expected one of the strings {_LABELS}.")
+    if got == want:
+        return
+    lam = np.linalg.eigvalsh(case.args[0])
+    tol = case.kwargs.get("tol", 1e-8)
+    msg = (f"H has eigenvalues {lam[0]:.3g} and {lam[1]:.3g} (tol = {tol:g}): expected "
+           f"{want!r}, got {got!r}.")
+    if got not in _LABELS:
+        msg += f" The answer must be one of {_LABELS}, spelled exactly."
+    elif (want, got) in _CLASSIFY_HINTS:
+        msg += " This looks like: " + _CLASSIFY_HINTS[(want, got)] + "."
+    fail(msg + " Next: apply the four rules in the order of the task to the eigenvalues.")
+
+
+# ---------------------------------------------------------------- gd
+GD_CASES = [
+    Case("quartic", "quartic", np.array([0.5, 0.2]), 0.1, 30),
+    Case("factorization", "factorization", np.array([0.3, 0.1]), 0.1, 25),
+    Case("monkey", "monkey", np.array([0.3, -0.2]), 0.05, 20, hidden=True),
+    Case("quartic_near_stable_manifold", "quartic", np.array([1.0, 1e-8]), 0.2, 120, hidden=True),
+    Case("factorization_to_minima", "factorization", np.array([-0.4, 0.9]), 0.2, 200, hidden=True),
+    Case("zero_steps", "factorization", np.array([0.3, 0.1]), 0.1, 0, hidden=True),
+    Case("one_step", "monkey", np.array([-0.7, 0.4]), 0.1, 1, hidden=True),
+]
+
+
+def _gd_local(name, theta0, lr, steps, sign=-1.0):
+    out = [np.asarray(theta0, dtype=float)]
+    for _ in range(steps):
+        th = out[-1]
+        out.append(th + sign * lr * _grad(name, th[0], th[1]))
+    return np.array(out)
+
+
+@check("gd", points=0.25, cases=GD_CASES)
+def test_gd(student, ref, case):
+    name, theta0, lr, steps = case.args
+    got = student.gd(*case.args)
+    want = ref.gd(*case.args)
+    if isinstance(got, np.ndarray) and got.shape == (steps, 2) and steps > 0:
+        fail(f"the trajectory has {steps} rows; it must have steps + 1 = {steps + 1}: row 0 is "
+             "theta0 itself, followed by `steps` updates. Next: start the array with theta0.")
+    if isinstance(got, np.ndarray) and got.shape == (steps + 2, 2):
+        fail(f"the trajectory has {steps + 2} rows, expected steps + 1 = {steps + 1}: one update "
+             "too many.")
+    with np.errstate(all="ignore"):
+        slips = [Slip("row 0 must be theta0 itself: your rows are theta_1 ... theta_{steps+1}",
+                      ref.gd(name, theta0, lr, steps + 1)[1:]),
+                 Slip("theta + lr * gradient: that is gradient ascent", _gd_local(name, theta0, lr, steps, +1.0))]
+    close(got, want, rtol=RTOL_GD, atol=ATOL_GD, slips=slips, name="trajectory")
+
+
+@check("gd", points=0.25, aspect="overflow", hidden=True, cases=[
+    Case("monkey_diverges", "monkey", np.array([-0.5, 0.1]), 0.1, 40)])
+def test_gd_overflow(student, ref, case):
+    """The monkey runs to -infinity along a valley: the array keeps its shape and fills with inf/nan."""
+    name, theta0, lr, steps = case.args
+    got = expect_array(student.gd(*case.args), (steps + 1, 2), "trajectory")
+    want = ref.gd(*case.args)
+    with np.errstate(all="ignore"):
+        ok_rows = np.all(np.isfinite(want) & (np.abs(want) < 1e3), axis=1)
+    k = int(np.argmin(ok_rows)) if not ok_rows.all() else len(ok_rows)
+    close(got[:k], want[:k], rtol=1e-8, atol=ATOL_GD, name=f"trajectory rows 0..{k - 1} (before it blows up)")
+    last = got[-1]
+    with np.errstate(all="ignore"):
+        if np.all(np.isfinite(last)) and np.abs(last).max() < 1e100:
+            fail(f"the last row is {last}, but this run diverges (the reference overflows to "
+                 "inf/nan): do not clip, stop early or replace non-finite values.")
+
+
+# ---------------------------------------------------------------- lipschitz_constant
+LIP_CASES = [
+    Case("quartic_r1", "quartic", 1.0),
+    Case("factorization_r1", "factorization", 1.0),
+    Case("quartic_r0.5_interior", "quartic", 0.5, hidden=True),
+    Case("quartic_r0.8_interior", "quartic", 0.8, hidden=True),
+    Case("quartic_r2", "quartic", 2.0, hidden=True),
+    Case("factorization_r0.3", "factorization", 0.3, hidden=True),
+    Case("factorization_r1.7", "factorization", 1.7, hidden=True),
+    Case("monkey_r0.7", "monkey", 0.7, hidden=True),
+    Case("monkey_r2.5", "monkey", 2.5, hidden=True),
+    Case("quartic_r0", "quartic", 0.0, hidden=True),
+    Case("monkey_r0", "monkey", 0.0, hidden=True),
+]
+_ARGMAX = {"quartic": "on the line y = 0 inside the box when radius < sqrt(2/3), else on the edges y = +-radius",
+           "factorization": "at the corners x = -y = +-radius",
+           "monkey": "at the corners"}
+
+
+@check("lipschitz_constant", points=0.2, cases=LIP_CASES)
+def test_lipschitz_constant(student, ref, case):
+    name, r = case.args
+    got = expect_scalar(student.lipschitz_constant(name, r), "L")
+    want = ref.lipschitz_constant(name, r)
+    slips = [Slip("the maximum of the gradient norm ||grad f||: the Lipschitz constant of the "
+                  "gradient is the maximum of the Hessian's spectral norm",
+                  _box_max(lambda x, y: np.linalg.norm(_grad(name, x, y), axis=-1), r) if r > 0 else 0.0),
+             Slip("the Frobenius norm of the Hessian: use the spectral norm (largest |eigenvalue|)",
+                  _box_max(lambda x, y: np.sqrt(sum(c * c * w for c, w in zip(
+                      np.broadcast_arrays(*_hess_entries(name, x, y)), (1, 2, 1)))), r) if r > 0 else
+                  float(np.sqrt(sum(c * c * w for c, w in zip(_hess_entries(name, np.zeros(1), np.zeros(1)), (1, 2, 1))))[0])),
+             Slip("the Hessian's norm at the corner (radius, radius) only: the maximum is elsewhere",
+                  float(_spectral(*(np.asarray(e, float) for e in _hess_entries(name, np.array(r), np.array(r)))))),
+             Slip("the Hessian's norm at the saddle 0 only, not its maximum over the box",
+                  float(_spectral(*(np.asarray(e, float) for e in _hess_entries(name, np.array(0.0), np.array(0.0))))))]
+    try:
+        close(got, want, rtol=RTOL_LIP, atol=ATOL_LIP, slips=slips, name="L")
+    except AssertionError as exc:
+        if float(got) < want and "looks like" not in str(exc):
+            fail(str(exc) + f"\n  Your value is below the maximum: for {name} the maximum of "
+                 f"||H||_2 over the box lies {_ARGMAX[name]}; a grid or random search that misses "
+                 "it underestimates L. Next: derive where the maximum lies from the Hessian.")
+        raise
+
+
+# ---------------------------------------------------------------- saddle_attraction_rate
+def _linear_attraction_p(name, lr, r, steps):
+    """P(|theta_steps| < NEAR) for uniform inits in [-r, r]^2 under the map linearised at 0.
+
+    In eigen-coordinates (u unstable, v stable) u is multiplied by b = (1 + lr)^steps and
+    v by a = (1 - lr)^steps: the region is the ellipse (b u)^2 + (a v)^2 < NEAR^2 inside the
+    box, which allows |v| <= r (quartic) or |v| <= sqrt(2) r - |u| (factorization: the box
+    is a square turned by 45 degrees in (u, v)). Near the saddle (r = 2e-3) the cubic terms
+    move the boundary by a relative ~lr r^2 steps < 1e-5.
+    """
+    c, a, b = NEAR, (1 - lr) ** steps, (1 + lr) ** steps
+    h = (lambda u: r) if name == "quartic" else (lambda u: math.sqrt(2) * r - abs(u))
+    u_end = min(r if name == "quartic" else math.sqrt(2) * r, c / b)
+
+    def width(u):
+        return 2.0 * max(0.0, min(math.sqrt(max(0.0, c * c - (b * u) ** 2)) / a, h(u)))
+
+    area, _ = integrate.quad(width, -u_end, u_end, limit=200, epsabs=1e-16, epsrel=1e-12)
+    return area / (4 * r * r)
+
+
+def _counts(student, args, seeds, n):
+    """The student's rates at ``seeds`` for (name, lr, radius, steps) = args, as counts out of ``n``."""
+    name, lr, r, steps = args
+    out = []
+    for s in seeds:
+        rate = float(expect_scalar(student.saddle_attraction_rate(name, lr, n, r, steps, s), "rate"))
+        if not 0.0 <= rate <= 1.0:
+            fail(f"the rate is {rate}: a fraction of the inits must lie in [0, 1].")
+        k = round(rate * n)
+        if abs(rate * n - k) > 1e-6:
+            fail(f"the rate {rate!r} is not a count divided by n_inits = {n}. Next: return the "
+                 "fraction of the inits (np.mean of a boolean array).")
+        out.append(k)
+    return out
+
+
+def _seed_used(counts, n):
+    """Fail if every seed gave the same count strictly between 0 and n. For a correct solution
+    the counts are independent Binomial(n, p); all m equal has probability
+    <= max_k P(K = k)^(m - 1) < 1e-15 at the sizes below. (All 0 or all n is left to the
+    distribution test, which names the likelier slip.)"""
+    if len(set(counts)) == 1 and 0 < counts[0] < n:
+        fail(f"every seed gave the same rate {counts[0]}/{n}: the seed is ignored (or the inits "
+             "are not random). Next: draw the inits from np.random.default_rng(seed).")
+
+
+THEORY_N, THEORY_SEEDS = 4000, 10
+THEORY_FFP = 5e-5    # exact binomial quantiles; the seed test adds < 1e-15
+SAT_THEORY = [
+    # id, name, lr, radius, steps, hidden
+    Case("quartic_zero_steps", "quartic", 0.3, 3e-3, 0),
+    Case("quartic_linear_regime", "quartic", 0.3, 2e-3, 6),
+    Case("factorization_linear_regime", "factorization", 0.3, 2e-3, 6, hidden=True),
+]
+
+
+# The sum of the counts over THEORY_SEEDS seeds is Binomial(THEORY_N * THEORY_SEEDS, p) for any
+# correct code (uniform inits, whatever the order of draws); p is the area of the linearised
+# attraction region (steps = 0: the disk, pi NEAR^2 / (4 r^2)). ffp = THEORY_FFP + P(seeds all
+# equal) < 1e-4.
+@check("saddle_attraction_rate", points=0.5, aspect="theory", cases=SAT_THEORY, stochastic=True,
+       ffp=1e-4, timeout=30)
+def test_saddle_attraction_rate_theory(student, ref, case, grader_seed):
+    name, lr, r, steps = case.args
+    p = _linear_attraction_p(name, lr, r, steps)
+    counts = _counts(student, (name, lr, r, steps), [grader_seed + k for k in range(THEORY_SEEDS)],
+                     THEORY_N)
+    _seed_used(counts, THEORY_N)
+    total, n = sum(counts), THEORY_N * THEORY_SEEDS
+    hint = ("Next: draw the inits uniformly in [-radius, radius]^2, run exactly `steps` GD steps, "
+            "and count the final iterates at Euclidean distance < 1e-3 from 0.")
+    if steps > 0:
+        prev, nxt = (_linear_attraction_p(name, lr, r, steps + d) for d in (-1, 1))
+        for q, what in ((prev, "steps - 1 GD steps"), (nxt, "steps + 1 GD steps"),
+                        (math.pi * NEAR ** 2 / (4 * r * r), "no GD step at all")):
+            if abs(total / n - q) < 4 * math.sqrt(q * (1 - q) / n) < abs(p - q):
+                hint = f"Your fraction matches {what}. " + hint
+                break
+    if abs(total / n - min(1.0, 4 * NEAR ** 2 / (4 * r * r))) < 1e-2 and steps == 0:
+        hint = "Your fraction matches a square |x|, |y| < 1e-3 (max-norm), not a disk. " + hint
+    if total == n:
+        hint = "Every init counts as attracted: is the distance compared squared (|theta|^2 < 1e-3)? " + hint
+    stats.binomial_check(total, n, p, THEORY_FFP,
+                         what=f"the number of attracted inits over {THEORY_SEEDS} seeds", hint=hint)
+
+
+# lr = 0.1 < 1/L = 1/2 (quartic) and 1/4 (factorization) on the box of radius 1, which the
+# iterates do not leave. An init ends within 1e-3 after 300 steps only if its unstable component
+# is below 1e-3 / 1.0999^300 ~ 4e-16: P(any of 3 x 2000) < 1e-11 = ffp.
+@check("saddle_attraction_rate", points=0.25, aspect="theorem4", hidden=True, stochastic=True,
+       ffp=1e-11, timeout=30, cases=[Case("quartic", "quartic"), Case("factorization", "factorization")])
+def test_saddle_attraction_rate_theorem4(student, ref, case, grader_seed):
+    name = case.args[0]
+    for k in range(3):
+        rate = float(expect_scalar(student.saddle_attraction_rate(name, 0.1, 2000, 1.0, 300,
+                                                                  grader_seed + k), "rate"))
+        if rate != 0.0:
+            fail(f"{rate} of the inits end within 1e-3 of the strict saddle after 300 steps with "
+                 "lr = 0.1 < 1/L; Theorem 4 says the attracted set has measure zero and here it "
+                 "is < 1e-15 of the box. Next: check the GD update and the distance test.")
+
+
+MONKEY_N, MONKEY_SEEDS = 2000, 5
+MONKEY_REF_N, MONKEY_REF_SEEDS = 50000, 2
+MONKEY_ALPHA = 1e-4
+
+
+# No closed form for the degenerate saddle: the student's total count is compared with the
+# reference's at other seeds by the exact conditional test (given the total of both, the
+# student's count is hypergeometric when both share p): ffp <= MONKEY_ALPHA, plus < 1e-10 for
+# the seed test.
+@check("saddle_attraction_rate", points=0.5, aspect="degenerate", hidden=True, stochastic=True,
+       ffp=1e-4, timeout=60, cases=[Case("monkey", "monkey", 1.0, 2e-3, 300)])
+def test_saddle_attraction_rate_monkey(student, ref, case, grader_seed):
+    name, lr, r, steps = case.args
+    counts = _counts(student, case.args, [grader_seed + k for k in range(MONKEY_SEEDS)], MONKEY_N)
+    ref_rates = [ref.saddle_attraction_rate(name, lr, MONKEY_REF_N, r, steps,
+                                            grader_seed + stats.REF_SEED_OFFSET + k)
+                 for k in range(MONKEY_REF_SEEDS)]
+    k_ref = int(round(sum(ref_rates) * MONKEY_REF_N))
+    n_s, n_r = MONKEY_N * MONKEY_SEEDS, MONKEY_REF_N * MONKEY_REF_SEEDS
+    _seed_used(counts, MONKEY_N)
+    k_s = sum(counts)
+    law = st.hypergeom(n_s + n_r, k_s + k_ref, n_s)
+    lo, hi = law.ppf(MONKEY_ALPHA / 2), law.isf(MONKEY_ALPHA / 2)
+    if lo <= k_s <= hi:
+        return
+    hint = ""
+    if k_s / n_s > 0.99:
+        hint = " Every init counts as attracted: is the distance compared squared?"
+    fail(f"{k_s} of {n_s} inits end within 1e-3 of the monkey saddle ({k_s / n_s:.4f}); the "
+         f"reference gives {k_ref / n_r:.4f} at other seeds, and a correct solution lands between "
+         f"{int(lo)} and {int(hi)} (false-failure probability {MONKEY_ALPHA:g})." + hint +
+         " Next: the inits must fill the whole box [-radius, radius]^2 (the monkey is not "
+         "symmetric under x -> -x), and the GD steps and distance test must be as in the task.")
+
+
+# ---------------------------------------------------------------- escape_steps
+_S = 1 / math.sqrt(2)
+ESCAPE_CASES = [
+    Case("quartic", "quartic", np.array([0.3, 1e-6]), 0.1, 0.5),
+    Case("factorization", "factorization", np.array([_S * (1e-4 + 0.2), _S * (1e-4 - 0.2)]), 0.05, 0.3),
+    Case("quartic_negative_side", "quartic", np.array([-0.2, -3e-5]), 0.25, 0.4, hidden=True),
+    Case("quartic_large_x", "quartic", np.array([0.9, 1e-3]), 0.1, 0.5, hidden=True),
+    Case("quartic_already_out", "quartic", np.array([0.0, 0.7]), 0.1, 0.5, hidden=True),
+    Case("factorization_off_axis", "factorization", np.array([0.3, -0.2]), 0.1, 0.6, hidden=True),
+    Case("factorization_large_lr", "factorization", np.array([1e-7, 0.05]), 0.4, 0.5, hidden=True),
+    Case("quartic_enough_max_steps", "quartic", np.array([0.0, 1e-9]), 0.1, 0.5, hidden=True, max_steps=300),
+]
+
+
+def _first_crossing(traj, v, thr, norm=False):
+    with np.errstate(all="ignore"):
+        comp = np.linalg.norm(traj, axis=1) if norm else np.abs(traj @ v)
+    idx = np.nonzero(comp >= thr)[0]
+    return int(idx[0]) if idx.size else None
+
+
+@check("escape_steps", points=0.25, cases=ESCAPE_CASES)
+def test_escape_steps(student, ref, case):
+    name, theta0, lr, thr = case.args
+    got = expect_int(student.escape_steps(*case.args, **case.kwargs), "the escape step")
+    want = ref.escape_steps(*case.args, **case.kwargs)
+    if got == want:
+        return
+    traj = ref.gd(name, theta0, lr, want + 2)
+    v = np.array([0.0, 1.0]) if name == "quartic" else np.array([_S, _S])
+    hint = ""
+    if got == want + 1:
+        hint = "off by one: k counts GD steps and k = 0 (theta0 itself) is a candidate."
+    elif got == want - 1:
+        hint = ("off by one: you return the index of the last iterate below the threshold; "
+                "theta_k is the iterate after k GD steps.")
+    elif got == _first_crossing(traj, v, thr, norm=True):
+        hint = ("the norm |theta_k| was compared with the threshold; the task asks for the "
+                "component along the negative-curvature eigenvector of H(0).")
+    elif name == "factorization":
+        w = np.array([_S, -_S])
+        if got == _first_crossing(ref.gd(name, theta0, lr, max(got, 0) + 2), w, thr):
+            hint = "the component along (1, -1)/sqrt(2), the positive-curvature eigenvector."
+    fail(f"escape_steps{(name, tuple(theta0), lr, thr)} returned {got}, expected {want}."
+         + (f" This looks like: {hint}" if hint else "")
+         + " Next: follow theta_k by GD and stop at the first k with |<theta_k, v>| >= threshold.")
+
+
+@check("escape_steps", points=0.25, aspect="errors", cases=[
+    Case("quartic_stable_manifold", "quartic", np.array([0.9, 0.0]), 0.1, 0.5, max_steps=20000),
+    Case("monkey_not_strict", "monkey", np.array([0.1, 0.1]), 0.1, 0.5, exc="ValueError"),
+    Case("factorization_stable_manifold", "factorization", np.array([0.4, -0.4]), 0.1, 0.5, hidden=True),
+    Case("quartic_too_few_steps", "quartic", np.array([0.0, 1e-9]), 0.1, 0.5, max_steps=100, hidden=True),
+], timeout=30)
+def test_escape_steps_errors(student, ref, case):
+    kwargs = dict(case.kwargs)
+    exc = kwargs.pop("exc", "RuntimeError")
+    expect_raises(student.escape_steps, exc, *case.args, **kwargs)
+
+
+# ---------------------------------------------------------------- predicted_escape_steps
+PRED_CASES = [
+    Case("quartic", "quartic", 1e-6, 0.1, 0.5),
+    Case("factorization", "factorization", 3e-4, 0.05, 0.2),
+    Case("at_threshold", "quartic", 0.5, 0.1, 0.5),
+    Case("beyond_threshold", "factorization", 0.9, 0.1, 0.5, hidden=True),
+    Case("tiny_lr", "quartic", 1e-3, 1e-4, 0.1, hidden=True),
+    Case("large_lr", "factorization", 1e-8, 2.5, 1.0, hidden=True),
+    Case("exact_power_quartic", "quartic", 0.5 / 1.25 ** 7, 0.25, 0.5, hidden=True),
+    Case("exact_power_factorization", "factorization", 2.0 ** -10, 1.0, 1.0, hidden=True),
+]
+
+
+@check("predicted_escape_steps", points=0.2, cases=PRED_CASES)
+def test_predicted_escape_steps(student, ref, case):
+    name, d, lr, thr = case.args
+    got = expect_int(student.predicted_escape_steps(*case.args), "the predicted number of steps")
+    want = ref.predicted_escape_steps(*case.args)
+    slack = 1 if case.id.startswith("exact_power") else 0  # ceil of an integer up to round-off
+    if abs(got - want) <= slack:
+        return
+    x = math.log(thr / d)
+    slips = {"floor instead of ceil": math.floor(x / math.log1p(lr)),
+             "round instead of ceil": round(x / math.log1p(lr)),
+             "log(1 + lr) replaced by lr (its first-order expansion)": math.ceil(x / lr),
+             "log(1 - lr |lambda_min|): the unstable factor is 1 + lr |lambda_min| > 1":
+                 math.ceil(x / math.log1p(-lr)) if lr < 1 else None,
+             "the case dist0 >= threshold must give 0": math.ceil(x / math.log1p(lr))}
+    hint = next((k for k, v in slips.items() if v == got and v != want), None)
+    fail(f"predicted_escape_steps{case.args} returned {got}, expected {want}"
+         + (f" (up to {slack} for round-off at an exact power)" if slack else "") + "."
+         + (f" This looks like: {hint}." if hint else "")
+         + " Next: compute ceil(log(threshold / dist0) / log1p(lr * |lambda_min|)), and 0 when "
+           "dist0 >= threshold.")
+
+
+@check("predicted_escape_steps", points=0.2, aspect="errors", cases=[
+    Case("monkey_not_strict", "monkey", 1e-3, 0.1, 0.5)])
+def test_predicted_escape_steps_monkey(student, ref, case):
+    expect_raises(student.predicted_escape_steps, ValueError, *case.args)
+
+
+# ---------------------------------------------------------------- plots
+def plot(student, ref, outdir):
+    """Escape time against the initial distance: the student's two functions over the reference's."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d0 = np.geomspace(1e-10, 0.3, 25)
+    lr, thr = 0.1, 0.5
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, v, c in (("quartic", np.array([0.0, 1.0]), "C0"), ("factorization", np.array([_S, _S]), "C1")):
+        perp = 0.3 * np.array([v[1], -v[0]])
+        ax.plot(d0, [ref.escape_steps(name, d * v + perp, lr, thr) for d in d0], "-", color=c,
+                label=f"{name}: reference")
+        ax.plot(d0, [student.escape_steps(name, d * v + perp, lr, thr) for d in d0], "o", color=c,
+                ms=4, label=f"{name}: yours")
+    ax.plot(d0, [student.predicted_escape_steps("quartic", d, lr, thr) for d in d0], "k--",
+            label="your predicted_escape_steps")
+    ax.set(xscale="log", xlabel="dist0", ylabel="escape step", title=f"lr = {lr}, threshold = {thr}")
+    ax.legend(fontsize=7)
+    path = f"{outdir}/hw5_escape.png"
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return [path]

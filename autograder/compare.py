@@ -1,0 +1,214 @@
+"""Comparison primitives for checks.
+
+Each raises :class:`CheckFailure` with a message a student can act on: what
+was expected, what came back, how far off and where, the known slip it looks
+like (if any), and what to do next. Modelled on ``numpy.testing``'s
+``assert_allclose`` message, with the course's context added by the plugin.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .hints import Slip, generic_hints, matches
+from .sandbox.codec import Opaque
+
+
+class CheckFailure(AssertionError):
+    """A check's verdict: the submission is wrong (not a grader error)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def fail(message: str):
+    """Fail the current check with ``message``."""
+    __tracebackhide__ = True
+    raise CheckFailure(message)
+
+
+def _fmt(x, limit=6):
+    if isinstance(x, np.ndarray):
+        with np.printoptions(precision=6, threshold=limit, edgeitems=3, linewidth=100):
+            return np.array2string(x, separator=", ")
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.10g}"
+    return repr(x)[:200]
+
+
+def _type_name(x):
+    if isinstance(x, Opaque):
+        return f"an object of type {x.type_name}"
+    if isinstance(x, np.ndarray):
+        return f"an ndarray of shape {x.shape} and dtype {x.dtype}"
+    return f"a {type(x).__name__}"
+
+
+def expect_array(got, shape=None, name="result", dtype="float"):
+    """``got`` must be an ndarray (of float64 by default) with ``shape``."""
+    __tracebackhide__ = True
+    if isinstance(got, (list, tuple)) and not isinstance(got, Opaque):
+        fail(f"{name} is {_type_name(got)}, expected a NumPy array. "
+             "Next: return np.asarray(...) of float64.")
+    if not isinstance(got, np.ndarray):
+        fail(f"{name} is {_type_name(got)}, expected a NumPy array"
+             + (f" of shape {shape}" if shape is not None else "") + ".")
+    if dtype == "float":
+        if got.dtype in (np.float32, np.float16):
+            fail(f"{name} has dtype {got.dtype}, expected float64: single precision loses "
+                 "the digits the check needs. Next: compute in float64 (np.float64, or "
+                 "torch.float64 / .double()).")
+        if got.dtype.kind == "c":
+            fail(f"{name} is complex ({got.dtype}); expected real float64 values.")
+    if shape is not None and tuple(got.shape) != tuple(shape):
+        msg = f"{name} has shape {got.shape}, expected {tuple(shape)}."
+        if got.ndim == len(shape) == 2 and tuple(got.shape[::-1]) == tuple(shape):
+            msg += " It looks transposed."
+        elif got.ndim == len(shape) == 1 and abs(got.shape[0] - shape[0]) == 1:
+            msg += " Off by one: check where your layer index starts and stops (l = 1..L+1?)."
+        elif got.size == int(np.prod(shape)):
+            msg += " Same number of entries: reshape or squeeze?"
+        fail(msg)
+    return got
+
+
+def expect_scalar(got, name="result", integer=False):
+    """``got`` must be a real number (Python or NumPy scalar, or a 0-d array)."""
+    __tracebackhide__ = True
+    if isinstance(got, np.ndarray):
+        if got.ndim != 0 and got.size != 1:
+            fail(f"{name} is an array of shape {got.shape}, expected a single number.")
+        if got.ndim != 0:
+            fail(f"{name} is an array of shape {got.shape}, expected a plain number. "
+                 "Next: return float(...) (or .item()).")
+        got = got[()]
+    if isinstance(got, (bool, np.bool_)):
+        fail(f"{name} is a bool ({got}), expected a number.")
+    if isinstance(got, np.floating) and got.dtype in (np.float32, np.float16):
+        fail(f"{name} is {got.dtype}, expected float64. Next: compute in float64.")
+    if not isinstance(got, numbers.Real):
+        fail(f"{name} is {_type_name(got)}, expected a number.")
+    if integer and not isinstance(got, numbers.Integral):
+        fail(f"{name} is {_type_name(got)} ({got!r}), expected an int.")
+    return got
+
+
+def expect_int(got, name="result", python_int=False):
+    __tracebackhide__ = True
+    if python_int and type(got) is not int:
+        fail(f"{name} is {_type_name(got)}, expected an exact Python int "
+             "(NumPy integers overflow and floats round). Next: use int arithmetic "
+             "(math.comb, integer division).")
+    return expect_scalar(got, name, integer=True)
+
+
+def expect_sequence(got, length, name="result"):
+    """A tuple (or list) of ``length`` items."""
+    __tracebackhide__ = True
+    if not isinstance(got, (tuple, list)):
+        fail(f"{name} is {_type_name(got)}, expected a tuple of {length} items.")
+    if len(got) != length:
+        fail(f"{name} has {len(got)} items, expected {length}.")
+    return got
+
+
+def expect_raises(call, exc_type, *args, **kwargs):
+    """``call(*args, **kwargs)`` must raise ``exc_type`` (by name, in the sandbox)."""
+    __tracebackhide__ = True
+    from .sandbox.errors import Raised, StudentError
+
+    name = exc_type if isinstance(exc_type, str) else exc_type.__name__
+    try:
+        value = call(*args, **kwargs)
+    except Raised as err:
+        if err.exc_type == name:
+            return
+        fail(f"expected {name}, but your code raised {err.exc_type}: {err.message}")
+    except StudentError:
+        raise
+    fail(f"expected {name} to be raised, but it returned {_fmt(value)}. "
+         f"Next: validate the arguments and `raise {name}(...)`.")
+
+
+def _as_float_array(x):
+    if isinstance(x, np.ndarray):
+        return x.astype(np.float64) if x.dtype.kind in "biuf" else x
+    if isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)):
+        return np.asarray(float(x))
+    return None
+
+
+def close(got, want, rtol=1e-10, atol=0.0, slips=(), name="result", shape_strict=True):
+    """Elementwise ``|got - want| <= atol + rtol * |want|``, NaN only where want is NaN.
+
+    ``got`` must have the type of ``want``: an ndarray for an ndarray
+    (float64 for float), a number for a number. Known wrong answers in
+    ``slips`` are named when ``got`` matches one of them.
+    """
+    __tracebackhide__ = True
+    want_arr = np.asarray(want, dtype=np.float64)
+    if isinstance(want, np.ndarray):
+        got = expect_array(got, want.shape if shape_strict else None, name)
+        g = got.astype(np.float64)
+        if g.shape != want_arr.shape:
+            try:
+                g = np.broadcast_to(g, want_arr.shape)
+            except ValueError:
+                fail(f"{name} has shape {got.shape}, expected {want_arr.shape}.")
+    else:
+        got = expect_scalar(got, name)
+        g = np.asarray(float(got))
+    bad_nan = np.isnan(g) & ~np.isnan(want_arr)
+    bad_inf = np.isinf(g) & ~np.isinf(want_arr)
+    if bad_nan.any() or bad_inf.any():
+        where = np.argwhere(bad_nan | bad_inf)
+        first = tuple(int(i) for i in where[0]) if where.size else ()
+        fail(f"{name} contains {'NaN' if bad_nan.any() else 'inf'} "
+             f"({int((bad_nan | bad_inf).sum())} entries, first at index {first}), where the "
+             f"reference is finite ({_fmt(want_arr[first] if first else want_arr)}). "
+             "Next: look for 0/0, log of 0 or overflow (work in logs, or clip).")
+    ok, report = _compare(g, want_arr, rtol, atol)
+    if ok:
+        return got
+    lines = [f"{name} differs from the reference beyond rtol={rtol:g}, atol={atol:g}.",
+             f"  expected: {_fmt(want if not isinstance(want, np.ndarray) else want_arr)}",
+             f"  got:      {_fmt(got if not isinstance(got, np.ndarray) else g)}",
+             "  " + report]
+    hint = None
+    for slip in slips:
+        if matches(g, slip.value, rtol=max(rtol, 1e-8), atol=atol):
+            hint = f"This looks like: {slip.description}."
+            break
+    if hint is None:
+        hint = generic_hints(g, want_arr)
+    if hint:
+        lines.append("  " + hint)
+    else:
+        lines.append("  Next: test your function on a small case you can work out by hand.")
+    fail("\n".join(lines))
+
+
+def _compare(g, w, rtol, atol):
+    with np.errstate(all="ignore"):
+        both_nan = np.isnan(g) & np.isnan(w)
+        same_inf = np.isinf(g) & np.isinf(w) & (np.sign(g) == np.sign(w))
+        err = np.abs(g - w)
+        tol = atol + rtol * np.abs(w)
+        bad = ~(both_nan | same_inf) & ~(err <= tol)
+    if not bad.any():
+        return True, ""
+    err = np.where(bad, err, 0.0)
+    idx = np.unravel_index(int(np.nanargmax(err)), err.shape) if err.ndim else ()
+    with np.errstate(all="ignore"):
+        rel = err / np.abs(w)
+    rel = np.where(bad & np.isfinite(rel), rel, 0.0)
+    msg = (f"mismatch in {int(bad.sum())} of {bad.size} entries; max abs error "
+           f"{float(err[idx]):.3g}" + (f" at index {tuple(int(i) for i in idx)}" if idx else "")
+           + f", max rel error {float(np.max(rel)):.3g}")
+    return False, msg
+
+
+__all__ = ["CheckFailure", "Slip", "fail", "close", "expect_array", "expect_scalar",
+           "expect_int", "expect_sequence", "expect_raises"]

@@ -1,0 +1,67 @@
+"""Naming the slip behind a wrong answer.
+
+A check passes known wrong answers as :class:`Slip` records (computed from
+the reference with the slip reproduced, e.g. fan_in and fan_out swapped).
+When none matches, :func:`generic_hints` looks for patterns that are common
+whatever the function: a constant factor, a flipped sign, a transpose, an
+off-by-one shift along the first axis.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A known wrong answer: ``value`` is what a submission with the slip returns."""
+
+    description: str
+    value: object
+
+
+def matches(got, value, rtol=1e-8, atol=0.0) -> bool:
+    try:
+        v = np.asarray(value, dtype=np.float64)
+        g = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if g.shape != v.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all((np.abs(g - v) <= atol + rtol * np.abs(v)) | (np.isnan(g) & np.isnan(v))))
+
+
+_FACTORS = [
+    (2.0, "Your values are exactly twice the reference: a factor 2 too many (e.g. 2/n where 1/n belongs, or a ReLU's 1/2 dropped)."),
+    (0.5, "Your values are exactly half the reference: a factor 2 missing (e.g. He's 2/fan_in, or the 2 in a variance)."),
+    (-1.0, "Your values have the right size but the wrong sign."),
+    (4.0, "Your values are 4 times the reference: a factor 2 squared?"),
+    (0.25, "Your values are a quarter of the reference: a factor 2 missing twice, or squared?"),
+    (np.sqrt(2), "Your values are sqrt(2) times the reference: a standard deviation used where a variance belongs, or the reverse?"),
+    (1 / np.sqrt(2), "Your values are 1/sqrt(2) times the reference: a standard deviation used where a variance belongs, or the reverse?"),
+]
+
+
+def generic_hints(got, want) -> str | None:
+    g = np.asarray(got, dtype=np.float64)
+    w = np.asarray(want, dtype=np.float64)
+    if g.shape == w.shape and g.size:
+        with np.errstate(all="ignore"):
+            mask = np.abs(w) > 1e-300
+            if mask.any():
+                ratio = g[mask] / w[mask]
+                if np.all(np.isfinite(ratio)):
+                    r0 = np.median(ratio)
+                    if np.allclose(ratio, r0, rtol=1e-6, atol=0) and not np.isclose(r0, 1.0, rtol=1e-6):
+                        for c, text in _FACTORS:
+                            if np.isclose(r0, c, rtol=1e-6):
+                                return text
+                        return (f"Your values are the reference times a constant {r0:.6g}: "
+                                "a missing or extra normalisation factor?")
+        if g.ndim == 2 and g.shape[0] == g.shape[1] and matches(g.T, w, 1e-8):
+            return "Your matrix is the transpose of the expected one."
+        if g.ndim == 1 and g.size > 2 and (matches(g[1:], w[:-1], 1e-8) or matches(g[:-1], w[1:], 1e-8)):
+            return "Your sequence is the expected one shifted by one place: an off-by-one in the layer or step index."
+    return None

@@ -1,0 +1,72 @@
+"""Showing a :class:`~autograder.runner.Report`: a rich table, JSON, JUnit XML."""
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STYLE = {"passed": "green", "not run": "dim", "failed": "red", "not attempted": "yellow",
+         "missing": "yellow", "grader error": "magenta"}
+
+
+def to_json(report) -> str:
+    return json.dumps(report.to_json(), allow_nan=True)
+
+
+def print_report(report, console: Console | None = None, verbose=False):
+    console = console or Console()
+    table = Table(title=f"{report.assignment}: {report.submission}", show_lines=False,
+                  title_justify="left")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("points", justify="right")
+    for r in report.results:
+        style = STYLE.get(r.status, "red")
+        label = "PASS" if r.passed else r.status.upper()
+        table.add_row(f"{r.function} :: {r.case}", Text(label, style=style),
+                      "-" if r.status == "not run" else f"{r.points:g}/{r.max_points:g}")
+    console.print(table)
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    failures = [r for r in report.ran if not r.passed]
+    for r in failures:
+        console.print(Text(f"\n✗ {r.id}", style="bold red"))
+        if r.call:
+            console.print(Text(f"  call: {r.call}", style="dim"))
+        console.print(Text("  " + r.message.replace("\n", "\n  ")))
+    if report.output.strip() and (verbose or failures):
+        console.print(Text("\nWhat your code printed (first part):", style="dim"))
+        console.print(Text(report.output[:2000], style="dim"))
+    hidden = len(report.not_run)
+    summary = f"\nScore: {report.score:g} / {report.max_score:g}"
+    if report.all_passed:
+        summary += "  - public checks passed" if hidden else "  - all checks passed"
+    if hidden:
+        summary += f" ({hidden} hidden checks run at grading time)"
+    console.print(Text(summary, style="bold green" if report.all_passed else "bold"))
+    if failures:
+        console.print(Text("Next: fix the first failing function, then run the same command "
+                           "again (add -k NAME to run only its checks).", style="dim"))
+
+
+def to_junit(reports) -> str:
+    suites = ET.Element("testsuites")
+    for rep in reports:
+        ran = rep.ran
+        s = ET.SubElement(suites, "testsuite", name=f"{rep.assignment}:{rep.submission}",
+                          tests=str(len(ran)), failures=str(sum(1 for r in ran if not r.passed)),
+                          skipped=str(len(rep.not_run)), time=f"{rep.seconds:.3f}")
+        for r in rep.results:
+            tc = ET.SubElement(s, "testcase", classname=f"{rep.assignment}.{r.function}",
+                               name=r.case, time=f"{r.duration:.3f}")
+            ET.SubElement(tc, "properties")
+            tc[0].append(ET.Element("property", name="points", value=f"{r.points:g}/{r.max_points:g}"))
+            if r.status == "not run":
+                ET.SubElement(tc, "skipped", message="hidden check: runs at grading time")
+            elif not r.passed:
+                f = ET.SubElement(tc, "failure", message=r.status)
+                f.text = r.message
+    return ET.tostring(suites, encoding="unicode")

@@ -1,0 +1,163 @@
+"""Running an assignment's checks on one submission, in-process, via pytest."""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from . import catalog
+from .plugin import Result
+
+
+@dataclass
+class Report:
+    assignment: str
+    submission: str
+    results: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    output: str = ""
+    isolation: str = ""
+    seconds: float = 0.0
+    exit_status: int = 0
+
+    @property
+    def ran(self):
+        return [r for r in self.results if r.status != "not run"]
+
+    @property
+    def score(self):
+        return round(sum(r.points for r in self.ran), 6)
+
+    @property
+    def max_score(self):
+        return round(sum(r.max_points for r in self.ran), 6)
+
+    @property
+    def not_run(self):
+        return [r for r in self.results if r.status == "not run"]
+
+    @property
+    def all_passed(self):
+        return bool(self.ran) and all(r.passed for r in self.ran)
+
+    @property
+    def grader_errors(self):
+        return [r for r in self.results if r.status == "grader error"]
+
+    def to_json(self):
+        return {
+            "assignment": self.assignment,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [r.to_json() for r in self.results],
+            "hidden_not_run": len(self.not_run),
+            "notes": self.notes,
+            "isolation": self.isolation,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def check_module_path(assignment) -> Path:
+    mod = importlib.import_module(f"autograder.checks.{assignment}")
+    return Path(mod.__file__)
+
+
+@contextlib.contextmanager
+def _clean_pytest_env():
+    """No PYTEST_ADDOPTS / PYTEST_PLUGINS / plugin autoload from the environment."""
+    saved = {k: os.environ.pop(k) for k in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS") if k in os.environ}
+    old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+        if old is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
+
+
+def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grader_seed=0,
+               device="cpu", trusted=None, ref_mode="auto", exitfirst=False,
+               mask=(), threads=2, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
+               stochastic_only=False) -> Report:
+    """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
+
+    ``trusted`` names a module to call in-process instead of sandboxing a file
+    (used to run the reference itself, e.g. when calibrating).
+    """
+    catalog.get(assignment)  # raises KeyError for an unknown assignment
+    path = check_module_path(assignment)
+    args = [str(path), "--noconftest", "-p", "no:cacheprovider", "-p", "no:randomly",
+            "-c", str(path.parent / "pytest.ini"), "--rootdir", str(path.parent),
+            "--grader-seed", str(grader_seed), "--device", device, "--ref-mode", ref_mode,
+            "--sandbox-threads", str(threads), "-W", "ignore::DeprecationWarning"]
+    if quiet:
+        args += ["-p", "no:terminal"]
+    if submission is not None:
+        args += ["--submission", str(submission)]
+    if trusted:
+        args += ["--trusted", trusted]
+    if hidden:
+        args.append("--all-checks")
+    if keyword:
+        args += ["-k", keyword]
+    if exitfirst:
+        args.append("-x")
+    if call_timeout:
+        args += ["--call-timeout", str(call_timeout)]
+    if stochastic_only:
+        args.append("--stochastic-only")
+    if grader_seeds:
+        args += ["--grader-seeds", f"{grader_seeds[0]}:{grader_seeds[1]}"]
+    for f in functions:
+        args += ["--function", f]
+    if record_to:
+        args += ["--record-to", str(record_to)]
+    for m in mask:
+        args += ["--sandbox-mask", str(m)]
+    holder = _Holder()
+    t0 = time.perf_counter()
+    sink = io.StringIO()
+    with _clean_pytest_env(), contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+        code = pytest.main(args, plugins=["autograder.plugin", holder])
+    state = holder.state
+    rep = Report(assignment, str(submission or trusted or ""), seconds=time.perf_counter() - t0)
+    if state is not None:
+        rep.results = _ordered(assignment, state.results)
+        rep.notes = list(state.load_notes)
+        rep.isolation = state.isolation
+        if state.sandbox is not None:
+            rep.output = state.sandbox.student_output()
+    rep.exit_status = int(code)
+    return rep
+
+
+def _ordered(assignment, results):
+    """Results in notebook order of the functions, cases in declaration order."""
+    info = catalog.get(assignment)
+    order = {name: i for i, name in enumerate(info.functions)}
+    case_order = {}
+    for c in info.checks:
+        for case, _, _, label in c.resolved:
+            case_order[(c.function, label)] = len(case_order)
+    return sorted(results, key=lambda r: (order.get(r.function, len(order)),
+                                          case_order.get((r.function, r.case), 0)))
+
+
+class _Holder:
+    state = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config):
+        self.state = getattr(config, "_course", None)
+
+
+__all__ = ["Report", "Result", "run_checks"]

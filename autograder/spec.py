@@ -1,0 +1,94 @@
+"""Declaring checks: cases as data records, one decorator per graded function."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+#: module name -> list of CheckSpec, in declaration order (the catalog reads it)
+REGISTRY: dict[str, list] = defaultdict(list)
+
+
+class Case:
+    """One input of a check: an id (readable, used by ``-k``), arguments and options."""
+
+    def __init__(self, id, *args, hidden=None, points=None, **kwargs):
+        self.id = str(id)
+        self.args = args
+        self.kwargs = kwargs
+        self.hidden = hidden
+        self.points = points
+
+    def __getitem__(self, key):
+        return self.kwargs[key]
+
+    def describe(self, function: str) -> str:
+        parts = [_short(a) for a in self.args] + [f"{k}={_short(v)}" for k, v in self.kwargs.items()]
+        text = f"{function}({', '.join(parts)})"
+        return text if len(text) < 300 else text[:297] + "..."
+
+    def __repr__(self):
+        return f"Case({self.id!r})"
+
+
+def _short(v):
+    if isinstance(v, np.ndarray):
+        return f"<array {'x'.join(map(str, v.shape))} {v.dtype}>"
+    if isinstance(v, (list, tuple)) and any(isinstance(x, np.ndarray) for x in v):
+        return f"<{type(v).__name__} of {len(v)} arrays>"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    r = repr(v)
+    return r if len(r) < 60 else r[:57] + "..."
+
+
+@dataclass
+class CheckSpec:
+    function: str
+    test_name: str
+    module: str
+    cases: list
+    points: float
+    hidden: bool
+    stochastic: bool
+    ffp: float | None
+    timeout: float | None
+    resolved: list = field(default_factory=list)  # (case, points, hidden)
+
+
+def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=None,
+          timeout=None, aspect=None):
+    """Declare a check of graded ``function``, parametrised over ``cases``.
+
+    ``points`` and ``hidden`` are per case unless a Case overrides them.
+    Stochastic checks must state their false-failure probability ``ffp``.
+    ``timeout`` is the wall-time limit of each call into the student's code.
+    ``aspect`` names what this check looks at when a function has several
+    checks (its case ids become ``aspect/case``).
+    """
+    if stochastic and ffp is None:
+        raise ValueError(f"stochastic check of {function} must state its ffp")
+    cases = list(cases) if cases is not None else [Case("default")]
+    ids = [c.id for c in cases]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"duplicate case ids in check of {function}: {ids}")
+
+    def deco(fn):
+        spec = CheckSpec(function, fn.__name__, fn.__module__, cases, points, hidden,
+                         stochastic, ffp, timeout)
+        params = []
+        for c in cases:
+            label = f"{aspect}/{c.id}" if aspect else c.id
+            pts = c.points if c.points is not None else points
+            hid = c.hidden if c.hidden is not None else hidden
+            spec.resolved.append((c, float(pts), bool(hid), label))
+            params.append(pytest.param(c, id=label, marks=[pytest.mark.graded(
+                function=function, case=label, points=float(pts), hidden=bool(hid),
+                stochastic=stochastic, ffp=ffp, timeout=timeout, call=c.describe(function))]))
+        REGISTRY[fn.__module__].append(spec)
+        fn._course_check = spec
+        return pytest.mark.parametrize("case", params)(fn)
+
+    return deco

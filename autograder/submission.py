@@ -1,0 +1,79 @@
+"""Reading a submission (.py or .ipynb) into the code cells the sandbox runs."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: cells with this tag are experiments or plots: the grader does not run them
+SKIP_TAGS = {"course:skip", "skip-grading", "grader:skip"}
+
+_MAGIC = re.compile(r"^\s*(%|!)")
+
+
+class SubmissionError(Exception):
+    """The file cannot be read as a submission (a usage error, exit code 2)."""
+
+
+@dataclass
+class Submission:
+    path: Path
+    cells: list
+    notes: list = field(default_factory=list)
+
+
+def _strip_magics(source: str, label: str, notes: list) -> str:
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        notes.append(f"{label}: cell magic `{lines[0].strip()}` - cell skipped")
+        return ""
+    out = []
+    for ln in lines:
+        if _MAGIC.match(ln):
+            notes.append(f"{label}: IPython line `{ln.strip()[:60]}` skipped")
+            indent = ln[: len(ln) - len(ln.lstrip())]
+            out.append(f"{indent}pass  # skipped by the grader: {ln.strip()[:40]}")
+        else:
+            out.append(ln)
+    return "\n".join(out) + ("\n" if source.endswith("\n") else "")
+
+
+def is_check_cell(cell) -> bool:
+    nb = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(nb.get("grade")) and not nb.get("solution")
+
+
+def load_submission(path) -> Submission:
+    path = Path(path)
+    if not path.exists():
+        raise SubmissionError(f"no such file: {path}")
+    if path.is_dir():
+        raise SubmissionError(f"{path} is a folder; give the .py or .ipynb file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SubmissionError(f"{path} is not a UTF-8 text file") from None
+    if path.suffix == ".py":
+        return Submission(path, [{"filename": path.name, "source": text}])
+    if path.suffix != ".ipynb":
+        raise SubmissionError(f"{path}: expected a .py or .ipynb file")
+    try:
+        nb = json.loads(text)
+        raw_cells = nb["cells"]
+    except (ValueError, KeyError, TypeError):
+        raise SubmissionError(f"{path} is not a valid notebook (JSON with a 'cells' list)") from None
+    cells, notes = [], []
+    k = 0
+    for cell in raw_cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        k += 1
+        label = f"{path.name} [cell {k}]"
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else str(src)
+        tags = set(cell.get("metadata", {}).get("tags", []) or [])
+        if tags & SKIP_TAGS or is_check_cell(cell) or not src.strip():
+            continue
+        cells.append({"filename": label, "source": _strip_magics(src, label, notes)})
+    return Submission(path, cells, notes)

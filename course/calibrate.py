@@ -1,0 +1,31 @@
+"""Calibration: run every statistical check on the reference over many grader seeds.
+
+A correct submission must fail a statistical check with probability at most
+its stated ``ffp``. Running the reference as the student over N grader seeds
+counts the failures; with ffp <= 1e-4 and N = 200, any failure at all is a
+sign of a mis-calibrated threshold (the chance of one or more is <= 2 %).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from autograder import catalog
+from autograder.runner import run_checks
+
+
+def calibrate(assignment, seeds=200, start=0):
+    """Returns (runs per check, failures per check, failing results)."""
+    info = catalog.get(assignment)
+    if not info.stochastic:
+        return Counter(), Counter(), []
+    rep = run_checks(assignment, trusted=f"solutions.{assignment}", hidden=True,
+                     grader_seeds=(start, start + seeds), stochastic_only=True)
+    runs, fails = Counter(), Counter()
+    bad = []
+    for r in rep.ran:
+        key = f"{r.function}::{r.case}"
+        runs[key] += 1
+        if not r.passed:
+            fails[key] += 1
+            bad.append(r)
+    return runs, fails, bad

@@ -1,0 +1,212 @@
+"""The ``course`` command: parses arguments and delegates.
+
+Exit codes of ``course check``: 0 every selected check passed, 1 some check
+failed, 2 a usage or setup error.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from autograder import catalog
+
+err = Console(stderr=True)
+
+
+def _assignment(ctx, param, value):
+    if value is None:
+        return value
+    if value not in catalog.ids():
+        raise click.BadParameter(f"unknown assignment {value!r}; known: {', '.join(catalog.ids())}")
+    return value
+
+
+def _default_submission(hw):
+    for name in (f"{hw}.ipynb", f"{hw}.py"):
+        if Path(name).exists():
+            return Path(name)
+    raise click.UsageError(f"no {hw}.ipynb or {hw}.py in this folder; give the file: course check {hw} PATH")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Homework and autograder for the deep-learning theory course."""
+
+
+@main.command("list")
+def list_cmd():
+    """Assignments, titles and points."""
+    from rich.table import Table
+
+    t = Table("id", "title", "functions", "points (public + hidden)")
+    for a in catalog.all_assignments():
+        t.add_row(a.id, a.title, str(len(a.functions)),
+                  f"{a.points:g} ({a.public_points:g} + {a.points - a.public_points:g})")
+    Console().print(t)
+
+
+@main.command()
+@click.argument("assignment", callback=_assignment)
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--all", "hidden", is_flag=True, help="Also run the hidden checks (needs `solutions`).")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object on stdout.")
+@click.option("--plots", type=click.Path(file_okay=False, path_type=Path), help="Draw your curves over the reference's into DIR.")
+@click.option("-k", "keyword", help="Only checks matching this pytest -k expression (function or case names).")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Also write a JUnit XML report.")
+@click.option("--seed", "grader_seed", type=int, default=0, show_default=True, help="Base seed of the statistical checks.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show what your code printed.")
+def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grader_seed, verbose):
+    """Grade one submission (PATH: .ipynb or .py; default ASSIGNMENT.ipynb/.py here)."""
+    from autograder.reference import GraderSetupError, solutions_available
+    from autograder.report import print_report, to_json, to_junit
+    from autograder.runner import run_checks
+    from autograder.submission import SubmissionError, load_submission
+
+    path = path or _default_submission(assignment)
+    try:
+        load_submission(path)
+    except SubmissionError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+    if hidden and not solutions_available(assignment):
+        err.print(f"[red]error:[/red] --all runs the hidden checks, which need the reference "
+                  f"(`solutions.{assignment}`); it is not installed here. Run without --all.")
+        sys.exit(2)
+    if device == "cuda":
+        try:
+            import torch
+            ok = torch.cuda.is_available()
+        except ImportError:
+            ok = False
+        if not ok:
+            err.print("[red]error:[/red] --device cuda asked, but no CUDA device is available here.")
+            sys.exit(2)
+    report = run_checks(assignment, path, hidden=hidden, keyword=keyword, grader_seed=grader_seed,
+                        device=device)
+    if junit:
+        junit.write_text(to_junit([report]))
+    setup = [r for r in report.grader_errors if "fixtures" in r.message or "reference" in r.message]
+    if as_json:
+        click.echo(to_json(report))
+    else:
+        print_report(report, verbose=verbose)
+    if plots:
+        from course.plots import draw
+
+        files = draw(assignment, path, plots)
+        if not as_json:
+            for f in files:
+                click.echo(f"plot: {f}")
+    if not report.ran and not report.results:
+        err.print("[red]error:[/red] no check matched" + (f" -k {keyword!r}" if keyword else ""))
+        sys.exit(2)
+    if setup:
+        sys.exit(2)
+    sys.exit(0 if report.all_passed or (not report.ran and report.results) else 1)
+
+
+@main.command()
+@click.argument("assignment", callback=_assignment)
+@click.option("--plots", type=click.Path(file_okay=False, path_type=Path), help="Draw the reference's curves into DIR.")
+def solve(assignment, plots):
+    """Run the reference on the check inputs and print the results."""
+    from autograder.report import print_report
+    from autograder.runner import run_checks
+
+    report = run_checks(assignment, trusted=f"solutions.{assignment}", hidden=True)
+    print_report(report)
+    if plots:
+        from course.plots import draw
+
+        for f in draw(assignment, None, plots):
+            click.echo(f"plot: {f}")
+    sys.exit(0 if report.all_passed else 1)
+
+
+@main.command()
+@click.argument("assignment", callback=_assignment, required=False)
+@click.option("--all", "every", is_flag=True, help="Every assignment.")
+def fixtures(assignment, every):
+    """Record the public reference values students' checks replay."""
+    from course.fixtures import build_fixtures
+
+    todo = catalog.ids() if every else [assignment]
+    if not todo or todo == [None]:
+        raise click.UsageError("give an assignment or --all")
+    for a in todo:
+        path, n = build_fixtures(a)
+        click.echo(f"{a}: {n} reference values -> {path}")
+
+
+@main.command()
+@click.argument("assignment", callback=_assignment, required=False)
+@click.option("--all", "every", is_flag=True, help="Every assignment.")
+@click.option("--check", "check_only", is_flag=True, help="Only report whether the notebook is up to date.")
+def build(assignment, every, check_only):
+    """Generate assignments/hwN/hwN.ipynb from hwN.md and solutions/hwN.py."""
+    from course.build import build_notebook, notebook_is_fresh
+
+    todo = catalog.ids() if every else [assignment]
+    if not todo or todo == [None]:
+        raise click.UsageError("give an assignment or --all")
+    stale = []
+    for a in todo:
+        if check_only:
+            if not notebook_is_fresh(a):
+                stale.append(a)
+        else:
+            click.echo(f"{a}: {build_notebook(a)}")
+    if stale:
+        click.echo(f"stale notebooks: {', '.join(stale)} (run `course build --all`)")
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("assignment", callback=_assignment, required=False)
+@click.option("--all", "every", is_flag=True, help="Every assignment.")
+@click.option("--seeds", default=200, show_default=True, help="Number of grader seeds.")
+def calibrate(assignment, every, seeds):
+    """Run the statistical checks on the reference over many seeds; count failures."""
+    import time
+
+    from course.calibrate import calibrate as run
+
+    todo = catalog.ids() if every else [assignment]
+    if not todo or todo == [None]:
+        raise click.UsageError("give an assignment or --all")
+    total_fail = 0
+    for a in todo:
+        t0 = time.perf_counter()
+        runs, fails, bad = run(a, seeds)
+        for key in sorted(runs):
+            click.echo(f"{a} {key}: {fails[key]} failures in {runs[key]} seeds")
+        for r in bad[:5]:
+            click.echo(f"  {r.id}: {r.message.splitlines()[0][:200]}")
+        total_fail += sum(fails.values())
+        click.echo(f"{a}: {sum(runs.values())} runs, {sum(fails.values())} failures, "
+                   f"{time.perf_counter() - t0:.1f} s")
+    sys.exit(1 if total_fail else 0)
+
+
+def _register_optional():
+    """Commands whose modules bring instructor-only dependencies."""
+    try:
+        from course.release import release  # noqa: F401
+        main.add_command(release)
+    except ImportError:
+        pass
+    try:
+        from course.grade import grade  # noqa: F401
+        main.add_command(grade)
+    except ImportError:
+        pass
+
+
+_register_optional()
+
+if __name__ == "__main__":
+    main()

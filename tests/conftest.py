@@ -1,0 +1,31 @@
+"""Shared helpers of the project's own tests."""
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = ROOT / "tests" / "submissions"
+
+
+def parse_expect(path):
+    """The `# EXPECT:` header of a known submission."""
+    fail, pas, hints = set(), set(), []
+    for line in Path(path).read_text().splitlines()[:15]:
+        m = re.match(r"#\s*EXPECT:\s*(fail|pass|hint)\s+(.*)$", line.strip())
+        if not m:
+            continue
+        kind, rest = m.groups()
+        if kind == "hint":
+            hints.append(rest.strip().strip('"'))
+        else:
+            names = {x.strip() for x in rest.split(",") if x.strip()}
+            (fail if kind == "fail" else pas).update(names)
+    return fail, pas, hints
+
+
+def known_submissions():
+    out = []
+    for path in sorted(SUBMISSIONS.glob("hw*/*.py")):
+        out.append(pytest.param(path.parent.name, path, id=f"{path.parent.name}/{path.stem}"))
+    return out

@@ -1,0 +1,36 @@
+"""Does every known submission get the verdict its EXPECT header states?
+
+Wrong submissions (one realistic slip each) must fail a check of the
+function they break, with a message naming the slip; correct ones written
+differently from the reference must pass everything, hidden checks included.
+"""
+import pytest
+
+from autograder.runner import run_checks
+from conftest import known_submissions, parse_expect
+
+
+@pytest.mark.parametrize("assignment,path", known_submissions())
+def test_known_submission(assignment, path):
+    expect_fail, expect_pass, hints = parse_expect(path)
+    assert expect_fail or expect_pass, f"{path.name} has no EXPECT header"
+    rep = run_checks(assignment, path, hidden=True)
+    assert not rep.grader_errors, [r.message for r in rep.grader_errors]
+    by_fn = {}
+    for r in rep.ran:
+        by_fn.setdefault(r.function, []).append(r)
+    if "all" in expect_pass:
+        bad = [f"{r.id}: {r.message}" for r in rep.ran if not r.passed]
+        assert not bad, "\n".join(bad)
+        assert rep.score == rep.max_score > 0
+        return
+    for fn in expect_fail:
+        assert fn in by_fn, f"no check of {fn} ran"
+        assert any(not r.passed for r in by_fn[fn]), f"{path.name}: every check of {fn} passed"
+    for fn in expect_pass:
+        bad = [f"{r.id}: {r.message}" for r in by_fn.get(fn, []) if not r.passed]
+        assert fn in by_fn and not bad, "\n".join(bad) or f"no check of {fn} ran"
+    messages = "\n".join(r.message for r in rep.ran if not r.passed)
+    for h in hints:
+        assert h.lower() in messages.lower(), f"hint {h!r} not in:\n{messages}"
+    assert rep.score < rep.max_score
