@@ -81,11 +81,20 @@ def landlock(read_dirs, write_dirs):
         class RulesetAttr(ctypes.Structure):
             _fields_ = [("handled_access_fs", ctypes.c_uint64)]
 
+        class RulesetAttrScoped(ctypes.Structure):
+            _fields_ = [("handled_access_fs", ctypes.c_uint64),
+                        ("handled_access_net", ctypes.c_uint64),
+                        ("scoped", ctypes.c_uint64)]
+
         class PathBeneath(ctypes.Structure):
             _pack_ = 1
             _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
-        attr = RulesetAttr(handled)
+        if abi >= 6:
+            # also: no signals to, and no abstract sockets of, processes outside the sandbox
+            attr = RulesetAttrScoped(handled, 0, 1 | 2)
+        else:
+            attr = RulesetAttr(handled)
         fd = libc.syscall(SYS_create, ctypes.byref(attr), ctypes.sizeof(attr), 0)
         if fd < 0:
             return "landlock ruleset failed"
