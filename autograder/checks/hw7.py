@@ -366,9 +366,12 @@ def _bernstein(n, var, bound, ffp):
 # For Haar matrices of shape m x k (or k x m), k <= m: the trace T of the top
 # k x k block has mean 0 and variance k/m (flipping the sign of one column
 # leaves the law unchanged, so E W_ii W_jj = 0 for i != j, and E W_ii^2 = 1/m);
-# so has the overlap sum(W_l * W_l') of two independent layers of one shape.
-# Both are bounded by k, so Bernstein's inequality bounds the false-failure
-# probability of each sum test by HAAR_FFP_EACH with no normal approximation.
+# so has the overlap sum(W_l * W_(l+2)) of two independent layers of one shape.
+# Both are bounded by k. The traces are independent, so Bernstein's inequality
+# bounds the false-failure probability of their sum test by HAAR_FFP_EACH with
+# no normal approximation; the overlaps share matrices, but given the earlier
+# layers each has mean 0 and variance exactly k/m (a martingale difference
+# sequence), so Freedman's inequality gives the same bound.
 # The sum of fourth powers (delocalisation: 3k/(m+2) for Haar, k for a signed
 # permutation) is compared by a two-sample KS test with scipy's Haar sampler
 # at level HAAR_FFP_EACH. Total ffp <= 3 * 2e-5 = 6e-5.
