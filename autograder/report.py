@@ -30,26 +30,34 @@ def print_report(report, console: Console | None = None, verbose=False):
                       "-" if r.status == "not run" else f"{r.points:g}/{r.max_points:g}")
     console.print(table)
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+        console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
     failures = [r for r in report.ran if not r.passed]
-    for r in failures:
-        console.print(Text(f"\n✗ {r.id}", style="bold red"))
+    shown = {}
+    for r in failures:  # one block per (function, message): a missing function is said once
+        shown.setdefault((r.function, r.message), []).append(r)
+    for (fn, message), group in shown.items():
+        r = group[0]
+        console.print(Text(f"\n✗ {r.id}", style="bold red"), soft_wrap=True)
         if r.call:
-            console.print(Text(f"  call: {r.call}", style="dim"))
-        console.print(Text("  " + r.message.replace("\n", "\n  ")))
+            console.print(Text(f"  inputs: {r.call}", style="dim"), soft_wrap=True)
+        console.print(Text("  " + message.replace("\n", "\n  ")), soft_wrap=True)
+        if len(group) > 1:
+            others = ", ".join(g.case for g in group[1:])
+            console.print(Text(f"  (the same for {len(group) - 1} more: {others})", style="dim"),
+                          soft_wrap=True)
     if report.output.strip() and (verbose or failures):
         console.print(Text("\nWhat your code printed (first part):", style="dim"))
-        console.print(Text(report.output[:2000], style="dim"))
+        console.print(Text(report.output[:2000], style="dim"), soft_wrap=True)
     hidden = len(report.not_run)
     summary = f"\nScore: {report.score:g} / {report.max_score:g}"
     if report.all_passed:
         summary += "  - public checks passed" if hidden else "  - all checks passed"
     if hidden:
         summary += f" ({hidden} hidden checks run at grading time)"
-    console.print(Text(summary, style="bold green" if report.all_passed else "bold"))
+    console.print(Text(summary, style="bold green" if report.all_passed else "bold"), soft_wrap=True)
     if failures:
         console.print(Text("Next: fix the first failing function, then run the same command "
-                           "again (add -k NAME to run only its checks).", style="dim"))
+                           "again (add -k NAME to run only its checks).", style="dim"), soft_wrap=True)
 
 
 def to_junit(reports) -> str:

@@ -26,7 +26,7 @@ class Case:
 
     def describe(self, function: str) -> str:
         parts = [_short(a) for a in self.args] + [f"{k}={_short(v)}" for k, v in self.kwargs.items()]
-        text = f"{function}({', '.join(parts)})"
+        text = ", ".join(parts)
         return text if len(text) < 300 else text[:297] + "..."
 
     def __repr__(self):

@@ -47,6 +47,35 @@ def _gh2(phi, c, q, sqrt_missing=False):
     return np.einsum("...ij,i,j->...", inner, _W * phi(a * _Z), _W)
 
 
+NEAR_MISS = 1e-4      # all entries within this relative error, none a known slip: an accuracy problem
+NEAR_MISS_EDGE = 1e-3  # the edge divides chi_1's error by d chi_1 / d sigma_w2 ~ 0.2
+
+
+def _close(got, want, rtol, atol, slips=(), name="result", near=NEAR_MISS):
+    """close(), but a near miss gets its own message instead of a guessed factor."""
+    __tracebackhide__ = True
+    w = np.asarray(want, dtype=float)
+    same_kind = isinstance(got, np.ndarray) if isinstance(want, np.ndarray) else \
+        isinstance(got, (int, float, np.floating, np.integer)) and not isinstance(got, bool)
+    if same_kind:
+        g = np.asarray(got, dtype=float)
+        if g.shape == w.shape and np.all(np.isfinite(g)):
+            err = np.abs(g - w)
+            bad = err > atol + rtol * np.abs(w)
+            is_slip = any(s.value is not None and np.shape(s.value) == w.shape
+                          and np.allclose(g, s.value, rtol=max(rtol, 1e-8), atol=atol) for s in slips)
+            if bad.any() and not is_slip and np.all(err <= near * np.abs(w) + atol):
+                i = int(np.argmax(np.where(bad, err / np.maximum(np.abs(w), 1e-300), 0)))
+                fail(f"{name} is close to the reference but not within rtol={rtol:g}, atol={atol:g}: "
+                     f"expected {w.ravel()[i]:.12g}, got {g.ravel()[i]:.12g} (relative error "
+                     f"{err.ravel()[i] / abs(w.ravel()[i]):.2g}; {int(bad.sum())} of {bad.size} entries "
+                     "off). Errors this small come from a Gaussian expectation that is not accurate "
+                     "enough (the contract asks ~1e-10: for tanh, Gauss-Hermite needs more and more "
+                     "nodes as q grows, see section 1) or from a loose stopping tolerance. Next: "
+                     "compare your expectations with a closed form (erf) or with scipy.integrate.quad.")
+    close(got, want, rtol=rtol, atol=atol, slips=slips, name=name)
+
+
 def _vprime(ref, q, sw, sb, act, h=1e-6):
     lo = max(q - h, 0.0)
     return (ref.length_map(q + h, sw, sb, act) - ref.length_map(lo, sw, sb, act)) / (q + h - lo)
@@ -85,13 +114,13 @@ def test_length_map(student, ref, case):
         g = np.asarray(got, dtype=float) if isinstance(got, np.ndarray) else None
         if g is not None and g.shape == want.shape and np.all(np.isfinite(g)):
             err = np.abs(g - want) > RTOL_V * np.abs(want)
-            if err.any() and not err[:2].any():
-                fail(f"V(q) is right at q <= 1 but off at q = {Q_LARGE[err].tolist()} (got "
+            if err[-1] and not err[0]:                  # right at small q, wrong at large q
+                fail(f"V(q) is right at q = {Q_LARGE[0]} but off at q = {Q_LARGE[err].tolist()} (got "
                      f"{g[err].tolist()}, expected {want[err].tolist()}). Your quadrature loses "
                      "accuracy as q grows: tanh(sqrt(q) z) has poles at z = +-i pi/(2 sqrt(q)), so "
                      "Gauss-Hermite needs ever more nodes. Next: use panels of width ~1/sqrt(q) "
                      "near 0 (see section 1 and the helpers), or many more nodes.")
-    close(got, want, rtol=RTOL_V, atol=ATOL_V, slips=slips, name="V(q)")
+    _close(got, want, rtol=RTOL_V, atol=ATOL_V, slips=slips, name="V(q)")
 
 
 @check("length_map", points=0.25, aspect="errors", hidden=True, cases=[
@@ -131,7 +160,7 @@ def test_length_fixed_point(student, ref, case):
                           "sigma_w2 phi'(0)^2 > 1, (2.24)); return the stable one reached from q0 > 0"
                           + (" (for erf phi'(0)^2 = 4/pi, so the threshold is sigma_w2 = pi/4, not 1)"
                              if act == "erf" else ""), 0.0))
-    close(got, want, rtol=RTOL_FP, atol=ATOL_FP, slips=slips, name="q*")
+    _close(got, want, rtol=RTOL_FP, atol=ATOL_FP, slips=slips, name="q*")
 
 
 @check("length_fixed_point", points=0.5, aspect="is_stable_fixed_point", cases=[
@@ -190,7 +219,7 @@ def test_chi1(student, ref, case):
                 Slip("E phi'^2 taken at q = 1 instead of at the fixed point q*",
                      sw * _gh(lambda u: _DPHI[act](u) ** 2, 1.0)),
             ]
-    close(got, want, rtol=RTOL_CHI, atol=0.0, slips=slips, name="chi_1")
+    _close(got, want, rtol=RTOL_CHI, atol=0.0, slips=slips, name="chi_1")
 
 
 # ------------------------------------------------------------- correlation_map
@@ -225,7 +254,7 @@ def test_correlation_map(student, ref, case):
                  Slip("the covariance is not divided by q* (2.35)", np.asarray(want) * qs),
                  Slip("u2 = sqrt(q*)(c z1 + (1 - c^2) z2): the square root of 1 - c^2 is missing",
                       (sw * _gh2(_PHI[act], c, qs, sqrt_missing=True) + sb) / qs)]
-    close(got, want, rtol=0.0, atol=ATOL_C, slips=slips, name="c_(l+1)")
+    _close(got, want, rtol=0.0, atol=ATOL_C, slips=slips, name="c_(l+1)")
 
 
 @check("correlation_map", points=0.5, aspect="slope_at_one", cases=[
@@ -282,7 +311,8 @@ def test_edge_of_chaos(student, ref, case):
         slips.append(Slip("the tanh value 1: for erf phi'(0)^2 = 4/pi, so the edge is pi/4", 1.0))
     if act == "relu":
         slips.append(Slip("the linear value 1: relu halves the variance, chi_1 = sigma_w2 / 2", 1.0))
-    close(got, want, rtol=RTOL_EDGE, atol=0.0, slips=slips, name="sigma_w2 at the edge")
+    _close(got, want, rtol=RTOL_EDGE, atol=0.0, slips=slips, name="sigma_w2 at the edge",
+           near=NEAR_MISS_EDGE)
 
 
 @check("edge_of_chaos", points=0.5, aspect="chi1_is_one", cases=[

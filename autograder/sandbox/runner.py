@@ -171,6 +171,7 @@ class Sandbox:
         self._uid = None
         self._pid1 = None
         self._load_error: StudentError | None = None
+        self.timed_out: set = set()
 
     # ------------------------------------------------------------------ start
     def _scratch_root(self):
@@ -395,10 +396,12 @@ class Sandbox:
         """Call ``fn`` in the child; returns decoded plain data or raises StudentError."""
         if self._load_error is not None:
             raise self._load_error
+        if fn in self.timed_out:
+            # one endless loop costs one time-out, not one per case
+            raise TimedOut(f"`{fn}` was not called again: it did not return in time on an "
+                           "earlier case (infinite loop, or far too slow?)")
         if self.proc is None:
             self.start()
-            if self.restarts:
-                pass
         payload = {"id": self._next_id, "fn": fn, "args": codec.encode(list(args)),
                    "kwargs": codec.encode(dict(kwargs))}
         # codec.encode wraps lists/dicts; the child decodes the tagged forms.
@@ -413,6 +416,7 @@ class Sandbox:
             raise Crashed("the process running your code had already stopped")
         except TimedOut:
             self._restart_later()
+            self.timed_out.add(fn)
             raise TimedOut(f"`{fn}` did not return within {t:g} s (infinite loop, or far too slow?)")
         except Crashed as exc:
             self._restart_later()
