@@ -38,13 +38,16 @@ def _relu_orthogonal_moment(L, k):
 
 def _mp_cdf(ratio):
     """CDF of Marchenko-Pastur, integrating mp_density on x = c - d cos(theta),
-    which makes the integrand smooth (trapezoid is spectrally accurate)."""
+    which makes the integrand smooth (trapezoid is spectrally accurate); at
+    theta = 0 the integrand's limit is d / (pi ratio) when a = 0, else 0."""
     a, b = (1 - math.sqrt(ratio)) ** 2, (1 + math.sqrt(ratio)) ** 2
-    theta = np.linspace(0.0, np.pi, 4001)[1:-1]
-    x = 0.5 * (a + b) - 0.5 * (b - a) * np.cos(theta)
-    f = hw3.mp_density(x, ratio) * 0.5 * (b - a) * np.sin(theta)
+    c, d = 0.5 * (a + b), 0.5 * (b - a)
+    theta = np.linspace(0.0, np.pi, 4001)
+    x = c - d * np.cos(theta)
+    f = hw3.mp_density(x, ratio) * d * np.sin(theta)
+    f[0] = d / (np.pi * ratio) if a == 0 else 0.0
     cdf = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(theta))])
-    x, cdf = x[: len(cdf)], cdf / cdf[-1]
+    assert abs(cdf[-1] - 1) < 1e-6
     return lambda t: np.interp(t, x, cdf, left=0.0, right=1.0)
 
 

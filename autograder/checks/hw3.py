@@ -11,7 +11,7 @@ from autograder.api import (Case, Slip, check, close, expect_array, expect_int, 
 TITLE = "Spectra: Marchenko-Pastur, product Wishart, orthogonal init"
 FUNCTIONS = ["mp_density", "wishart_eigenvalues", "product_wishart_curve",
              "product_wishart_density", "product_wishart_edge", "fuss_catalan",
-             "relu_orthogonal_edge", "jacobian_eigenvalues"]
+             "jacobian_eigenvalues", "relu_orthogonal_edge"]
 
 RTOL_EXACT = 1e-12     # closed forms: float64 round-off only
 RTOL_CURVE = 1e-10     # (2.95): products of sines, written in other orders or through logs
