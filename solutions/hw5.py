@@ -71,12 +71,11 @@ def _as_theta(theta):
 def gradient(name, theta):
     """Gradient of loss ``name`` at ``theta`` = (x, y), an array of shape (2,).
 
-    quartic:       (x, y^3 - y);
-    factorization: -(1 - x y) (y, x);
-    monkey:        (3 x^2 - 3 y^2, -6 x y).
-    The map theta -> theta - lr * gradient is the GD map g of (3.44).
-    Also accepts a stack of points of shape (..., 2).
+    It defines the GD map g(theta) = theta - lr * gradient of (3.44), and its
+    Lipschitz constant is the L of (3.43). (The reference also accepts a stack
+    of points of shape (..., 2).)
     """
+    # quartic: (x, y^3 - y); factorization: -(1 - x y) (y, x); monkey: (3x^2 - 3y^2, -6 x y)
     _check_name(name)
     th = np.asarray(theta, dtype=np.float64)
     if th.ndim == 0 or th.shape[-1] != 2:
@@ -88,15 +87,13 @@ def gradient(name, theta):
 def hessian(name, theta):
     """Hessian of loss ``name`` at ``theta``, a symmetric (2, 2) array.
 
-    quartic:       diag(1, 3 y^2 - 1);
-    factorization: [[y^2, 2 x y - 1], [2 x y - 1, x^2]];
-    monkey:        [[6 x, -6 y], [-6 y, -6 x]].
-    At the origin the first two have lambda_min = -1 < 0: strict saddles in
-    the sense of (3.45); the monkey saddle has Hessian 0 there.
-    Its eigenvalues bound the Lipschitz constant of (3.43) and give the
-    Jacobian I - lr * H of the GD map (3.44) used in Proposition 5.
-    Also accepts a stack of points of shape (..., 2), returning (..., 2, 2).
+    Its smallest eigenvalue at a critical point decides strictness (3.45);
+    I - lr * H is the Jacobian of the GD map (3.44) in Proposition 5 (3.50).
+    (The reference also accepts a stack of points, returning (..., 2, 2).)
     """
+    # quartic: diag(1, 3y^2 - 1); factorization: [[y^2, 2xy - 1], [2xy - 1, x^2]]
+    # (d/dy of -(1 - xy) y is -(1 - xy) + xy); monkey: [[6x, -6y], [-6y, -6x]].
+    # At 0: diag(1, -1), [[0, -1], [-1, 0]] (eigenvalues -1, 1), and 0.
     _check_name(name)
     th = np.asarray(theta, dtype=np.float64)
     if th.ndim == 0 or th.shape[-1] != 2:
@@ -160,17 +157,17 @@ def gd(name, theta0, lr, steps):
 def lipschitz_constant(name, radius):
     """Lipschitz constant (3.43) of the gradient on the box [-radius, radius]^2.
 
-    It is max over the box of the spectral norm ||H(theta)||_2 = max |eigenvalue|
-    (the box is convex, so the mean-value theorem makes this the best
-    constant). Closed forms, from the Hessians in ``hessian``:
-    quartic:       max(1, |3 y^2 - 1|) is largest at y = 0 (value 1, inside
-                   the box) or at y = +-radius: max(1, 3 radius^2 - 1);
-    factorization: lambda_+ = (x^2 + y^2)/2 + sqrt((x^2 - y^2)^2/4 + (2xy - 1)^2)
-                   <= max(x^2, y^2) + |2 x y - 1| <= 3 radius^2 + 1, with
-                   equality at the corners x = -y = +-radius (lambda_+ >= |lambda_-|
-                   since the trace is >= 0);
-    monkey:        eigenvalues +-6 sqrt(x^2 + y^2), largest at a corner: 6 sqrt(2) radius.
+    It is the maximum over the box of the spectral norm ||H(theta)||_2 (the
+    largest |eigenvalue| of the Hessian): the box is convex, so by the
+    mean-value theorem this is the best constant. Wanted to 1e-4 relative.
     """
+    # Closed forms from the Hessians:
+    # quartic: ||H|| = max(1, |3y^2 - 1|), largest at y = 0 (value 1, inside the box) or at
+    #   y = +-radius: max(1, 3 radius^2 - 1).
+    # factorization: lambda_+ = (x^2 + y^2)/2 + sqrt((x^2 - y^2)^2/4 + (2xy - 1)^2) is the norm
+    #   (the trace is >= 0), and lambda_+ <= max(x^2, y^2) + |2xy - 1| <= 3 radius^2 + 1,
+    #   with equality at the corners x = -y = +-radius.
+    # monkey: eigenvalues +-6 sqrt(x^2 + y^2), largest at the corners: 6 sqrt(2) radius.
     _check_name(name)
     r = float(radius)
     if not r >= 0.0:

@@ -517,7 +517,8 @@ def test_escape_steps(student, ref, case):
         w = np.array([_S, -_S])
         if got == _first_crossing(ref.gd(name, theta0, lr, max(got, 0) + 2), w, thr):
             hint = "the component along (1, -1)/sqrt(2), the positive-curvature eigenvector."
-    fail(f"escape_steps{(name, tuple(theta0), lr, thr)} returned {got}, expected {want}."
+    call = f"escape_steps({name!r}, ({theta0[0]:.6g}, {theta0[1]:.6g}), {lr:g}, {thr:g})"
+    fail(f"{call} returned {got}, expected {want}."
          + (f" This looks like: {hint}" if hint else "")
          + " Next: follow theta_k by GD and stop at the first k with |<theta_k, v>| >= threshold.")
 
@@ -586,17 +587,21 @@ def plot(student, ref, outdir):
 
     d0 = np.geomspace(1e-10, 0.3, 25)
     lr, thr = 0.1, 0.5
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     for name, v, c in (("quartic", np.array([0.0, 1.0]), "C0"), ("factorization", np.array([_S, _S]), "C1")):
         perp = 0.3 * np.array([v[1], -v[0]])
-        ax.plot(d0, [ref.escape_steps(name, d * v + perp, lr, thr) for d in d0], "-", color=c,
-                label=f"{name}: reference")
-        ax.plot(d0, [student.escape_steps(name, d * v + perp, lr, thr) for d in d0], "o", color=c,
-                ms=4, label=f"{name}: yours")
+        want = [ref.escape_steps(name, d * v + perp, lr, thr) for d in d0]
+        got = [student.escape_steps(name, d * v + perp, lr, thr) for d in d0]
+        ax.plot(d0, want, "-", color=c, label=f"{name}: reference")
+        ax.plot(d0, got, "o", color=c, ms=4, label=f"{name}: yours")
+        ax2.plot(d0, np.asarray(got, float) - np.asarray(want, float), "o-", color=c, ms=4, label=name)
     ax.plot(d0, [student.predicted_escape_steps("quartic", d, lr, thr) for d in d0], "k--",
             label="your predicted_escape_steps")
     ax.set(xscale="log", xlabel="dist0", ylabel="escape step", title=f"lr = {lr}, threshold = {thr}")
     ax.legend(fontsize=7)
+    ax2.axhline(0.0, color="k", lw=0.8)
+    ax2.set(xscale="log", xlabel="dist0", ylabel="yours - reference", title="escape_steps: difference")
+    ax2.legend(fontsize=7)
     path = f"{outdir}/hw5_escape.png"
     fig.tight_layout()
     fig.savefig(path, dpi=90)
