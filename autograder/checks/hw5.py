@@ -70,10 +70,10 @@ def _spectral(a, b, d):
 
 
 def _number(got, name, integer=False):
-    """A returned scalar. NumPy scalars (np.float64, np.int64) are scalars for the contract;
-    the sandbox's codec currently delivers them as arrays of shape (1,) (np.ascontiguousarray
-    promotes 0-d arrays), so shape () and (1,) are both unwrapped here. With ``integer``, a
-    float with an integer value (np.ceil's result) is accepted as that integer."""
+    """A returned scalar: a Python or NumPy number (np.float64 from np.mean, np.int64 from
+    np.argmax) or a one-element array (earlier sandbox codecs delivered NumPy scalars with
+    shape (1,)). With ``integer``, a float with an integer value (np.ceil's result) is
+    accepted as that integer."""
     if isinstance(got, np.ndarray) and got.shape in ((), (1,)) and got.dtype.kind in "biuf":
         got = got.reshape(())[()]
     if not integer:
