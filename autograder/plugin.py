@@ -67,6 +67,8 @@ def pytest_addoption(parser):
     g.addoption("--sandbox-threads", type=int, default=2)
     g.addoption("--grader-seeds", default=None,
                 help="START:STOP - run every seeded check once per grader seed (calibration)")
+    g.addoption("--hidden-only", action="store_true", default=False,
+                help="only the hidden checks (nbgrader's hidden test cells)")
     g.addoption("--stochastic-only", action="store_true", default=False,
                 help="only the statistical checks (calibration)")
     g.addoption("--function", action="append", default=[], help="only checks of this graded function")
@@ -102,7 +104,8 @@ class CourseState:
                 keep.append(item)
                 continue
             if (only and mark.kwargs["function"] not in only) or \
-                    (config.getoption("stochastic_only") and not mark.kwargs.get("stochastic")):
+                    (config.getoption("stochastic_only") and not mark.kwargs.get("stochastic")) or \
+                    (config.getoption("hidden_only") and not mark.kwargs.get("hidden")):
                 drop.append(item)
                 continue
             item.add_marker(getattr(pytest.mark, assignment_of(item)))

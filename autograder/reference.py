@@ -12,6 +12,7 @@ import copy
 import hashlib
 import importlib
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +35,8 @@ def call_key(fn, args, kwargs) -> str:
 
 def normalize(value):
     """Give reference values the same types as values coming from the sandbox."""
-    try:
-        import torch  # noqa: F401
-        is_tensor = lambda v: type(v).__module__.startswith("torch") and hasattr(v, "detach")  # noqa: E731
-    except ImportError:  # pragma: no cover
-        is_tensor = lambda v: False  # noqa: E731
-    if is_tensor(value):
+    torch = sys.modules.get("torch")  # a tensor implies torch is imported already
+    if torch is not None and isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()
     if isinstance(value, tuple):
         return tuple(normalize(v) for v in value)

@@ -25,6 +25,7 @@ class Report:
     isolation: str = ""
     seconds: float = 0.0
     exit_status: int = 0
+    hidden_ran: bool = False
 
     @property
     def ran(self):
@@ -87,7 +88,7 @@ def _clean_pytest_env():
 def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grader_seed=0,
                device="cpu", trusted=None, ref_mode="auto", exitfirst=False,
                mask=(), threads=2, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
-               stochastic_only=False) -> Report:
+               stochastic_only=False, hidden_only=False) -> Report:
     """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
 
     ``trusted`` names a module to call in-process instead of sandboxing a file
@@ -113,6 +114,8 @@ def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grade
         args.append("-x")
     if call_timeout:
         args += ["--call-timeout", str(call_timeout)]
+    if hidden_only:
+        args += ["--hidden-only", "--all-checks"]
     if stochastic_only:
         args.append("--stochastic-only")
     if grader_seeds:

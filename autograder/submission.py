@@ -8,6 +8,9 @@ from pathlib import Path
 
 #: cells with this tag are experiments or plots: the grader does not run them
 SKIP_TAGS = {"course:skip", "skip-grading", "grader:skip"}
+#: first line of experiment cells (kept when a student's tool drops the tags)
+EXPERIMENT_MARK = "# Experiment: the grader skips this cell."
+
 
 _MAGIC = re.compile(r"^\s*(%|!)")
 
@@ -73,7 +76,8 @@ def load_submission(path) -> Submission:
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else str(src)
         tags = set(cell.get("metadata", {}).get("tags", []) or [])
-        if tags & SKIP_TAGS or is_check_cell(cell) or not src.strip():
+        if tags & SKIP_TAGS or is_check_cell(cell) or not src.strip() \
+                or src.lstrip().startswith(EXPERIMENT_MARK):
             continue
         cells.append({"filename": label, "source": _strip_magics(src, label, notes)})
     return Submission(path, cells, notes)

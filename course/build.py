@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import catalog
+from autograder.notebook import EXPERIMENT_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ROOT / "assignments"
@@ -142,11 +143,11 @@ def _cell_id(hw, i, kind, arg):
 def render(hw, specs):
     info = catalog.get(hw)
     ref = Reference(hw, info.functions)
-    points = {}
+    points, hidden_points = {}, {}
     for c in info.checks:
         for _, p, hidden, _ in c.resolved:
-            if not hidden:
-                points[c.function] = points.get(c.function, 0.0) + p
+            d = hidden_points if hidden else points
+            d[c.function] = d.get(c.function, 0.0) + p
     cells = []
     seen_solutions = set()
     for i, (kind, arg) in enumerate(specs):
@@ -176,12 +177,28 @@ def render(hw, specs):
             cell = nbformat.v4.new_code_cell(src)
             cell.metadata["nbgrader"] = _nb(f"check_{fn}", grade=True, locked=True,
                                             points=round(points.get(fn, 0.0), 6))
+            cell["id"] = f"check-{fn}"
+            cells.append(cell)
+            if hidden_points.get(fn):
+                # nbgrader removes the hidden block from the student's copy and puts it
+                # back when it autogrades; the cell keeps its points in the gradebook
+                src = (f"# Hidden checks of `{fn}`: they run when your work is graded.\n"
+                       f"### BEGIN HIDDEN TESTS\n"
+                       f"from autograder.notebook import check_cell\n"
+                       f"check_cell({hw!r}, {fn!r}, hidden=True)\n"
+                       f"### END HIDDEN TESTS")
+                cell = nbformat.v4.new_code_cell(src)
+                cell.metadata["nbgrader"] = _nb(f"hidden_{fn}", grade=True, locked=True,
+                                                points=round(hidden_points[fn], 6))
+                cell["id"] = f"hidden-{fn}"
+                cells.append(cell)
+            continue
         elif kind == "experiment":
-            cell = nbformat.v4.new_code_cell(arg)
+            cell = nbformat.v4.new_code_cell(EXPERIMENT_MARK + "\n" + arg)
             cell.metadata["tags"] = ["course:skip"]
         else:  # pragma: no cover
             raise TemplateError(kind)
-        cell["id"] = cid if kind != "checks" else f"check-{arg.strip()}"
+        cell["id"] = cid
         cells.append(cell)
     missing = [f for f in info.functions if f not in seen_solutions]
     if missing:

@@ -143,10 +143,12 @@ EDGE_CASES = [
 ]
 
 
-# Theory forces 0 or 1 in every draw. Numerically the smallest relevant
-# singular value stays > 1e4 times above the tolerance in the analytic cases
-# and the round-off singular values of the impossible ones > 1e2 below it
-# (measured over 10^4 draws per case); ffp below 1e-6.
+# Theory forces 0 or 1 in every draw; numerically, over 10^4 draws per case
+# the m-th singular value stayed >= 1.2e4 times NumPy's tolerance where the
+# rank is m (sigmoid, n0 = 3, m = 20 is the closest; the others >= 5e7), and
+# the round-off singular values <= 0.06 times it where the rank must be
+# lower. For a near-square random matrix P(sigma_m < eps * typical) is
+# about eps, which puts the chance of a wrong rank in 40 trials below 1e-6.
 @check("full_rank_probability", points=0.5, cases=EDGE_CASES, stochastic=True, ffp=1e-6, aspect="edges")
 def test_full_rank_probability_edges(student, ref, case, grader_seed):
     n0, n1, m, act = case.args
@@ -692,33 +694,27 @@ def test_deep_linear_gap_gradient(student, ref, case, grader_seed):
 
 CONV_SEEDS = 4
 GAP_TOL = 1e-8          # absolute, on losses of order 10: convergence, not round-off
-RR_RTOL = 1e-6          # relative distance to the reduced-rank bound after training
 
 
-# Laurent & Brecht: without a bottleneck GD closes the gap in every seed;
-# with a width-1 bottleneck it converges to the reduced-rank bound instead.
-# Reference over 2000 seeds: worst gap far inside both tolerances (calibration
-# note in tests/test_solutions_hw4.py): ffp < 1e-5 for 4 seeds.
+# Laurent & Brecht: without a bottleneck GD closes the gap in every seed.
+# Reference at these settings (lr = 0.02, 2500 steps) over 10^4 seeds: worst
+# gap 1e-12 (calibration note in tests/test_solutions_hw4.py), so ffp < 1e-5
+# for 4 seeds. (With a width-1 bottleneck GD also reaches the reduced-rank
+# value, but seeds that start near a saddle take far longer, so that is shown
+# in the notebook, not graded.)
 @check("deep_linear_gap", points=1.0, stochastic=True, ffp=1e-5, aspect="converges", timeout=60, cases=[
-    Case("no_bottleneck", NO_BOTTLENECK, 0.02, 1500),
-    Case("bottleneck_1", BOTTLENECK, 0.02, 1500, hidden=True),
+    Case("no_bottleneck", NO_BOTTLENECK, 0.02, 2500),
 ])
 def test_deep_linear_gap_converges(student, ref, case, grader_seed):
     widths, lr, steps = case.args
-    r = min(widths)
-    floor = _reduced_rank_gap(_X_D, _Y_D, r) if r < min(widths[0], widths[-1]) else 0.0
     for k in range(CONV_SEEDS):
         g = float(expect_scalar(student.deep_linear_gap(widths, _X_D, _Y_D, lr, steps, grader_seed + k),
                                 "the gap"))
-        if not abs(g - floor) <= GAP_TOL + RR_RTOL * floor:
-            if floor == 0.0:
-                fail(f"seed {grader_seed + k}: after {steps} steps the gap is {g:.3g}; without a "
-                     f"bottleneck (widths {widths}) gradient descent must close it (below {GAP_TOL:g}) "
-                     "in every seed (Laurent & Brecht). Next: check the gradient (3.29) and that you "
-                     "subtract min_A 1/2 ||Y - A X||^2 over all matrices A.")
-            fail(f"seed {grader_seed + k}: after {steps} steps the gap is {g:.6g}; with a width-{r} "
-                 f"bottleneck it converges to the reduced-rank value {floor:.6g} (half the squared "
-                 f"singular values of the least-squares fit beyond the {r}-th).")
+        if not abs(g) <= GAP_TOL:
+            fail(f"seed {grader_seed + k}: after {steps} steps the gap is {g:.3g}; without a "
+                 f"bottleneck (widths {widths}) gradient descent must close it (|gap| <= {GAP_TOL:g}) "
+                 "in every seed (Laurent & Brecht). Next: check the gradient (3.29) and that you "
+                 "subtract min_A 1/2 ||Y - A X||^2 over all matrices A.")
 
 
 def plot(student, ref, outdir):

@@ -138,7 +138,7 @@ def _npy(arr):
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"array of dtype {arr.dtype}")
     buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(arr).view(np.ndarray), allow_pickle=False)
+    np.save(buf, np.require(arr, requirements='C').view(np.ndarray), allow_pickle=False)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 

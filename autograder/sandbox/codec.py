@@ -33,7 +33,7 @@ class FromTorch:
 
 def _npy(arr: np.ndarray) -> str:
     buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(arr), allow_pickle=False)
+    np.save(buf, np.require(arr, requirements='C'), allow_pickle=False)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 

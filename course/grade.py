@@ -1,0 +1,77 @@
+"""``course grade``: grade a whole class (nbgrader layout) in parallel.
+
+The command parses and delegates to :func:`course.grading.grade_class`; see
+docs/grading.md. Exit codes: 0 every submission has its verdict, 1 some could
+not be graded (rerun to retry them), 2 a usage or setup error.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
+
+
+@click.command("grade")
+@click.argument("assignment")
+@click.argument("submitted", required=False, default="submitted",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Submissions graded at once on this machine [default: the core count].")
+@click.option("--scheduler", metavar="ADDR", default=None,
+              help="Grade on a dask.distributed cluster (e.g. tcp://10.0.0.5:8786) instead.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one submission may take in all; then it is stopped and scores 0.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results store and exports [default: COURSE/grades/ASSIGNMENT].")
+@click.option("--gradebook", default="default", metavar="PATH|URL",
+              help="nbgrader gradebook to fill [default: COURSE/gradebook.db].")
+@click.option("--no-gradebook", is_flag=True, help="Do not write nbgrader's gradebook.")
+@click.option("--student", "students", multiple=True, help="Only this student (repeatable).")
+@click.option("--regrade", is_flag=True, help="Grade every submission again, even unchanged ones.")
+@click.option("--retry-timeouts", is_flag=True, help="Grade timed-out submissions again.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook, students,
+          regrade, retry_timeouts, no_progress):
+    """Grade every SUBMITTED/<student>/ASSIGNMENT/ (default SUBMITTED: ./submitted).
+
+    Same verdicts as `course check ASSIGNMENT FILE --all`; each verdict is
+    stored as it arrives, so an interrupted run resumes where it stopped.
+    """
+    err = Console(stderr=True)
+    if workers and scheduler:
+        raise click.UsageError("--workers sets the local pool; with --scheduler the cluster decides")
+    opts = Options(assignment, submitted, out=out, gradebook=None if no_gradebook else gradebook,
+                   workers=workers, scheduler=scheduler, timeout=timeout, students=tuple(students),
+                   regrade=regrade, retry_timeouts=retry_timeouts, progress=not no_progress)
+    try:
+        s = grade_class(opts, console=err)
+    except GradeError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/yellow]: every verdict so far is stored; run the same "
+                  "command again to grade the rest.")
+        sys.exit(130)
+    t = Table(title=f"{assignment}: {s.total} submissions ({s.executor})", title_justify="left")
+    t.add_column("")
+    t.add_column("count", justify="right")
+    t.add_row("graded now", str(s.committed))
+    t.add_row("already graded, unchanged", str(s.skipped))
+    for status, n in sorted(s.statuses.items()):
+        t.add_row(f"  of which {status}", str(n))
+    t.add_row("below full marks (this run)", str(s.below_full))
+    t.add_row("could not be graded", str(len(s.lost)))
+    err.print(t)
+    for student, why in s.lost[:10]:
+        err.print(f"[red]not graded:[/red] {student}: {why}")
+    for k, v in s.outputs.items():
+        click.echo(f"{k}: {v}")
+    err.print(f"{s.seconds:.1f} s")
+    if not s.complete:
+        err.print("Next: run the same command again; it grades only what has no verdict yet.")
+        sys.exit(1)
