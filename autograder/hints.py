@@ -58,8 +58,9 @@ def generic_hints(got, want) -> str | None:
                         for c, text in _FACTORS:
                             if np.isclose(r0, c, rtol=1e-6):
                                 return text
-                        return (f"Your values are the reference times a constant {r0:.6g}: "
-                                "a missing or extra normalisation factor?")
+                        if g.size > 1:  # one number is always "a constant times" another
+                            return (f"Your values are the reference times a constant {r0:.6g}: "
+                                    "a missing or extra normalisation factor?")
         if g.ndim == 2 and g.shape[0] == g.shape[1] and matches(g.T, w, 1e-8):
             return "Your matrix is the transpose of the expected one."
         if g.ndim == 1 and g.size > 2 and (matches(g[1:], w[:-1], 1e-8) or matches(g[:-1], w[1:], 1e-8)):
