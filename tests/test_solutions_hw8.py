@@ -15,8 +15,6 @@ from scipy.special import comb
 
 from solutions import hw8
 
-pytestmark = pytest.mark.hw8
-
 RTOL = 1e-12
 
 
