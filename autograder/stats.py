@@ -8,9 +8,20 @@ and the ffp, never from the machine.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as _st
 
 from .compare import fail
+
+
+class _LazyStats:
+    """scipy.stats, imported on first use (it costs ~0.5 s at start-up)."""
+
+    def __getattr__(self, name):
+        from scipy import stats
+
+        return getattr(stats, name)
+
+
+_st = _LazyStats()
 
 #: Reference samples that a check compares with are drawn at
 #: ``seed + REF_SEED_OFFSET``, so a reference run as the student never

@@ -1,6 +1,5 @@
 """hw1 checks: preserving the variance (notes 2.1.1-2.1.2)."""
 import numpy as np
-from scipy import stats as st
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_raises,
                             expect_sequence, fail, stats)
@@ -88,7 +87,8 @@ def test_init_weights_distribution(student, ref, case, grader_seed):
                       hint=hint or "Next: use the standard deviation sqrt(init_variance(...)), "
                                    "not the variance, as the scale of the normal draws.")
         stats.z_check(np.mean(w), 0.0, np.sqrt(v / n), Z_W, what=f"the mean of W_{l}'s entries")
-        stats.ks_check(w / np.sqrt(v), st.norm.cdf, 1e-6, what=f"the entries of W_{l} / sqrt(v_{l})",
+        from scipy.stats import norm
+        stats.ks_check(w / np.sqrt(v), norm.cdf, 1e-6, what=f"the entries of W_{l} / sqrt(v_{l})",
                        hint="The entries must be Gaussian, not uniform.")
 
 
@@ -240,11 +240,12 @@ def test_simulate_variances(student, ref, case, grader_seed):
     refs = [ref.simulate_variances(widths, scheme, act, SIM_TRIALS, grader_seed + stats.REF_SEED_OFFSET + k)
             for k in range(SIM_REF_SEEDS)]
     pred = ref.predicted_variances(widths, scheme, act, float(widths[0]), 1.0)
+    from scipy.stats import ttest_ind
     for part, name in ((0, "q"), (1, "delta")):
         s = np.array([r[part] for r in runs])
         t = np.array([r[part] for r in refs])
         for l in range(L1):
-            p = st.ttest_ind(s[:, l], t[:, l]).pvalue
+            p = ttest_ind(s[:, l], t[:, l]).pvalue
             if not p >= SIM_ALPHA:
                 fail(f"your simulated {name}_{l + 1} averages {s[:, l].mean():.4g} over "
                      f"{SIM_SEEDS} seeds; the reference simulation averages {t[:, l].mean():.4g} "
