@@ -11,6 +11,7 @@ Network: widths [n_0, n, ..., n, 1] with `depth` = L hidden layers of width n,
 h_1 = sigma_w/sqrt(n_0) W_0 x, h_{l+1} = sigma_w/sqrt(n_l) W_l phi(h_l),
 f(x) = h_{L+1}, W_l ~ N(0, 1), no biases (5.38)-(5.39).
 """
+import contextlib
 import math
 
 import numpy as np
@@ -27,6 +28,7 @@ _TRAP_STEP = 0.2  # step in z at q <= 1; relative error < 1e-12 (tested)
 _TRAP_HALF_WIDTH = 8.6  # |z| <= 8.6: the Gaussian weight left out is < 1e-16
 _CHUNK = 2**22  # float64 entries per quadrature block (32 MiB)
 _JACOBIAN_BUDGET = 2**25  # entries of the full Jacobian before switching to (5.36)
+_ONE_THREAD_WORK = 2**24  # below this many multiply-adds per product, one CPU thread is faster
 
 
 def _check_activation(activation):
@@ -172,6 +174,26 @@ def _torch_device(device):
                 "machine with a CUDA build of torch")
         return torch.device(name)
     raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+
+
+@contextlib.contextmanager
+def _small_on_one_thread(device, work):
+    """Run small CPU problems on one torch thread: for products of a few million
+    multiply-adds, OpenMP start-up and contention for shared cores cost more
+    than a second thread gains (20x slower on a loaded 2-core machine)."""
+    if device.type != "cpu" or work >= _ONE_THREAD_WORK:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _largest_product(widths, m):
+    return max(a * b for a, b in zip(widths[:-1], widths[1:])) * m
 
 
 def _phi_torch(activation):
@@ -339,10 +361,12 @@ def empirical_ntk(weights, X1, X2, activation, sigma_w2):
     A = _as_tensor(X1n, device)
     B = A if (X1n.shape == X2n.shape and np.array_equal(X1n, X2n)) else _as_tensor(X2n, device)
     n_params = sum(W.numel() for W in Ws)
-    if n_params * (X1n.shape[1] + X2n.shape[1]) <= _JACOBIAN_BUDGET:
-        theta = _ntk_jacobian(Ws, A, B, activation, sigma_w2)
-    else:
-        theta = _ntk_layerwise(Ws, A, B, activation, sigma_w2)
+    m = X1n.shape[1] + X2n.shape[1]
+    with _small_on_one_thread(device, max(W.numel() for W in Ws) * m):
+        if n_params * m <= _JACOBIAN_BUDGET:
+            theta = _ntk_jacobian(Ws, A, B, activation, sigma_w2)
+        else:
+            theta = _ntk_layerwise(Ws, A, B, activation, sigma_w2)
     return theta.cpu().numpy()
 
 
@@ -367,10 +391,11 @@ def ntk_deviation(X, depth, width, activation, sigma_w2, n_seeds, seed, device="
     widths = [X.shape[0]] + [int(width)] * depth + [1]
     gen = torch.Generator(device=dev).manual_seed(int(seed))
     total = 0.0
-    for _ in range(int(n_seeds)):
-        weights = _draw_weights(widths, gen, dev)
-        theta = _ntk_layerwise(weights, Xt, Xt, activation, sigma_w2)
-        total += float(torch.linalg.norm(theta - limit) / torch.linalg.norm(limit))
+    with _small_on_one_thread(dev, _largest_product(widths, X.shape[1])):
+        for _ in range(int(n_seeds)):
+            weights = _draw_weights(widths, gen, dev)
+            theta = _ntk_layerwise(weights, Xt, Xt, activation, sigma_w2)
+            total += float(torch.linalg.norm(theta - limit) / torch.linalg.norm(limit))
     return total / int(n_seeds)
 
 
@@ -428,26 +453,27 @@ def train_vs_linearized(X_train, y_train, X_test, width, depth, lr, steps, seed,
     dev = _torch_device(device)
     Xtr_t, Xte_t, y_t = (_as_tensor(v, dev) for v in (Xtr, Xte, y))
     widths = [Xtr.shape[0]] + [int(width)] * depth + [1]
-    weights = _draw_weights(widths, torch.Generator(device=dev).manual_seed(int(seed)), dev)
+    with _small_on_one_thread(dev, _largest_product(widths, m + Xte.shape[1])):
+        weights = _draw_weights(widths, torch.Generator(device=dev).manual_seed(int(seed)), dev)
 
-    f0_train = _features(weights, Xtr_t, activation, sigma_w2)[0]
-    f0_test = _features(weights, Xte_t, activation, sigma_w2)[0]
-    K0 = _ntk_layerwise(weights, Xtr_t, Xtr_t, activation, sigma_w2)
-    K0_test = _ntk_layerwise(weights, Xte_t, Xtr_t, activation, sigma_w2)
-    lam, V = np.linalg.eigh(0.5 * (K0 + K0.T).cpu().numpy())
-    r0 = (f0_train - y_t).cpu().numpy()
-    step = V @ (_gd_coefficients(lam, lr, m, steps=int(steps)) * (V.T @ r0))
-    f_lin = f0_test.cpu().numpy() - K0_test.cpu().numpy() @ step
+        f0_train = _features(weights, Xtr_t, activation, sigma_w2)[0]
+        f0_test = _features(weights, Xte_t, activation, sigma_w2)[0]
+        K0 = _ntk_layerwise(weights, Xtr_t, Xtr_t, activation, sigma_w2)
+        K0_test = _ntk_layerwise(weights, Xte_t, Xtr_t, activation, sigma_w2)
+        lam, V = np.linalg.eigh(0.5 * (K0 + K0.T).cpu().numpy())
+        r0 = (f0_train - y_t).cpu().numpy()
+        step = V @ (_gd_coefficients(lam, lr, m, steps=int(steps)) * (V.T @ r0))
+        f_lin = f0_test.cpu().numpy() - K0_test.cpu().numpy() @ step
 
-    sigma_w = math.sqrt(sigma_w2)
-    for _ in range(int(steps)):  # grad_{W_l} of (1/2m)||f - y||^2, by (5.42)
-        f, xs, bs = _features(weights, Xtr_t, activation, sigma_w2)
-        resid = (f - y_t) / m
-        weights = [W - lr * (sigma_w / math.sqrt(W.shape[1])) * ((bs[l] * resid) @ xs[l].T)
-                   for l, W in enumerate(weights)]
-    f_test = _features(weights, Xte_t, activation, sigma_w2)[0].cpu().numpy()
-    K = _ntk_layerwise(weights, Xtr_t, Xtr_t, activation, sigma_w2)
-    change = float(torch.linalg.norm(K - K0) / torch.linalg.norm(K0))
+        sigma_w = math.sqrt(sigma_w2)
+        for _ in range(int(steps)):  # grad_{W_l} of (1/2m)||f - y||^2, by (5.42)
+            f, xs, bs = _features(weights, Xtr_t, activation, sigma_w2)
+            resid = (f - y_t) / m
+            weights = [W - lr * (sigma_w / math.sqrt(W.shape[1])) * ((bs[l] * resid) @ xs[l].T)
+                       for l, W in enumerate(weights)]
+        f_test = _features(weights, Xte_t, activation, sigma_w2)[0].cpu().numpy()
+        K = _ntk_layerwise(weights, Xtr_t, Xtr_t, activation, sigma_w2)
+        change = float(torch.linalg.norm(K - K0) / torch.linalg.norm(K0))
     return float(np.max(np.abs(f_test - f_lin))), change
 
 
