@@ -1,11 +1,18 @@
-"""How long does `course check hw1` take, and what does the sandbox cost per call?
+"""How long does `course check` take, and what does the sandbox cost?
 
-Prints, side by side in one run (ratios, since machines are noisy):
-- wall time of `course check hw1 <reference> --all` as a student runs it;
-- the same checks in-process with the reference trusted (no sandbox);
-- sandbox start-up, and the round trip of one call (sandbox vs in-process).
-Target (issue 2): `course check hw1` under 3 s on a 2-core machine.
+    python benchmarks/check_latency.py            # every assignment
+    python benchmarks/check_latency.py hw1 hw6    # some
+
+For each assignment, on its source notebook (a complete correct submission):
+wall and CPU time (the CLI and its sandbox child) of `course check hwN
+<notebook> --all --json` as a student would run it, median of 3; the same
+checks in-process with the reference trusted (no sandbox) for the ratio; and
+the target of its issue. Then, for hw1, the sandbox start-up and the round
+trip of one call. The load average is printed: wall time on a shared
+machine grows with it, CPU time much less.
 """
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -17,60 +24,66 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from autograder import catalog  # noqa: E402
 from autograder.runner import run_checks  # noqa: E402
 from autograder.sandbox import Sandbox  # noqa: E402
 
+TARGET_S = {"hw1": 3, "hw2": 5, "hw3": 5, "hw4": 10, "hw5": 10, "hw6": 30, "hw7": 5, "hw8": 5}
 
-def wall(cmd, n=3):
-    ts = []
+
+def timed(cmd, n=3):
+    walls, cpus = [], []
     for _ in range(n):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def main():
-    ref = ROOT / "solutions" / "hw1.py"
-    cli = wall([sys.executable, "-m", "course.cli", "check", "hw1", str(ref), "--all", "--json"])
-    cli_pub = wall([sys.executable, "-m", "course.cli", "check", "hw1", str(ref), "--json"])
-    t0 = time.perf_counter()
-    rep = run_checks("hw1", ref, hidden=True)
-    sandboxed = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    run_checks("hw1", trusted="solutions.hw1", hidden=True)
-    trusted = time.perf_counter() - t0
-
-    src = ref.read_text()
+def sandbox_overhead():
+    src = (ROOT / "solutions" / "hw1.py").read_text()
     t0 = time.perf_counter()
     sb = Sandbox([{"filename": "hw1.py", "source": src}])
     sb.start()
     start = time.perf_counter() - t0
-    X = np.ones((10, 10))
     n = 200
+    X = np.ones((10, 10))
     t0 = time.perf_counter()
     for _ in range(n):
         sb.call("init_variance", 3, 7, "he")
-    per_call = (time.perf_counter() - t0) / n
+    scalar = (time.perf_counter() - t0) / n
     t0 = time.perf_counter()
     for _ in range(n):
         sb.call("forward_variances", [X, X], X, "relu")
-    per_call_arr = (time.perf_counter() - t0) / n
+    arrays = (time.perf_counter() - t0) / n
+    isolation = sb.isolation
     sb.stop()
-    import solutions.hw1 as s
-    t0 = time.perf_counter()
-    for _ in range(n):
-        s.init_variance(3, 7, "he")
-    direct = (time.perf_counter() - t0) / n
+    return start, scalar, arrays, isolation
 
-    print(f"course check hw1 --all (CLI, wall, median of 3): {cli:6.2f} s   [target < 3 s]")
-    print(f"course check hw1 public only (CLI, wall):         {cli_pub:6.2f} s")
-    print(f"run_checks in-process, sandboxed:                  {sandboxed:6.2f} s  ({len(rep.ran)} checks, {rep.isolation})")
-    print(f"run_checks in-process, reference trusted:          {trusted:6.2f} s  (sandbox share {sandboxed - trusted:+.2f} s, ratio {sandboxed / trusted:.2f})")
-    print(f"sandbox start (namespaces, uid, landlock, numpy):  {start * 1000:6.0f} ms")
-    print(f"one call, scalar args (sandbox):                   {per_call * 1e3:6.2f} ms  (in-process {direct * 1e6:.1f} us)")
-    print(f"one call, three 10x10 arrays (sandbox):            {per_call_arr * 1e3:6.2f} ms")
+
+def main(argv):
+    todo = argv or [a for a in catalog.ids() if (ROOT / "assignments" / a / f"{a}.ipynb").exists()]
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'':5} {'wall s':>7} {'cpu s':>6} {'target':>7} {'trusted s':>10} {'sandboxed/trusted':>18}")
+    for hw in todo:
+        nb = ROOT / "assignments" / hw / f"{hw}.ipynb"
+        wall, cpu = timed([sys.executable, "-m", "course.cli", "check", hw, str(nb), "--all", "--json"])
+        t0 = time.perf_counter()
+        run_checks(hw, trusted=f"solutions.{hw}", hidden=True)
+        trusted = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run_checks(hw, nb, hidden=True)
+        sandboxed = time.perf_counter() - t0
+        ok = "ok" if wall <= TARGET_S.get(hw, 10) else "OVER"
+        print(f"{hw:5} {wall:7.2f} {cpu:6.2f} {TARGET_S.get(hw, 10):>5} s {trusted:10.2f} "
+              f"{sandboxed / trusted:17.2f}x  {ok}")
+    start, scalar, arrays, isolation = sandbox_overhead()
+    print(f"sandbox ({isolation}): start {start * 1e3:.0f} ms, one call with scalar args "
+          f"{scalar * 1e3:.2f} ms, with three 10x10 arrays {arrays * 1e3:.2f} ms")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
