@@ -8,8 +8,11 @@ files even when it has nothing left to grade).
 from __future__ import annotations
 
 import fcntl
+import importlib
+import importlib.util
 import os
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -129,11 +132,18 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
     gb_target = None
     if opts.gradebook:
         gb_target = course_dir / "gradebook.db" if opts.gradebook == "default" else opts.gradebook
+    if gb_target is not None and importlib.util.find_spec("nbgrader") is None:
+        raise GradeError("writing the gradebook needs nbgrader (pip install 'dltheory-course[instructor]'); "
+                         "or pass --no-gradebook")
     gb_file = Path(gb_target) if gb_target is not None and "://" not in str(gb_target) else None
     mask = mask_paths(course_dir, out, gb_file)
 
     t0 = time.perf_counter()
     lock = _lock(out)
+    if gb_target is not None:
+        # nbgrader takes seconds to import (it pulls in jupyter_server): do it while grading runs
+        warm = threading.Thread(target=importlib.import_module, args=("nbgrader.api",), daemon=True)
+        warm.start()
     summary = Summary(total=len(subs))
     try:
         with Store(out / "results.sqlite") as store:

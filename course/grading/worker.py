@@ -141,7 +141,6 @@ def grade_task(task: dict) -> dict:
     """
     import psutil
 
-    t0 = time.monotonic()
     me = mp.current_process()
     if me.daemon:
         # Dask's nanny starts workers as daemonic processes, which
@@ -151,7 +150,8 @@ def grade_task(task: dict) -> dict:
     ctx = _context(task["assignment"])
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_grading_process, args=(task, send), name=f"grade-{task['student']}")
-    proc.start()
+    proc.start()      # returns once the forkserver is up: its warm-up is not the submission's time
+    t0 = time.monotonic()
     send.close()
     try:
         root = psutil.Process(proc.pid)
