@@ -96,13 +96,14 @@ class CourseState:
     # -- collection ---------------------------------------------------------
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session, config, items):
-        keep, drop = [], []
+        keep, drop, modules = [], [], {}
         only = set(config.getoption("function") or ())
         for item in items:
             mark = item.get_closest_marker("graded")
             if mark is None:
                 keep.append(item)
                 continue
+            modules.setdefault(item.module, assignment_of(item))
             if (only and mark.kwargs["function"] not in only) or \
                     (config.getoption("stochastic_only") and not mark.kwargs.get("stochastic")) or \
                     (config.getoption("hidden_only") and not mark.kwargs.get("hidden")):
@@ -118,6 +119,16 @@ class CourseState:
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
+        # A student install's check modules have their hidden cases cut out
+        # (course/student_dist.py) and list them in HIDDEN_CASES: report them too.
+        kw = config.getoption("keyword")
+        for mod, a in modules.items():
+            for function, label, pts in getattr(mod, "HIDDEN_CASES", ()):
+                if (only and function not in only) or (kw and not _keyword_matches(kw, function, label)):
+                    continue
+                self.results.append(Result(id=f"{a}::{function}::{label}", function=function, case=label,
+                                           passed=None, points=0.0, max_points=pts, status="not run",
+                                           message="hidden check: runs at grading time", hidden=True))
 
     def _result(self, item, passed, points, status, message, duration=0.0):
         m = item.get_closest_marker("graded").kwargs
@@ -193,6 +204,17 @@ class CourseState:
         if self.config.getoption("ref_mode") == "record":
             for ref in self.refs.values():
                 ref.save(self.config.getoption("record_to"))
+
+
+def _keyword_matches(expr, *names):
+    """``-k EXPR`` on a case that is not a pytest item: substrings of its names, as pytest does."""
+    try:
+        from _pytest.mark.expression import Expression
+
+        return Expression.compile(expr).evaluate(
+            lambda sub, /, **kw: not kw and any(sub.lower() in n.lower() for n in names))
+    except Exception:  # noqa: BLE001 - pytest's private API changed: do not filter
+        return True
 
 
 def describe_failure(exc, excinfo):

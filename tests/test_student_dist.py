@@ -1,0 +1,158 @@
+"""The student distribution: a wheel without `solutions` and without the hidden checks.
+
+The fast tests check the AST transform (course/student_dist.py) on every check
+module and on the patterns it knows. The slow test builds the wheel, installs
+it into a fresh venv that cannot see the developer install, and runs the
+venv's own `course check` there as a student would.
+"""
+import ast
+import json
+import os
+import site
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import catalog
+from autograder.runner import run_checks
+from course.student_dist import build_student_wheel, strip_check_module, strip_source
+
+from conftest import SUBMISSIONS
+
+HW1 = SUBMISSIONS / "hw1"
+
+
+@pytest.mark.parametrize("hw", catalog.ids())
+def test_every_check_module_strips_to_its_public_cases(hw):
+    """strip_check_module verifies the stripped module itself; here: HIDDEN_CASES is complete."""
+    text, hidden = strip_check_module(hw)
+    want = [(s.function, label, pts) for s in catalog.get(hw).checks
+            for _, pts, hid, label in s.resolved if hid]
+    assert hidden == want
+    assert "hidden=True" not in text
+    tree = ast.parse(text)
+    recorded = [n for n in tree.body if isinstance(n, ast.Assign)
+                and ast.unparse(n.targets[0]) == "HIDDEN_CASES"]
+    assert len(recorded) == 1 and ast.literal_eval(recorded[0].value) == want
+
+
+def test_strip_source_patterns():
+    src = '''
+from autograder.api import Case, check
+SECRET_POINTS = [(1, 2), (3, 4)]
+TABLE = [("a", 1, False), ("b", 2, True)]
+
+def _hidden_factory(x, hidden=True):
+    return [Case("f" + str(x), x, hidden=hidden)]
+
+def _cases():
+    out = [Case("p", 0)]
+    for p in SECRET_POINTS:
+        out.append(Case(f"h{p}", p, hidden=True))
+    for cid, v, hidden in TABLE:
+        out.append(Case(cid, v, hidden=hidden))
+    return out
+
+@check("f", cases=[Case("pub", 1), Case("sec", 2, hidden=True),
+                   *(Case(f"g{i}", i, hidden=True) for i in range(3)), *_hidden_factory(5)])
+def test_f(student, ref, case):
+    pass
+
+@check("f", aspect="more", hidden=True, cases=[Case("x", 1)])
+def test_f_hidden(student, ref, case):
+    pass
+
+@check("g", cases=_cases())
+def test_g(student, ref, case):
+    pass
+'''
+    out = strip_source(src)
+    for gone in ("SECRET_POINTS", "_hidden_factory", "test_f_hidden", '"sec"', "'sec'", "'b'",
+                 "hidden=True"):
+        assert gone not in out
+    for kept in ("'pub'", "'p'", "'a'", "test_g", "TABLE"):
+        assert kept in out
+
+
+def _venv(tmp_path, wheel):
+    """A venv that sees the system's third-party packages but not the developer install."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    # pip from here installs into the venv (and writes its `course` script) while the venv still
+    # sees nothing but the standard library.
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps",
+                    "--no-index", "-q", str(wheel)], check=True, capture_output=True)
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    # numpy, torch, ... from the system site-packages, listed in a .pth: .pth files *inside* that
+    # folder are not processed, so the developer's editable finder (and `solutions`) stays out.
+    system = [p for p in site.getsitepackages() + [sysconfig.get_paths()["purelib"]] if os.path.isdir(p)]
+    (Path(purelib) / "_system_site.pth").write_text("\n".join(dict.fromkeys(system)) + "\n")
+    return venv, purelib
+
+
+@pytest.mark.slow
+def test_student_wheel_in_a_fresh_venv(tmp_path):
+    wheel = build_student_wheel(tmp_path / "dist")
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names}
+    assert {t for t in top if not t.endswith(".dist-info")} == {"course", "autograder"} and len(top) == 3
+    assert not [n for n in names if "submissions" in n or os.path.basename(n).startswith("test_")]
+    assert "autograder/checks/pytest.ini" in names and "autograder/fixtures/hw1.json" in names
+
+    venv, purelib = _venv(tmp_path, wheel)
+    cwd = tmp_path / "student"
+    cwd.mkdir()
+    # A student's machine: not root, so the sandbox has no namespaces (as root they would mount
+    # a fresh /tmp over this venv).
+    env = {**os.environ, "COURSE_SANDBOX_NO_NS": "1"}
+    for k in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV"):
+        env.pop(k, None)
+
+    def run(*args):
+        return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+    py, course = str(venv / "bin" / "python"), str(venv / "bin" / "course")
+    probe = run(py, "-c", "import autograder, course, numpy, torch, click, rich, nbformat, pytest; "
+                          "print(autograder.__file__); import solutions")
+    assert probe.returncode == 1 and "No module named 'solutions'" in probe.stderr, probe.stderr
+    assert probe.stdout.strip().startswith(purelib)
+
+    checks = sorted((Path(purelib) / "autograder" / "checks").glob("hw*.py"))
+    assert len(checks) == len(catalog.ids())
+    assert not [p.name for p in checks if "hidden=True" in p.read_text()]
+    assert all("HIDDEN_CASES = [" in p.read_text() for p in checks)
+
+    dev = run_checks("hw1", HW1 / "correct_loops.py")
+    dev_public = sorted(r.id for r in dev.ran)
+    dev_hidden = sorted(r.id for r in dev.not_run)
+
+    good = run(course, "check", "hw1", str(HW1 / "correct_loops.py"), "--json")
+    assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
+    rep = json.loads(good.stdout)
+    ran = [t for t in rep["tests"] if t["status"] != "not run"]
+    assert sorted(t["id"] for t in ran) == dev_public and all(t["passed"] for t in ran)
+    assert rep["score"] == rep["max_score"] == dev.max_score
+    assert rep["hidden_not_run"] == len(dev_hidden) > 0
+    not_run = [t for t in rep["tests"] if t["status"] == "not run"]
+    assert sorted(t["id"] for t in not_run) == dev_hidden
+    assert all(t["hidden"] and t["passed"] is None and t["points"] == 0 for t in not_run)
+
+    only = run(course, "check", "hw1", str(HW1 / "correct_loops.py"), "--json", "-k", "init_variance")
+    assert only.returncode == 0, only.stderr[-2000:]
+    rep = json.loads(only.stdout)
+    assert {t["function"] for t in rep["tests"]} == {"init_variance"}
+    assert rep["hidden_not_run"] == sum(1 for h in dev_hidden if "::init_variance::" in h) > 0
+
+    bad = run(course, "check", "hw1", str(HW1 / "wrong_missing_D.py"), "--json")
+    assert bad.returncode == 1, bad.stderr[-2000:]
+    assert any(not t["passed"] and t["status"] != "not run" for t in json.loads(bad.stdout)["tests"])
+
+    every = run(course, "check", "hw1", str(HW1 / "correct_loops.py"), "--all")
+    assert every.returncode == 2
+    assert "--all" in every.stderr and "solutions" in every.stderr and "not installed" in every.stderr
