@@ -152,7 +152,7 @@ def _ordered(assignment, results):
         for case, _, _, label in c.resolved:
             case_order[(c.function, label)] = len(case_order)
     return sorted(results, key=lambda r: (order.get(r.function, len(order)),
-                                          case_order.get((r.function, r.case), 0)))
+                                          case_order.get((r.function, r.case), len(case_order))))
 
 
 class _Holder:

@@ -204,6 +204,8 @@ def _register_optional():
         main.add_command(grade)
     except ImportError:
         pass
+    from course.student_dist import student_dist
+    main.add_command(student_dist)
 
 
 _register_optional()

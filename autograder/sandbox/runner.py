@@ -276,27 +276,44 @@ class Sandbox:
         self._find_pid1()
 
     def _ns_script(self, scratch):
-        """Shell run as root inside the new namespaces, before dropping to the uid."""
+        """Shell run as root inside the new namespaces, before dropping to the uid.
+
+        It covers what the child must not see (the grader's folders, /tmp and
+        friends, folders the uid cannot traverse such as /root) with fresh
+        mounts, after staging the Python installation's folders that lie
+        under one of them, and binds those back on top.
+        """
         lines = ["set -e", "mount --make-rprivate /"]
-        stage = self._base / "stage"
-        overlays = _needs_overlay(python_dirs())
-        blocked = sorted({b for b, _ in overlays})
-        for i, (_, need) in enumerate(overlays):
-            s = stage / str(i)
-            s.mkdir(parents=True, exist_ok=True)
-            lines.append(f"mount --bind '{need}' '{s}'")
-        for b in blocked:
-            lines.append(f"mount -t tmpfs -o mode=0755,size=64k tmpfs '{b}'")
-        for i, (_, need) in enumerate(overlays):
-            lines.append(f"mkdir -p '{need}' && mount --move '{stage / str(i)}' '{need}'")
+        covers = []  # (path, mount command)
+        for anc, _ in _needs_overlay(python_dirs()):
+            covers.append((anc, f"mount -t tmpfs -o mode=0755,size=64k tmpfs '{anc}'"))
         for m in self.mask:
             if os.path.isdir(m):
-                lines.append(f"[ -d '{m}' ] && mount -t tmpfs -o ro,mode=0755,size=4k tmpfs '{m}' || true")
+                covers.append((m, f"mount -t tmpfs -o ro,mode=0755,size=4k tmpfs '{m}'"))
             elif os.path.exists(m):
-                lines.append(f"[ -e '{m}' ] && mount --bind /dev/null '{m}' || true")
+                covers.append((m, f"mount --bind /dev/null '{m}'"))
         for t in ("/tmp", "/var/tmp", "/dev/shm"):
             if os.path.isdir(t):
-                lines.append(f"mount -t tmpfs -o mode=1777,size=256m tmpfs '{t}'")
+                covers.append((t, f"mount -t tmpfs -o mode=1777,size=256m tmpfs '{t}'"))
+
+        def under(p, c):
+            return p == c or p.startswith(c.rstrip("/") + "/")
+
+        needed = [os.path.realpath(d) for d in python_dirs()]
+        needed = sorted({d for d in needed if any(under(d, c) for c, _ in covers)
+                         and not any(under(d, c) for c in self.mask)})
+        top = [d for d in needed if not any(d != e and under(d, e) for e in needed)]
+        stage = self._base / "stage"
+        for i, need in enumerate(top):
+            (stage / str(i)).mkdir(parents=True, exist_ok=True)
+            lines.append(f"mount --bind '{need}' '{stage / str(i)}'")
+        seen = set()
+        for path, cmd in covers:
+            if path not in seen:
+                seen.add(path)
+                lines.append(f"[ -e '{path}' ] && {cmd} || true")
+        for i, need in enumerate(top):
+            lines.append(f"mkdir -p '{need}' && mount --move '{stage / str(i)}' '{need}'")
         lines.append('uid="$1"; shift')
         lines.append('exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs -- "$@"')
         return "\n".join(lines)
