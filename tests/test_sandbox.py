@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.runner import run_checks
@@ -46,13 +47,13 @@ def honest_score():
     return grade(ROOT / "solutions" / "hw1.py").score
 
 
-def sandbox_processes():
-    """Processes of sandbox uids (>= 100000) still alive."""
+def sandbox_processes(uid):
+    """Processes of the sandbox's private uid still alive."""
     left = []
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
-                if os.stat(f"/proc/{d}").st_uid >= 100_000:
+                if os.stat(f"/proc/{d}").st_uid == uid:
                     left.append(d)
             except OSError:
                 pass
@@ -208,7 +209,8 @@ def test_memory_bomb_is_contained(tmp_path):
 
 @pytest.mark.skipif(not namespaces_available(), reason="needs root namespaces")
 def test_fork_bomb_and_daemons_leave_nothing_behind(tmp_path):
-    rep = grade(submission(tmp_path, """
+    from autograder.sandbox import Limits, StudentError
+    src = REFERENCE + textwrap.dedent("""
         import os, subprocess, time
         def forward_variances(weights, X, activation):
             subprocess.Popen(["sleep", "300"], start_new_session=True)
@@ -221,11 +223,17 @@ def test_fork_bomb_and_daemons_leave_nothing_behind(tmp_path):
                     os.fork()
                 except OSError:
                     time.sleep(0.01)
-    """), call_timeout=3)
-    assert not any(r.passed for r in by_function(rep)["forward_variances"])
-    assert all(r.passed for r in by_function(rep)["init_variance"])
+    """)
+    sb = Sandbox([{"filename": "hw1.py", "source": src}], limits=Limits(call_timeout=3))
+    assert sb.call("init_variance", 3, 7, "he") == pytest.approx(2 / 3)
+    uid = sb._uid
+    with pytest.raises(StudentError):
+        sb.call("forward_variances", [np.eye(2)], np.eye(2), "relu")
+    # the next call gets a fresh child: the other functions are still graded
+    assert sb.call("init_variance", 3, 7, "he") == pytest.approx(2 / 3)
+    sb.stop()
     time.sleep(0.5)
-    assert sandbox_processes() == [], "a sandbox process survived"
+    assert sandbox_processes(uid) == [], "a sandbox process survived"
 
 
 def test_cannot_read_or_run_the_reference(tmp_path):
