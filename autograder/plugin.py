@@ -64,7 +64,7 @@ def pytest_addoption(parser):
     g.addoption("--ref-mode", default="auto", choices=["auto", "solutions", "fixtures", "record"])
     g.addoption("--call-timeout", type=float, default=None, help="seconds per call (default per check)")
     g.addoption("--sandbox-mask", action="append", default=[], help="extra paths hidden from student code")
-    g.addoption("--sandbox-threads", type=int, default=2)
+    g.addoption("--sandbox-threads", type=int, default=1)
     g.addoption("--grader-seeds", default=None,
                 help="START:STOP - run every seeded check once per grader seed (calibration)")
     g.addoption("--hidden-only", action="store_true", default=False,

@@ -87,7 +87,7 @@ def _clean_pytest_env():
 
 def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grader_seed=0,
                device="cpu", trusted=None, ref_mode="auto", exitfirst=False,
-               mask=(), threads=2, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
+               mask=(), threads=1, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
                stochastic_only=False, hidden_only=False) -> Report:
     """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
 

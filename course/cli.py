@@ -5,13 +5,21 @@ failed, 2 a usage or setup error.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import os
 
-import click
-from rich.console import Console
+# One BLAS/OpenMP thread unless the user says otherwise: checks do many small
+# linear-algebra calls, where extra threads only contend (on a busy 2-core
+# machine they made them tens of times slower).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from autograder import catalog
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import click  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+from autograder import catalog  # noqa: E402
 
 err = Console(stderr=True)
 

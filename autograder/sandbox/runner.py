@@ -50,7 +50,7 @@ class Limits:
     memory_mb: int = 6144           # address space of the child
     fsize_mb: int = 256             # largest file the child may write
     nproc: int = 64                 # processes of the sandbox uid (root mode)
-    threads: int = 2                # BLAS / OpenMP / torch threads
+    threads: int = 1                # BLAS / OpenMP / torch threads
 
 
 @dataclass
