@@ -28,7 +28,7 @@ from course.grading.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN = ROOT / "tests" / "submissions" / "hw1"
-TIMEOUT = 30  # per submission; the import loop below must hit it, honest ones finish in seconds
+TIMEOUT = 20  # per submission: the import loop below must hit it; honest ones take 1-3 s
 MAX = catalog.get("hw1").points
 
 LOOP = "while True:\n    pass\n"
@@ -207,6 +207,16 @@ def test_csv_and_gradebook_agree_with_the_store(graded):
         assert float(exported[student]["max_score"]) == pytest.approx(MAX)
 
 
+def test_gradebook_cells_are_the_release_notebooks(graded):
+    """Are scores filed under the grade cells (ids, points) of the release notebook nbgrader records?"""
+    nb = nbformat.read(ROOT / "assignments" / "hw1" / "hw1.ipynb", as_version=4)
+    want = {c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+    db = sqlite3.connect(graded["course"] / "gradebook.db")
+    got = dict(db.execute("SELECT b.name, g.max_score FROM grade_cells g JOIN base_cell b ON b.id = g.id"))
+    assert got == pytest.approx(want)
+
+
 def test_gradescope_junit_and_feedback(graded):
     """Are results.json, JUnit XML and feedback written for every student, with course check's messages?"""
     out, recs = graded["out"], graded["recs"]
@@ -266,6 +276,18 @@ def test_store_commits_and_retries_only_errors(tmp_path):
         assert st.needs_grading("a", "hw1", "s1", retry={"timeout"})
         assert st.needs_grading("a", "hw1", "s2") and st.needs_grading("a", "hw1", "s3")
         assert st.get("a", "hw1", "s1")["max_score"] == MAX
+
+
+def test_mask_spares_a_python_installed_inside_the_course_folder(tmp_path, monkeypatch):
+    """Is the whole course folder hidden, except when the Python running the sandbox lives in it?"""
+    from course.grading import batch
+
+    (tmp_path / "submitted").mkdir()
+    out, gb = tmp_path / "grades", tmp_path / "gradebook.db"
+    assert batch.mask_paths(tmp_path, out, gb) == sorted({str(tmp_path), str(out), str(gb)})
+    monkeypatch.setattr(batch, "_python_dirs", lambda: {str(tmp_path / ".venv")})
+    masks = batch.mask_paths(tmp_path, out, gb)
+    assert str(tmp_path) not in masks and str(tmp_path / "submitted") in masks and str(gb) in masks
 
 
 def test_placeholder_rows_cover_every_check():

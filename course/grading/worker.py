@@ -2,9 +2,9 @@
 
 :func:`grade_task` is what a worker runs, locally (one thread per worker
 slot supervising one process) or on a Dask worker. It forks a grading process
-from a warm ``multiprocessing`` forkserver (the engine, pytest, numpy, torch
-and the assignment's checks and reference are imported once, so a fork costs
-milliseconds), and that process calls :func:`autograder.runner.run_checks`
+from a warm ``multiprocessing`` forkserver (the engine, pytest, numpy and the
+assignment's checks and reference, with whatever they import, are imported
+once, so a fork costs milliseconds), and that process calls :func:`autograder.runner.run_checks`
 exactly as ``course check --all`` does, plus ``mask=`` for the course folder.
 
 Isolation on top of the sandbox's own limits: the grading process is a child
@@ -34,7 +34,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 #: modules the forkserver imports once; a missing one is skipped
-PRELOAD = ["numpy", "scipy", "scipy.special", "scipy.stats", "torch", "pytest", "_pytest.python",
+PRELOAD = ["numpy", "scipy", "scipy.special", "scipy.stats", "pytest", "_pytest.python",
            "_pytest.main", "autograder.runner", "autograder.plugin", "course.grading.worker"]
 
 _CTX = None
