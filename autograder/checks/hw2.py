@@ -232,7 +232,7 @@ C_GRID = np.array([[-0.9, -0.3, 0.0], [0.4, 0.95, 1.0]])
     Case("erf_bias", C9, 1.5, 0.2, "erf"),
     Case("tanh_chaotic_no_bias", C_GRID, 2.5, 0.0, "tanh", hidden=True),
     Case("tanh_ordered_bias", C9, 1.2, 0.5, "tanh", hidden=True),
-    Case("tanh_ordered_q0", C_GRID, 0.8, 0.0, "tanh", hidden=True),
+    Case("tanh_ordered_q0", C_GRID, 0.8, 0.0, "tanh"),
     Case("erf_ordered_q0", C9, 0.6, 0.0, "erf", hidden=True),
     Case("tanh_scalar", 0.37, 1.8, 0.05, "tanh", hidden=True),
 ])
@@ -358,8 +358,43 @@ def test_simulate_lengths_contract(student, ref, case, grader_seed):
         fail("seeds differing by 1 gave identical q_l: the seed is ignored (or nothing is random).")
 
 
+def _iterated_map(ref, q1, sw, sb, act, depth):
+    out = [q1]
+    for _ in range(depth - 1):
+        out.append(float(ref.length_map(out[-1], sw, sb, act)))
+    return np.array(out)
+
+
+def _sim_slip(ref, runs, args):
+    """Name a slip whose mean-field prediction the student's mean q_l follow (hint only).
+
+    Every reference call is made whatever the outcome, so that the public
+    fixtures, recorded on the reference, cover them.
+    """
+    sw, sb, act, width, depth, q1 = args
+    alternatives = [
+        ("b_l drawn with standard deviation sigma_b2, i.e. variance sigma_b2^2", (sw, sb * sb)),
+        ("W_l drawn with standard deviation sigma_w2/sqrt(width), i.e. variance sigma_w2^2/width",
+         (sw * sw, sb)),
+        ("no bias b_l added", (sw, 0.0)),
+        ("W_l drawn with variance sigma_w2 (not sigma_w2/width)", (sw * width, sb)),
+    ]
+    maps = [(text, _iterated_map(ref, q1, w2, b2, act, depth)[1:]) for text, (w2, b2) in alternatives
+            if (w2, b2) != (sw, sb)]
+    mean = runs.mean(axis=0)[1:]
+    tol = np.maximum(4 * runs.std(axis=0, ddof=1)[1:] / np.sqrt(len(runs)), 0.05 * np.abs(mean))
+    if np.all(np.abs(mean - _iterated_map(ref, q1, sw, sb, act, depth)[1:]) <= tol):
+        return ""
+    for text, alt in maps:
+        if np.all(np.abs(mean - alt) <= tol):
+            return f"Your mean q_l follow the length map of a slip: {text}. "
+    return ""
+
+
 # The student's q_l over SIM_RUNS seeds against the reference's over as many
-# other seeds, layer by layer: a z-test of the difference of the means (the
+# other seeds (fixed ones, REF_SEED_OFFSET + k: disjoint from the student's
+# for grader seeds < 1e6, computed once per session and recorded in the
+# public fixtures, so `course check --seed N` works for any N), layer by layer: a z-test of the difference of the means (the
 # difference of two means of iid runs is symmetric and, with 100 runs each,
 # close to normal: over 500 replicates of the reference against itself, relu
 # case, P(|z| > 3) = 0.002, expected 0.0027) and a two-sample KS test, exact
@@ -373,13 +408,11 @@ def test_simulate_lengths_distribution(student, ref, case, grader_seed):
                      for k in range(SIM_RUNS)])
     if not np.all(np.isfinite(runs)):
         fail("your simulated q_l contain NaN or inf.")
-    refs = np.array([ref.simulate_lengths(*case.args, grader_seed + stats.REF_SEED_OFFSET + k)
-                     for k in range(SIM_RUNS)])
-    theory = [q1]
-    for _ in range(depth - 1):
-        theory.append(float(ref.length_map(theory[-1], sw, sb, act)))
-    nxt = ("Next: W_l ~ N(0, sigma_w2/width) (scale sqrt(sigma_w2/width)), b_l ~ N(0, sigma_b2) "
-           "(scale sqrt(sigma_b2)), h_{l+1} = W_l phi(h_l) + b_l, q_l = |h_l|^2 / width.")
+    refs = np.array([ref.simulate_lengths(*case.args, stats.REF_SEED_OFFSET + k) for k in range(SIM_RUNS)])
+    theory = _iterated_map(ref, q1, sw, sb, act, depth)
+    nxt = _sim_slip(ref, runs, case.args) + \
+        ("Next: W_l ~ N(0, sigma_w2/width) (scale sqrt(sigma_w2/width)), b_l ~ N(0, sigma_b2) "
+         "(scale sqrt(sigma_b2)), h_{l+1} = W_l phi(h_l) + b_l, q_l = |h_l|^2 / width.")
     for l in range(1, depth):
         s, r = runs[:, l], refs[:, l]
         if s.var() == 0:
@@ -401,13 +434,14 @@ def test_simulate_lengths_distribution(student, ref, case, grader_seed):
 
 
 # A single wide net follows the iterated map: the mean of a few runs of
-# width 600 against V^(l-1)(q1), with a conservative (upper-bound) variance
+# width 400 against V^(l-1)(q1), with a conservative (upper-bound) variance
 # from the delta method, var s_{l+1} <= V'(s_l)^2 var s_l + sigma_w2 (V(s_l) -
 # sigma_b2) / width (phi^4 <= phi^2 for |phi| <= 1), var q_l = var s_l +
-# 2 s_l^2 / width. ffp <= 7 layers x ffp_of_z(4.6) = 3e-5; the O(1/width)
-# bias of the mean is < 0.1 of its standard error here.
-@check("simulate_lengths", points=0.5, aspect="follows_length_map", stochastic=True, ffp=3e-5,
-       timeout=60, hidden=True, cases=[Case("tanh_wide", 2.5, 0.1, "tanh", 600, 8, 0.2)])
+# 2 s_l^2 / width. ffp <= 5 layers x ffp_of_z(4.6) = 2e-5; the O(1/width)
+# bias of the mean is < 0.1 of its standard error here. (Over 100 replicates of
+# the reference, the z of this test has sd 0.5-0.8 < 1: the bound is conservative.)
+@check("simulate_lengths", points=0.5, aspect="follows_length_map", stochastic=True, ffp=2e-5,
+       timeout=60, hidden=True, cases=[Case("tanh_wide", 2.5, 0.1, "tanh", 400, 6, 0.2)])
 def test_simulate_lengths_follow_map(student, ref, case, grader_seed):
     sw, sb, act, width, depth, q1 = case.args
     n_runs = 4
