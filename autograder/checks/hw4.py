@@ -27,7 +27,6 @@ RTOL_LSTSQ = 1e-8        # least squares on matrices with condition numbers up t
 RTOL_LOSS = 1e-8         # the optimal loss: a difference of sums, same conditioning
 BOUND_SLACK = 1e-9       # relative round-off allowed below an exact lower bound on a loss
 ALPHA = 1e-6             # per rank / KS test of a sample against reference samples
-Z_MEAN = 5.5             # z-tests of a mean of >= 40 draws against theory: ffp 3.8e-8 (normal)
 
 ACTIVATIONS = ["linear", "relu", "tanh", "erf", "sigmoid", "square"]
 ANALYTIC = ("tanh", "erf", "sigmoid")
@@ -226,9 +225,12 @@ def test_full_rank_probability_relu(student, ref, case, grader_seed):
         p_ref = ref.full_rank_probability(n0, n1, m, "relu", RELU_REF_TRIALS, grader_seed + stats.REF_SEED_OFFSET)
         pbar = (got * RELU_TRIALS + p_ref * RELU_REF_TRIALS) / (RELU_TRIALS + RELU_REF_TRIALS)
         se = math.sqrt(max(pbar * (1 - pbar), 1e-12) * (1 / RELU_TRIALS + 1 / RELU_REF_TRIALS))
-        stats.z_check(got, p_ref, se, 5.0, what="the full-rank fraction",
-                      hint=f"(the reference's {p_ref:.4f} comes from {RELU_REF_TRIALS} trials at other seeds.) "
-                           "Next: use NumPy's default rank tolerance and fresh X and W0 in every trial.")
+        z = (got - p_ref) / se
+        if not abs(z) <= 5.0:
+            fail(f"the full-rank fraction is {got:.4f} over {RELU_TRIALS} trials; the reference gives "
+                 f"{p_ref:.4f} over {RELU_REF_TRIALS} trials at other seeds, {abs(z):.1f} standard errors "
+                 "away (the check allows 5; a correct solution fails with probability 5.7e-7). "
+                 "Next: use NumPy's default rank tolerance and fresh X and W0 in every trial.")
 
 
 def _equal_binomials_probability(n, p, k):
@@ -380,8 +382,11 @@ def test_train_two_layer_basics(student, ref, case, grader_seed):
         fail("seeds s and s + 1 gave the same initial loss: the seed is ignored.")
 
 
-INIT_SEEDS, INIT_REF_SEEDS = 40, 400
-_X_I, _Y_I = _data(4, 6, 2, 442, scale=1.5)
+INIT_SEEDS, INIT_REF_SEEDS = 60, 400
+# n1 = 4 n0 and small targets: the W1 term dominates the initial loss, so
+# variance slips in either layer move it by a large factor.
+_X_I = _rng(442).standard_normal((3, 6))
+_Y_I = 0.3 * _rng(447).standard_normal((2, 6))
 
 
 def _init_slip_hint(X, Y, n1, act, mean, se):
@@ -402,14 +407,29 @@ def _init_slip_hint(X, Y, n1, act, mean, se):
             "and return 1/2 ||Y - W1 phi(W0 X)||_F^2 summed over the points.")
 
 
-# Initial loss over 40 seeds: its mean against theory (z-test, |z| <= 5.5,
-# ffp 3.8e-8 for a normal mean; the standard error uses the reference's
-# spread over 400 other seeds) and its law against those reference draws
-# (Kolmogorov-Smirnov, ffp ALPHA = 1e-6). Together ffp <= 2e-6.
+def _two_sample(got, refs, what, hint, theory=None):
+    """Mann-Whitney and Kolmogorov-Smirnov tests of got against reference draws, ALPHA each."""
+    __tracebackhide__ = True
+    extra = f"; theory says mean {theory:.6g}" if theory is not None else ""
+    what = (f"{what} (your mean {np.mean(got):.6g}, median {np.median(got):.6g}; reference "
+            f"mean {np.mean(refs):.6g}, median {np.median(refs):.6g} over {len(refs)} other seeds{extra})")
+    p = st.mannwhitneyu(got, refs, alternative="two-sided").pvalue
+    if not p >= ALPHA:
+        fail(f"{what} are shifted: Mann-Whitney p = {p:.2e} (the check fails below {ALPHA:g}; a "
+             f"correct solution fails it with probability {ALPHA:g}). {hint}")
+    stats.ks_check(got, refs, ALPHA, what=what, hint=hint)
+
+
+# The initial loss of 60 seeds against the reference's at 400 other seeds:
+# Mann-Whitney rank test and Kolmogorov-Smirnov test at ALPHA = 1e-6 each
+# (distribution-free: ffp <= 2e-6). The law is skewed (skewness 1-3), so a
+# z-test of the mean against theory would not have a trustworthy ffp at this
+# size; theory's mean E L0 = 1/2 ||Y||^2 + (n2/2) sum_i E phi(s_i z)^2 is
+# reported and used to name the slip.
 @check("train_two_layer", points=1.0, stochastic=True, ffp=2e-6, aspect="initial_loss", cases=[
-    Case("tanh", _X_I, _Y_I, 9, "tanh"),
-    Case("sigmoid", _X_I, _Y_I, 9, "sigmoid", hidden=True),
-    Case("relu", _X_I, _Y_I, 5, "relu", hidden=True),
+    Case("tanh", _X_I, _Y_I, 12, "tanh"),
+    Case("relu", _X_I, _Y_I, 12, "relu", hidden=True),
+    Case("sigmoid", _X_I, _Y_I, 12, "sigmoid", hidden=True),
 ])
 def test_train_two_layer_initial_loss(student, ref, case, grader_seed):
     X, Y, n1, act = case.args
@@ -426,14 +446,11 @@ def test_train_two_layer_initial_loss(student, ref, case, grader_seed):
     mu = expected_initial_loss(X, Y, n1, act)
     se = float(np.std(refs, ddof=1)) / math.sqrt(INIT_SEEDS)
     hint = _init_slip_hint(X, Y, n1, act, float(got.mean()), se)
-    stats.z_check(got.mean(), mu, se, Z_MEAN, what=f"the mean initial loss over {INIT_SEEDS} seeds",
-                  hint=hint)
-    stats.ks_check(got, refs, ALPHA, what=f"the initial losses of {INIT_SEEDS} seeds", hint=hint)
+    _two_sample(got, refs, f"the initial losses of {INIT_SEEDS} seeds", hint, theory=mu)
 
 
-FIRST_SEEDS, FIRST_REF_SEEDS, FIRST_LR = 40, 400, 1e-5
-_X_N, _Y_N = _data(20, 10, 1, 443)            # narrow net, n0 large: W0's gradient matters
-_X_T, _Y_T = _data(6, 8, 1, 444, scale=8.0)   # saturating inputs: phi'(H1) is mostly ~0
+FIRST_SEEDS, FIRST_REF_SEEDS, FIRST_LR = 60, 400, 1e-5
+_X_N, _Y_N = _data(20, 10, 1, 443)            # narrow nets, n0 large: W0's gradient matters
 
 
 def _first_step_rates(fn, X, Y, n1, act, seeds):
@@ -444,21 +461,19 @@ def _first_step_rates(fn, X, Y, n1, act, seeds):
     return np.array(out)
 
 
-# One step of size 1e-5 lowers the loss by lr ||grad L||^2 (+ O(lr^2), here
-# < 1e-4 relative): the rates (L0 - L1)/lr over 40 seeds are compared with
-# the reference's over 400 other seeds by a Mann-Whitney rank test and a
-# Kolmogorov-Smirnov test, each at ALPHA = 1e-6: ffp <= 2e-6.
+# One step of size 1e-5 lowers the loss by lr <grad L, d> (+ O(lr^2), here
+# < 1e-4 relative), d the step's direction: ||grad L||^2 for GD. The rates
+# (L0 - L1)/lr over 60 seeds are compared with the reference's over 400
+# other seeds (Mann-Whitney and KS, ALPHA = 1e-6 each): ffp <= 2e-6. Square
+# (phi' = 2z, far from 1) exposes a missing phi'(H1); sigmoid exposes a wrong
+# sigmoid'; erf and square expose a W0 that is not updated.
 @check("train_two_layer", points=1.0, stochastic=True, ffp=2e-6, aspect="gradient", cases=[
-    Case("narrow_tanh", _X_N, _Y_N, 2, "tanh"),
-    Case("saturated_sigmoid", _X_T, _Y_T, 3, "sigmoid"),
-    Case("saturated_tanh", _X_T, _Y_T, 3, "tanh", hidden=True),
-    Case("narrow_square", _X_N / 2, _Y_N, 2, "square", hidden=True),
+    Case("narrow_square", _X_N / 2, _Y_N, 2, "square"),
+    Case("narrow_sigmoid", _X_N, _Y_N, 2, "sigmoid"),
     Case("narrow_erf", _X_N, _Y_N, 2, "erf", hidden=True),
 ])
 def test_train_two_layer_gradient(student, ref, case, grader_seed):
     X, Y, n1, act = case.args
-    for s in (grader_seed, grader_seed + 1):
-        expect_array(student.train_two_layer(X, Y, n1, act, FIRST_LR, 1, s), (2,), "the losses with steps = 1")
     got = _first_step_rates(student.train_two_layer, X, Y, n1, act,
                             [grader_seed + k for k in range(FIRST_SEEDS)])
     if not np.all(np.isfinite(got)):
@@ -472,21 +487,89 @@ def test_train_two_layer_gradient(student, ref, case, grader_seed):
     elif abs(ratio - 2) < 0.3:
         hint = ("The decrease is about twice the reference's: a gradient twice too large (the "
                 "derivative of 1/2 ||E||^2 is E, no factor 2)?")
-    elif ratio > 2.5 and "saturated" in case.id:
-        hint = ("The decrease is far larger than the reference's on saturating inputs, where phi'(H1) "
-                "is nearly 0: is the factor phi'(H1) missing from W0's gradient (3.6)?")
-    elif ratio < 1:
-        hint = ("The decrease is smaller than the reference's: is W0 updated too, with "
-                "grad W0 = (phi'(H1) * (W1^T E)) X^T?")
+    elif act == "square":
+        hint = ("With phi(z) = z^2 the factor phi'(H1) = 2 H1 is far from 1: is phi'(H1) missing from "
+                "W0's gradient (3.6), or is W0 not updated?")
+    elif act == "sigmoid":
+        hint = ("Is sigmoid'(z) = s(1 - s) with s = sigmoid(z), evaluated at the pre-activation H1?")
     else:
-        hint = ("Next: compare your gradients with finite differences of the loss on a small "
-                "example; both layers are updated from the same old weights.")
-    what = f"the first-step decrease (L0 - L1)/lr over {FIRST_SEEDS} seeds (median {np.median(got):.4g}, reference {np.median(refs):.4g})"
-    p = st.mannwhitneyu(got, refs, alternative="two-sided").pvalue
-    if not p >= ALPHA:
-        fail(f"{what} is shifted: Mann-Whitney p = {p:.2e} (fails below {ALPHA:g}; a correct "
-             f"solution fails with probability <= {ALPHA:g}). {hint}")
-    stats.ks_check(got, refs, ALPHA, what=what, hint=hint)
+        hint = ("Is W0 updated too, with grad W0 = (phi'(H1) * (W1^T E)) X^T, both layers from the "
+                "same old weights?")
+    _two_sample(got, refs, f"the first-step decreases (L0 - L1)/lr of {FIRST_SEEDS} seeds", hint)
+
+
+def _scalar_gd_losses(a, S, y, lr, steps):
+    """Losses of GD on L = 1/2 (w1 w0 - y)^2 (x = 1) from a = w0 w1, S = w0^2 + w1^2.
+
+    With e = a - y, w0 <- w0 - lr e w1 and w1 <- w1 - lr e w0 at once give
+    a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a:
+    the pair (a, S) evolves on its own.
+    """
+    out = []
+    for _ in range(steps + 1):
+        e = a - y
+        out.append(0.5 * e * e)
+        a, S = a - lr * e * S + lr * lr * e * e * a, S * (1 + lr * lr * e * e) - 4 * lr * e * a
+    return np.array(out)
+
+
+def _scalar_trajectory_explained(losses, lr, y=1.0):
+    """Distance of these losses from those of exact GD from the best-matching init (closed form).
+
+    L0 = e0^2 / 2 gives a0 = y +- sqrt(2 L0); L1 gives a1 likewise; the
+    update of a then gives S0. Every later loss is a prediction; the result
+    is the largest prediction error relative to the largest loss.
+    """
+    L = np.asarray(losses, dtype=np.float64)
+    scale = max(float(np.max(L)), 1e-300)
+    best = math.inf
+    with np.errstate(all="ignore"):
+        for s0 in (1.0, -1.0):
+            e0 = s0 * math.sqrt(2 * L[0])
+            if e0 == 0.0:
+                continue
+            for s1 in (1.0, -1.0):
+                a0, a1 = y + e0, y + s1 * math.sqrt(2 * L[1])
+                S0 = (a0 - a1 + lr * lr * e0 * e0 * a0) / (lr * e0)
+                if not S0 >= 2 * abs(a0) * (1 - 1e-9):      # S = w0^2 + w1^2 >= 2 |w0 w1|
+                    continue
+                err = float(np.max(np.abs(_scalar_gd_losses(a0, S0, y, lr, len(L) - 1) - L)) / scale)
+                if err == err:
+                    best = min(best, err)
+    return best
+
+
+SCALAR_LR, SCALAR_STEPS, SCALAR_SEEDS = 0.1, 6, 4
+SCALAR_RTOL = 1e-9       # reference over 2e4 seeds: worst 1.2e-12 (two square roots, six steps)
+_X_1, _Y_1 = np.array([[1.0]]), np.array([[1.0]])
+
+
+# One linear unit, one point x = 1 with target y = 1 (the factorization loss
+# 1/2 (w1 w0 - 1)^2): two losses determine the state (w0 w1, w0^2 + w1^2) up
+# to signs, and the rest of the trajectory follows in closed form. Any correct GD, whatever its draws,
+# passes exactly (round-off only); a gradient twice too large, a layer that is
+# not updated, or layers updated one after the other do not.
+@check("train_two_layer", points=1.0, aspect="update_rule", cases=[
+    Case("one_linear_unit", _X_1, _Y_1, 1, "linear", SCALAR_LR, SCALAR_STEPS),
+])
+def test_train_two_layer_update_rule(student, ref, case, grader_seed):
+    X, Y, n1, act, lr, steps = case.args
+    for k in range(SCALAR_SEEDS):
+        losses = expect_array(student.train_two_layer(X, Y, n1, act, lr, steps, grader_seed + k),
+                              (steps + 1,), "the losses")
+        if not (np.all(np.isfinite(losses)) and losses[0] > 0):
+            fail(f"seed {grader_seed + k}: losses {losses} for f(x) = w1 w0 x on one point (x = 1, y = 1): "
+                 "they must be finite and the initial one positive.")
+        err = _scalar_trajectory_explained(losses, lr)
+        if not err <= SCALAR_RTOL:
+            twice = _scalar_trajectory_explained(losses, 2 * lr) <= SCALAR_RTOL
+            fail(f"seed {grader_seed + k}: the losses {np.array2string(losses, precision=6)} of f(x) = w1 w0 x "
+                 f"(x = 1, y = 1, lr = {lr}) are not those of gradient descent from any init (off by "
+                 f"{err:.2g} relative). "
+                 + ("They are exactly those of gradient descent with lr doubled: a gradient twice too "
+                    "large (the derivative of 1/2 e^2 is e, no factor 2)." if twice else
+                    "Update both layers at once from the old weights: W1 -= lr E X1^T and "
+                    "W0 -= lr (phi'(H1) * (W1^T E)) X^T."))
 
 
 WIDE_SEEDS = 6
@@ -495,9 +578,11 @@ _X_W, _Y_W = _data(5, 10, 1, 445)
 
 
 # Yu & Chen: n1 >= m with an analytic phi: every seed must reach 1e-6 of its
-# initial loss. At these settings the reference's worst ratio over 3000 seeds
-# is far below 1e-6 (see the hw4 calibration note in
-# tests/test_solutions_hw4.py), so ffp < 1e-5 for 6 seeds.
+# initial loss. The reference over 10^4 seeds at these settings: worst ratio
+# 7e-11, 99.9 % quantile 1.3e-12, 99 % quantile 1.6e-14 (about two decades
+# of ratio per decade of probability), which extrapolates to P(ratio > 1e-6)
+# ~ 5e-7 per seed: ffp <= 1e-5 for 6 seeds. At init lr * lambda_max of the
+# tangent kernel stays <= 1.49 < 2 over 2e4 seeds, so GD is stable.
 @check("train_two_layer", points=1.0, stochastic=True, ffp=1e-5, aspect="wide_converges", timeout=60,
        cases=[Case("erf_n1_20_m10", _X_W, _Y_W, 20, "erf", 0.02, 1500)])
 def test_train_two_layer_wide(student, ref, case, grader_seed):
@@ -532,11 +617,13 @@ _X_B, _Y_B = _data(2, 6, 1, 446)
 
 # Exact lower bounds: a square net computes a quadratic form, a linear net a
 # linear map, whatever the weights; no correct loss can fall below the
-# least-squares fit by those (up to round-off). GD at these settings gets
-# within 1 % of the bound, so a loss divided by m falls below it.
+# least-squares fit by those (up to round-off); only finite losses are
+# compared, so the check is exact. GD at these settings ends within a factor
+# 1.85 of the bound in every one of 2e4 seeds, so a loss divided by m = 6
+# falls below it.
 @check("train_two_layer", points=0.5, aspect="lower_bound", cases=[
-    Case("square_quadratic_forms", _X_B, _Y_B, 20, "square", 0.002, 600),
-    Case("linear_least_squares", _X_B, _Y_B, 10, "linear", 0.01, 600, hidden=True),
+    Case("square_quadratic_forms", _X_B, _Y_B, 20, "square", 0.001, 300),
+    Case("linear_least_squares", _X_B, _Y_B, 10, "linear", 0.01, 100, hidden=True),
 ])
 def test_train_two_layer_lower_bound(student, ref, case, grader_seed):
     X, Y, n1, act, lr, steps = case.args
@@ -545,7 +632,8 @@ def test_train_two_layer_lower_bound(student, ref, case, grader_seed):
     for k in range(2):
         losses = expect_array(student.train_two_layer(X, Y, n1, act, lr, steps, grader_seed + k),
                               (steps + 1,), "the losses")
-        low = float(np.min(losses))
+        finite = losses[np.isfinite(losses)]
+        low = float(np.min(finite)) if finite.size else math.inf
         if not low >= bound * (1 - BOUND_SLACK):
             m = X.shape[1]
             extra = (" It is about the bound divided by m: the 1/(2m) of the line after (3.4) is a "
@@ -628,17 +716,24 @@ def expected_initial_gap(widths, X, Y, var=None):
     return 0.5 * float(np.sum(Y * Y)) + 0.5 * gain * float(np.sum(X * X)) - _opt(X, Y)
 
 
-# steps = 0: mean gap over 40 seeds against theory (|z| <= 5.5, ffp 3.8e-8,
-# standard error from the reference's spread over 400 other seeds) and its
-# law against those draws (KS, ALPHA = 1e-6): ffp <= 2e-6.
+# steps = 0: the initial gaps of 40 seeds against the reference's at 400
+# other seeds (Mann-Whitney and KS, ALPHA = 1e-6 each: ffp <= 2e-6); theory's
+# mean (expected_initial_gap) is reported and names the slip.
+_X_G = _rng(452).standard_normal((2, 8))            # n_out / n0 = 3: fan-in and fan-out
+_Y_G = 0.3 * _rng(453).standard_normal((6, 8))      # variances give gains 3 and 1
+
+
 @check("deep_linear_gap", points=1.0, stochastic=True, ffp=2e-6, aspect="initial", cases=[
-    Case("no_bottleneck", NO_BOTTLENECK, 0.05),
-    Case("deep_equal", [4, 4, 4, 4, 3], 0.05, hidden=True),
+    Case("expanding", [2, 8, 8, 6], 0.02),
+    Case("deeper", [2, 5, 9, 4, 6], 0.02, hidden=True),
 ])
 def test_deep_linear_gap_initial(student, ref, case, grader_seed):
     widths, lr = case.args
+    _X_D, _Y_D = _X_G, _Y_G                          # noqa: N806 (local data of this check)
     got = np.array([float(expect_scalar(student.deep_linear_gap(widths, _X_D, _Y_D, lr, 0, grader_seed + k),
                                         "the gap")) for k in range(GAP_SEEDS)])
+    if not np.all(np.isfinite(got)):
+        fail(f"initial gaps are not finite: {got[:5]}...")
     refs = np.array([ref.deep_linear_gap(widths, _X_D, _Y_D, lr, 0, grader_seed + stats.REF_SEED_OFFSET + k)
                      for k in range(GAP_REF_SEEDS)])
     mu = expected_initial_gap(widths, _X_D, _Y_D)
@@ -654,8 +749,7 @@ def test_deep_linear_gap_initial(student, ref, case, grader_seed):
                              for k in range(GAP_SEEDS)])))]
     hint = next((f"This looks like: {t} (that would give mean {v:.6g})." for t, v in cands
                  if abs(mean - v) <= 4 * se), "Next: draw W_l ~ N(0, 1/n_l) of shape (n_{l+1}, n_l).")
-    stats.z_check(mean, mu, se, Z_MEAN, what=f"the mean initial gap over {GAP_SEEDS} seeds", hint=hint)
-    stats.ks_check(got, refs, ALPHA, what=f"the initial gaps of {GAP_SEEDS} seeds", hint=hint)
+    _two_sample(got, refs, f"the initial gaps of {GAP_SEEDS} seeds", hint, theory=mu)
 
 
 DL_FIRST_LR = 1e-5
@@ -684,12 +778,31 @@ def test_deep_linear_gap_gradient(student, ref, case, grader_seed):
             "The decrease is about twice the reference's: a gradient twice too large?" if abs(ratio - 2) < 0.3 else
             "Next: the gradient of layer l is W_{l+1}^T...W_L^T (A X - Y) X^T W_0^T...W_{l-1}^T (3.29); "
             "update all layers from the same old weights.")
-    what = (f"the first-step decrease (gap0 - gap1)/lr over {FIRST_SEEDS} seeds (median "
-            f"{np.median(got):.4g}, reference {np.median(refs):.4g})")
-    p = st.mannwhitneyu(got, refs, alternative="two-sided").pvalue
-    if not p >= ALPHA:
-        fail(f"{what} is shifted: Mann-Whitney p = {p:.2e} (fails below {ALPHA:g}). {hint}")
-    stats.ks_check(got, refs, ALPHA, what=what, hint=hint)
+    _two_sample(got, refs, f"the first-step decreases (gap0 - gap1)/lr of {FIRST_SEEDS} seeds", hint)
+
+
+# The same closed form for deep_linear_gap with widths [1, 1, 1]: the gap of
+# f(x) = w1 w0 x on x = 1, y = 1 is the loss itself (the optimum is 0), and
+# steps = 0..6 at one seed trace the trajectory.
+@check("deep_linear_gap", points=1.0, aspect="update_rule", cases=[
+    Case("two_scalar_layers", [1, 1, 1], SCALAR_LR, SCALAR_STEPS),
+])
+def test_deep_linear_gap_update_rule(student, ref, case, grader_seed):
+    widths, lr, steps = case.args
+    for k in range(SCALAR_SEEDS):
+        gaps = np.array([float(expect_scalar(student.deep_linear_gap(widths, _X_1, _Y_1, lr, t, grader_seed + k),
+                                             "the gap")) for t in range(steps + 1)])
+        if not (np.all(np.isfinite(gaps)) and gaps[0] > 0):
+            fail(f"seed {grader_seed + k}: gaps {gaps} for f(x) = w1 w0 x on one point (x = 1, y = 1).")
+        err = _scalar_trajectory_explained(gaps, lr)
+        if not err <= SCALAR_RTOL:
+            twice = _scalar_trajectory_explained(gaps, 2 * lr) <= SCALAR_RTOL
+            fail(f"seed {grader_seed + k}: the gaps after 0..{steps} steps, "
+                 f"{np.array2string(gaps, precision=6)}, for f(x) = w1 w0 x (x = 1, y = 1, lr = {lr}) "
+                 f"are not those of gradient descent from any init (off by {err:.2g} relative). "
+                 + ("They match lr doubled: a gradient twice too large?" if twice else
+                    "Next: (3.29) for each layer, all layers updated at once from the old weights; "
+                    "the same seed must give the same initial weights for every number of steps."))
 
 
 CONV_SEEDS = 4
@@ -697,11 +810,13 @@ GAP_TOL = 1e-8          # absolute, on losses of order 10: convergence, not roun
 
 
 # Laurent & Brecht: without a bottleneck GD closes the gap in every seed.
-# Reference at these settings (lr = 0.02, 2500 steps) over 10^4 seeds: worst
-# gap 1e-12 (calibration note in tests/test_solutions_hw4.py), so ffp < 1e-5
-# for 4 seeds. (With a width-1 bottleneck GD also reaches the reduced-rank
-# value, but seeds that start near a saddle take far longer, so that is shown
-# in the notebook, not graded.)
+# The reference at these settings (lr = 0.02, 2500 steps) over 10^4 seeds:
+# worst gap 1.4e-11, 99.9 % quantile at round-off (5e-15); at 1500 steps the
+# worst of 3000 seeds was 1.3e-8, so the tail falls by > 3 decades per 1000
+# steps: ffp < 1e-5 for 4 seeds. (With a width-1 bottleneck GD also reaches
+# the reduced-rank value, but seeds that start near a saddle take far
+# longer - worst of 3000 seeds 2e-5 relative after 3000 steps - so that is
+# shown in the notebook, not graded.)
 @check("deep_linear_gap", points=1.0, stochastic=True, ffp=1e-5, aspect="converges", timeout=60, cases=[
     Case("no_bottleneck", NO_BOTTLENECK, 0.02, 2500),
 ])
@@ -711,10 +826,14 @@ def test_deep_linear_gap_converges(student, ref, case, grader_seed):
         g = float(expect_scalar(student.deep_linear_gap(widths, _X_D, _Y_D, lr, steps, grader_seed + k),
                                 "the gap"))
         if not abs(g) <= GAP_TOL:
-            fail(f"seed {grader_seed + k}: after {steps} steps the gap is {g:.3g}; without a "
+            opt = _opt(_X_D, _Y_D)
+            why = (f" It equals the least-squares optimum {opt:.6g} itself: the optimum is not subtracted."
+                   if abs(g - opt) <= 1e-6 * opt else
+                   " Next: check the gradient (3.29) and that you subtract min_A 1/2 ||Y - A X||^2 "
+                   "over all matrices A.")
+            fail(f"seed {grader_seed + k}: after {steps} steps the gap is {g:.6g}; without a "
                  f"bottleneck (widths {widths}) gradient descent must close it (|gap| <= {GAP_TOL:g}) "
-                 "in every seed (Laurent & Brecht). Next: check the gradient (3.29) and that you "
-                 "subtract min_A 1/2 ||Y - A X||^2 over all matrices A.")
+                 f"in every seed (Laurent & Brecht).{why}")
 
 
 def plot(student, ref, outdir):
