@@ -38,8 +38,11 @@ def z_of_ffp(ffp: float) -> float:
     return float(_st.norm.isf(ffp / 2))
 
 
-def z_check(value, mean, se, z, what="the statistic", hint=""):
-    """Fail unless |value - mean| <= z * se (two-sided; ffp = ffp_of_z(z))."""
+def z_check(value, mean, se, z, what="the statistic", hint="", against="theory says"):
+    """Fail unless |value - mean| <= z * se (two-sided; ffp = ffp_of_z(z)).
+
+    ``against`` names where ``mean`` comes from, e.g. "the reference's sample gives".
+    """
     __tracebackhide__ = True
     value, mean, se = float(value), float(mean), float(se)
     if not np.isfinite(value):
@@ -47,7 +50,7 @@ def z_check(value, mean, se, z, what="the statistic", hint=""):
     dev = abs(value - mean)
     if dev <= z * se:
         return
-    fail(f"{what} is {value:.6g}; theory says {mean:.6g} with sampling error {se:.3g}. "
+    fail(f"{what} is {value:.6g}; {against} {mean:.6g} with sampling error {se:.3g}. "
          f"It is {dev / se:.1f} standard errors away (the check allows {z:.1f}; a correct "
          f"solution fails this with probability {ffp_of_z(z):.1e}). " + hint)
 
