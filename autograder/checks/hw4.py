@@ -621,7 +621,7 @@ _X_B, _Y_B = _data(2, 6, 1, 446)
 # compared, so the check is exact. GD at these settings ends within a factor
 # 1.85 of the bound in every one of 2e4 seeds, so a loss divided by m = 6
 # falls below it.
-@check("train_two_layer", points=0.5, aspect="lower_bound", cases=[
+@check("train_two_layer", points=0.5, aspect="lower_bound", timeout=60, cases=[
     Case("square_quadratic_forms", _X_B, _Y_B, 20, "square", 0.001, 300),
     Case("linear_least_squares", _X_B, _Y_B, 10, "linear", 0.01, 100, hidden=True),
 ])
