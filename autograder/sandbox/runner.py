@@ -44,7 +44,7 @@ MAX_REPLY = 512 << 20
 
 @dataclass
 class Limits:
-    call_timeout: float = 20.0      # wall seconds per call
+    call_timeout: float = 20.0      # CPU seconds per call (wall: 3x that, at least +30 s)
     load_timeout: float = 60.0      # wall seconds to execute the submission's cells
     cpu_s: int = 600                # CPU seconds per child (all calls together)
     memory_mb: int = 6144           # address space of the child
@@ -377,8 +377,23 @@ class Sandbox:
         self.stop()
 
     # ------------------------------------------------------------------- call
-    def _read_reply(self, want_id, timeout):
+    def _cpu_seconds(self):
+        """CPU time of the child process (all its threads), or None if unknown."""
+        pid = self._pid1 or (self.proc.pid if self.proc and not self._uid else None)
+        if not pid:
+            return None
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) \
+                / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _read_reply(self, want_id, timeout, cpu_limit=None):
+        """The reply to request ``want_id``: within ``timeout`` wall seconds and, if
+        given, ``cpu_limit`` CPU seconds of the child (fair on a loaded machine)."""
         deadline = time.monotonic() + timeout
+        cpu0 = self._cpu_seconds() if cpu_limit else None
         while True:
             nl = self._buf.find(b"\n")
             if nl >= 0:
@@ -393,8 +408,12 @@ class Sandbox:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimedOut(f"no answer within {timeout:g} s")
-            r, _, _ = select.select([self._resp], [], [], left)
+            r, _, _ = select.select([self._resp], [], [], min(left, 0.25) if cpu0 is not None else left)
             if not r:
+                if cpu0 is not None:
+                    used = self._cpu_seconds()
+                    if used is not None and used - cpu0 > cpu_limit:
+                        raise TimedOut(f"more than {cpu_limit:g} s of CPU time")
                 continue
             chunk = os.read(self._resp, 1 << 20)
             if not chunk:
@@ -425,16 +444,18 @@ class Sandbox:
         msg_id = self._next_id
         self._next_id += 1
         t = self.limits.call_timeout if timeout is None else timeout
+        wall = max(3 * t, t + 30)
         try:
             os.write(self._req, (json.dumps(payload) + "\n").encode())
-            reply = self._read_reply(msg_id, t)
+            reply = self._read_reply(msg_id, wall, cpu_limit=t)
         except BrokenPipeError:
             self._restart_later()
             raise Crashed("the process running your code had already stopped")
         except TimedOut:
             self._restart_later()
             self.timed_out.add(fn)
-            raise TimedOut(f"`{fn}` did not return within {t:g} s (infinite loop, or far too slow?)")
+            raise TimedOut(f"`{fn}` did not return within {t:g} s of CPU time ({wall:g} s wall) "
+                           "(infinite loop, or far too slow?)")
         except Crashed as exc:
             self._restart_later()
             raise Crashed(f"`{fn}` stopped the Python process: {exc.message}")
