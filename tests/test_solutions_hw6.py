@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 import torch
-from scipy import integrate, stats
+from scipy import integrate
 from scipy.special import erf, ndtr, roots_hermitenorm, roots_legendre
 
 from solutions import hw6

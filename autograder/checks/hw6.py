@@ -20,7 +20,7 @@ import scipy.linalg
 from scipy import stats as st
 from scipy.special import erf, roots_hermitenorm
 
-from autograder.api import (Case, CheckFailure, Slip, check, close, expect_array, expect_raises,
+from autograder.api import (Case, CheckFailure, Slip, check, close, expect_raises,
                             expect_scalar, expect_sequence, fail, stats)
 
 TITLE = "The neural tangent kernel: convergence with width, on the GPU"

@@ -6,7 +6,7 @@
 # EXPECT: pass all
 import numpy as np
 import torch
-from scipy.special import erf, roots_hermitenorm
+from scipy.special import roots_hermitenorm
 
 _NODES, _W = roots_hermitenorm(200)
 _W = _W / np.sqrt(2 * np.pi)
