@@ -57,7 +57,7 @@ def test_workflow_runs_course_check_with_junit(tmp_path):
                 "PIP_NO_BUILD_ISOLATION": "0",   # pip's env spelling of --no-build-isolation
                 "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONPATH": str(site),
                 "PATH": f"{site / 'bin'}:{Path(sys.executable).parent}:{env.get('PATH', '')}"})
-    failed, codes, missing = False, {}, []
+    failed, codes = False, {}
     for step in runs:
         if failed and "always()" not in str(step.get("if", "")):
             continue
@@ -66,16 +66,11 @@ def test_workflow_runs_course_check_with_junit(tmp_path):
                            timeout=300)
         codes[step["name"]] = (r.returncode, r.stdout[-3000:] + r.stderr[-3000:])
         failed = failed or r.returncode != 0
-        if step["name"] == "Install the course package" and not (site / PYTEST_INI).exists():
-            # Packaging defect: pyproject's package-data leaves out the checks' pytest.ini, so
-            # an installed (non-editable) `course check` cannot start. Supply it to exercise the
-            # rest of the workflow, and report the defect as an expected failure below.
-            shutil.copy(ROOT / PYTEST_INI, site / PYTEST_INI)
-            missing.append(PYTEST_INI)
 
     install, check = codes["Install the course package"], codes["Run the public checks"]
     assert install[0] == 0, install[1]
     assert (site / "bin" / "course").exists() and (site / "course" / "cli.py").exists()
+    assert (site / PYTEST_INI).exists()             # package data an installed `course check` needs
     assert check[0] == 1, check[1]                      # a public check fails: the job goes red
     assert "factor 2" in check[1]                       # with course check's own explanation
     assert "/site/" in subprocess.run([sys.executable, "-c", "import course; print(course.__file__)"],
@@ -85,5 +80,3 @@ def test_workflow_runs_course_check_with_junit(tmp_path):
     text = summary.read_text()
     assert "public checks pass" in text and f"{hw}.init_variance" in text
     assert codes["Summarise the report"][0] == 0
-    if missing:
-        pytest.xfail(f"the installed package lacks {missing}: add it to [tool.setuptools.package-data]")

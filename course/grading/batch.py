@@ -198,8 +198,7 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
             commit(no_submission_record(sub))
             progress.update(bar, advance=1, failed=summary.below_full)
         gradable = [s for s in todo if s.gradable]
-        runner = pool.run(gradable, make_task, summary.run_id) if opts.scheduler else pool.run(gradable, make_task)
-        for sub, result, error in runner:
+        for sub, result, error in pool.run(gradable, make_task, summary.run_id):
             if error is not None:
                 summary.lost.append((sub.student, f"{type(error).__name__}: {error}"))
             else:

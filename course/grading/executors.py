@@ -34,7 +34,7 @@ class LocalPool:
         self.workers = max(1, int(workers or default_workers()))
         self.label = f"local pool, {self.workers} worker{'s' * (self.workers != 1)}"
 
-    def run(self, items, make_task):
+    def run(self, items, make_task, run_id=""):
         with ThreadPoolExecutor(self.workers, thread_name_prefix="grade") as ex:
             futs = {ex.submit(lambda it=it: grade_task(make_task(it))): it for it in items}
             try:
