@@ -54,7 +54,7 @@ def generic_hints(got, want) -> str | None:
                 ratio = g[mask] / w[mask]
                 if np.all(np.isfinite(ratio)):
                     r0 = np.median(ratio)
-                    if np.allclose(ratio, r0, rtol=1e-6, atol=0) and not np.isclose(r0, 1.0, rtol=1e-6):
+                    if np.allclose(ratio, r0, rtol=1e-6, atol=0) and abs(r0 - 1.0) > 1e-4:
                         for c, text in _FACTORS:
                             if np.isclose(r0, c, rtol=1e-6):
                                 return text

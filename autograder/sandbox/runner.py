@@ -17,6 +17,7 @@ one broken function cannot hide the others.
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import secrets
@@ -232,7 +233,8 @@ class Sandbox:
             "nproc": self.limits.nproc if use_ns else None,
             "landlock": self.isolate != "none",
             "read_dirs": read_allowlist(self.mask) + [str(scratch)],
-            "write_dirs": [str(scratch), "/dev/null"],
+            # GPU device files must be writable for CUDA (hw6 with --device cuda)
+            "write_dirs": [str(scratch), "/dev/null", *sorted(glob.glob("/dev/nvidia*"))],
         }
         py = [sys.executable, "-I", str(child), json.dumps(cfg)]
         if use_ns:
