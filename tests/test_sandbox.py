@@ -232,7 +232,10 @@ def test_fork_bomb_and_daemons_leave_nothing_behind(tmp_path):
     # the next call gets a fresh child: the other functions are still graded
     assert sb.call("init_variance", 3, 7, "he") == pytest.approx(2 / 3)
     sb.stop()
-    time.sleep(0.5)
+    for _ in range(50):  # a dying namespace may take a moment to reap a fork bomb
+        if not sandbox_processes(uid):
+            break
+        time.sleep(0.2)
     assert sandbox_processes(uid) == [], "a sandbox process survived"
 
 

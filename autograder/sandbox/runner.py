@@ -501,9 +501,15 @@ def _exit_text(code):
     return f"it exited with status {code} (os._exit or a crash?)"
 
 
-def _kill_uid(uid):
-    """Kill every process owned by ``uid`` (the sandbox's private uid)."""
-    for _ in range(3):
+def _kill_uid(uid, patience=5.0):
+    """Kill every process owned by ``uid`` (the sandbox's private uid).
+
+    A fork bomb keeps making processes while we kill, and a dying PID
+    namespace takes a moment to reap thousands of them: repeat until none
+    is left or ``patience`` seconds have passed.
+    """
+    deadline = time.monotonic() + patience
+    while True:
         found = False
         for d in os.listdir("/proc"):
             if not d.isdigit():
@@ -518,6 +524,6 @@ def _kill_uid(uid):
                     os.kill(int(d), signal.SIGKILL)
                 except (ProcessLookupError, PermissionError):
                     pass
-        if not found:
+        if not found or time.monotonic() > deadline:
             return
         time.sleep(0.05)
