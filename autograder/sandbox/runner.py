@@ -45,7 +45,7 @@ MAX_REPLY = 512 << 20
 
 @dataclass
 class Limits:
-    call_timeout: float = 20.0      # CPU seconds per call (wall: 3x that, at least +30 s)
+    call_timeout: float = 20.0      # CPU seconds per call (wall: 3x that, at least +10 s)
     load_timeout: float = 60.0      # wall seconds to execute the submission's cells
     cpu_s: int = 600                # CPU seconds per child (all calls together)
     memory_mb: int = 6144           # address space of the child
@@ -446,7 +446,7 @@ class Sandbox:
         msg_id = self._next_id
         self._next_id += 1
         t = self.limits.call_timeout if timeout is None else timeout
-        wall = max(3 * t, t + 30)
+        wall = max(3 * t, t + 10)
         try:
             os.write(self._req, (json.dumps(payload) + "\n").encode())
             reply = self._read_reply(msg_id, wall, cpu_limit=t)
