@@ -142,7 +142,8 @@ class CourseState:
     def student_for(self, item):
         cfg = self.config
         mark = item.get_closest_marker("graded")
-        timeout = cfg.getoption("call_timeout") or (mark.kwargs.get("timeout") if mark else None)
+        timeout = cfg.getoption("call_timeout") or (mark.kwargs.get("timeout") if mark else None) \
+            or getattr(item.module, "CALL_TIMEOUT", None)
         trusted = cfg.getoption("trusted")
         if trusted:
             return TrustedStudent(importlib.import_module(trusted), timeout)

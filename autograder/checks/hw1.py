@@ -8,6 +8,7 @@ TITLE = "Preserving the variance: LeCun, Glorot, He"
 FUNCTIONS = ["init_variance", "init_weights", "forward_variances", "backward_variances",
              "predicted_variances", "simulate_variances"]
 
+CALL_TIMEOUT = 5.0    # CPU seconds per call: every hw1 call needs milliseconds
 RTOL_EXACT = 1e-12    # closed-form formulas: float64 round-off only
 RTOL_PROP = 1e-10     # a few matrix products on grader-supplied weights
 
