@@ -45,7 +45,8 @@ def break_code(code: str, kind: str, functions) -> str:
     if kind == "missing function":
         return code.replace(f"def {functions[2]}(", f"def _unused_{functions[2]}(", 1)
     if kind == "stub left":
-        return code + f"\n\ndef {functions[0]}(*args, **kwargs):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+        return code + (f"\n\ndef {functions[0]}(*args, **kwargs):\n"
+                       "    # YOUR CODE HERE\n    raise NotImplementedError()\n")
     raise ValueError(kind)
 
 
@@ -128,7 +129,8 @@ def main():
         dt, rc = timed([sys.executable, "-m", "course.cli", "grade", hw, "submitted", "--workers", str(w),
                         "--no-progress"], cdir, work / f"course-grade-{w}.log")
         times[f"course grade, {w} worker{'s' * (w > 1)}"] = dt
-        print(f"course grade --workers {w}: {dt:7.1f} s  ({dt / n:.2f} s per submission, exit {rc})", flush=True)
+        print(f"course grade --workers {w}: {dt:7.1f} s  ({dt / n:.2f} s per submission, exit {rc})",
+              flush=True)
         with open(cdir / "grades" / hw / f"{hw}.csv") as f:
             scores[w] = {r["student"]: float(r["score"]) for r in csv.DictReader(f)}
     dt, rc = timed([sys.executable, "-m", "nbgrader", "autograde", hw, "--force"], nbdir,

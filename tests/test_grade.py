@@ -119,7 +119,8 @@ def graded(tmp_path_factory):
     _write(sub / "hal" / "hw1", "hw1.py", correct + MEMORY_BOMB_FN)
     _write(sub / "ivy" / "hw1", "hw1.py", TAMPER.format(
         gradebook=str(course / "gradebook.db"), store=str(out / "results.sqlite"),
-        solution=str(Path(solutions.__file__).parent / "hw1.py"), other=str(sub / "bob" / "hw1" / "hw1.ipynb")))
+        solution=str(Path(solutions.__file__).parent / "hw1.py"),
+        other=str(sub / "bob" / "hw1" / "hw1.ipynb")))
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:   # a gradebook to attack
         gb.add_student("ivy")
     before = {p: p.read_bytes() for p in sub.rglob("*.py*")}

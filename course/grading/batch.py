@@ -111,6 +111,13 @@ def _lock(out: Path):
     return fh
 
 
+def _dask_pool(address):
+    try:
+        return DaskPool(address)
+    except (RuntimeError, OSError, TimeoutError) as exc:
+        raise GradeError(f"cannot grade on the Dask scheduler {address}: {exc}") from None
+
+
 def grade_class(opts: Options, console: Console | None = None) -> Summary:
     from autograder import catalog
     from autograder.reference import solutions_available
@@ -150,7 +157,7 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
             retry = {"timeout"} if opts.retry_timeouts else set()
             todo = [s for s in subs if opts.regrade or store.needs_grading(s.student, hw, s.sha256, retry)]
             summary.skipped = len(subs) - len(todo)
-            pool = DaskPool(opts.scheduler) if opts.scheduler else LocalPool(opts.workers)
+            pool = _dask_pool(opts.scheduler) if opts.scheduler else LocalPool(opts.workers)
             summary.executor = pool.label
             summary.run_id = store.start_run(hw, pool.label, len(todo))
             fresh = {}
@@ -190,7 +197,8 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
 
     progress = Progress(TextColumn("[bold]grading {task.description}"), BarColumn(), MofNCompleteColumn(),
                         RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                        TextColumn("{task.fields[failed]} below full marks, {task.fields[errors]} not graded"),
+                        TextColumn("{task.fields[failed]} below full marks,"),
+                        TextColumn("{task.fields[errors]} not graded"),
                         console=console, disable=not opts.progress)
     with progress:
         bar = progress.add_task(hw, total=len(todo), failed=0, errors=0)

@@ -53,7 +53,8 @@ class DaskPool:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - the instructor extra is missing
-            raise RuntimeError("--scheduler needs dask.distributed: pip install 'dltheory-course[instructor]'") from exc
+            raise RuntimeError("--scheduler needs dask.distributed: "
+                               "pip install 'dltheory-course[instructor]'") from exc
         self.client = Client(address, timeout=connect_timeout)
         info = self.client.scheduler_info()
         self.threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1

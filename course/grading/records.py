@@ -42,7 +42,8 @@ def make_record(sub, task, result) -> dict:
         grader_errors = [t for t in rep["tests"] if t["status"] == "grader error"]
         if result.get("exit_status") not in (0, 1) or grader_errors or not rep["tests"]:
             status = "error"
-            first = grader_errors[0]["message"] if grader_errors else f"pytest exit status {result.get('exit_status')}"
+            first = (grader_errors[0]["message"] if grader_errors
+                     else f"pytest exit status {result.get('exit_status')}")
             rec["message"] = f"the grader could not grade this submission: {first}"
     else:
         short = f"not graded ({status}): see the note above"
