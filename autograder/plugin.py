@@ -79,6 +79,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "graded(function, case, points, hidden, ...): a graded check case")
     for n in range(1, 21):
         config.addinivalue_line("markers", f"hw{n}: checks of assignment hw{n}")
+    # our messages replace tracebacks; keep pytest's own formatting cheap
+    config.option.tbstyle = "native"
     config._course = CourseState(config)
     config.pluginmanager.register(config._course, "course-state")
 
@@ -148,7 +150,7 @@ class CourseState:
         if trusted:
             return TrustedStudent(importlib.import_module(trusted), timeout)
         if self.sandbox_error is not None:
-            raise self.sandbox_error
+            raise self.sandbox_error.with_traceback(None)
         if self.sandbox is None:
             path = cfg.getoption("submission")
             if not path:

@@ -269,6 +269,15 @@ def load(cells):
 
 
 def main():
+    # die with our parent (the grader, or unshare in front of it): after the
+    # uid change the inherited setting is gone, so set it again here
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
     cfg = json.loads(sys.argv[1])
     req = os.fdopen(cfg["req_fd"], "r", encoding="utf-8")
     resp = os.fdopen(cfg["resp_fd"], "w", encoding="utf-8")

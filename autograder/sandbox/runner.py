@@ -249,7 +249,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             cwd=scratch, env=self._env(scratch), pass_fds=(req_r, resp_w),
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
         os.close(req_r)
         os.close(resp_w)
         self._req = req_w
@@ -433,7 +433,7 @@ class Sandbox:
     def call(self, fn, *args, timeout=None, **kwargs):
         """Call ``fn`` in the child; returns decoded plain data or raises StudentError."""
         if self._load_error is not None:
-            raise self._load_error
+            raise self._load_error.with_traceback(None)
         if fn in self.timed_out:
             # one endless loop costs one time-out, not one per case
             raise TimedOut(f"`{fn}` was not called again: it did not return in time on an "
@@ -482,6 +482,16 @@ class Sandbox:
         if self.output_dropped:
             text += f"\n... ({self.output_dropped} more bytes of output dropped)"
         return text
+
+
+def _die_with_parent():
+    """In the forked child: SIGKILL it when the grader dies (PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _exit_text(code):
