@@ -34,3 +34,8 @@ def known_submissions():
     for path in sorted(SUBMISSIONS.glob("hw*/*.py")):
         out.append(pytest.param(path.parent.name, path, id=f"{path.parent.name}/{path.stem}"))
     return out
+
+
+def pytest_collection_modifyitems(items):
+    """Slow tests first, so that with `-n 2` no long test starts last and runs alone."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)
