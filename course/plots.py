@@ -6,6 +6,7 @@ functions are called in the sandbox, as in the checks.
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 from autograder.reference import Reference
@@ -29,5 +30,5 @@ def draw(assignment, path, outdir):
         try:
             return plot(SandboxStudent(sb, timeout=60), ref, str(outdir))
         except StudentError as exc:
-            print(f"no plot: {exc.message}")
+            print(f"no plot: {exc.message}", file=sys.stderr)
             return []
