@@ -381,6 +381,8 @@ class Sandbox:
     # ------------------------------------------------------------------- call
     def _cpu_seconds(self):
         """CPU time of the child process (all its threads), or None if unknown."""
+        if self._uid and not self._pid1 and self.proc is not None:
+            self._find_pid1()  # not known yet at start: look again
         pid = self._pid1 or (self.proc.pid if self.proc and not self._uid else None)
         if not pid:
             return None
@@ -511,6 +513,13 @@ def _exit_text(code):
     return f"it exited with status {code} (os._exit or a crash?)"
 
 
+def _is_zombie(pid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def _kill_uid(uid, patience=5.0):
     """Kill every process owned by ``uid`` (the sandbox's private uid).
 
@@ -529,6 +538,12 @@ def _kill_uid(uid, patience=5.0):
             except OSError:
                 continue
             if st.st_uid == uid:
+                if _is_zombie(d):  # dead already; reap it if it was handed to us
+                    try:
+                        os.waitpid(int(d), os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+                    continue
                 found = True
                 try:
                     os.kill(int(d), signal.SIGKILL)
