@@ -94,6 +94,7 @@ class CourseState:
         self.refs: dict[str, Reference] = {}
         self.load_notes: list = []
         self.isolation = ""
+        self.confinement: dict = {}
 
     # -- collection ---------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -158,13 +159,15 @@ class CourseState:
             sub = load_submission(path)
             self.load_notes = list(sub.notes)
             limits = Limits(threads=cfg.getoption("sandbox_threads"))
-            self.sandbox = Sandbox(sub.cells, limits=limits, mask=cfg.getoption("sandbox_mask"))
+            self.sandbox = Sandbox(sub.cells, limits=limits, mask=cfg.getoption("sandbox_mask"),
+                                   device=cfg.getoption("device"))
             try:
                 self.sandbox.start()
             except LoadFailed as exc:
                 self.sandbox_error = exc
                 raise
             self.isolation = self.sandbox.isolation
+            self.confinement = self.sandbox.confinement.to_json()
             for n in self.sandbox.load_report.notes:
                 text = n.get("message", "")
                 if n.get("kind") == "stub":

@@ -55,6 +55,11 @@ def print_report(report, console: Console | None = None, verbose=False):
     if hidden:
         summary += f" ({hidden} hidden checks run at grading time)"
     console.print(Text(summary, style="bold green" if report.all_passed else "bold"), soft_wrap=True)
+    conf = getattr(report, "confinement", None) or {}
+    if conf and (not conf.get("namespaces") or not conf.get("meets_floor", True)):
+        console.print(Text(f"Note: on this machine your code ran with a weaker sandbox than on the "
+                           f"course's grader ({conf.get('label', '')}); the checks and scores are "
+                           "the same.", style="dim"), soft_wrap=True)
     if failures:
         console.print(Text("Next: fix the first failing function, then run the same command "
                            "again (add -k NAME to run only its checks).", style="dim"), soft_wrap=True)

@@ -23,6 +23,7 @@ class Report:
     notes: list = field(default_factory=list)
     output: str = ""
     isolation: str = ""
+    confinement: dict = field(default_factory=dict)
     seconds: float = 0.0
     exit_status: int = 0
     hidden_ran: bool = False
@@ -60,6 +61,7 @@ class Report:
             "hidden_not_run": len(self.not_run),
             "notes": self.notes,
             "isolation": self.isolation,
+            "confinement": self.confinement,
             "seconds": round(self.seconds, 3),
         }
 
@@ -137,6 +139,7 @@ def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grade
         rep.results = _ordered(assignment, state.results)
         rep.notes = list(state.load_notes)
         rep.isolation = state.isolation
+        rep.confinement = dict(getattr(state, "confinement", {}) or {})
         if state.sandbox is not None:
             rep.output = state.sandbox.student_output()
     rep.exit_status = int(code)

@@ -35,8 +35,11 @@ from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
 @click.option("--regrade", is_flag=True, help="Grade every submission again, even unchanged ones.")
 @click.option("--retry-timeouts", is_flag=True, help="Grade timed-out submissions again.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--allow-weak-sandbox", is_flag=True,
+              help="Grade even where the sandbox is below the floor (no namespaces and no seccomp "
+                   "filter, or no Landlock on a kernel that has it); every verdict says so.")
 def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook, students,
-          regrade, retry_timeouts, no_progress):
+          regrade, retry_timeouts, no_progress, allow_weak_sandbox):
     """Grade every SUBMITTED/<student>/ASSIGNMENT/ (default SUBMITTED: ./submitted).
 
     Same verdicts as `course check ASSIGNMENT FILE --all`; each verdict is
@@ -45,6 +48,7 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
     err = Console(stderr=True)
     if workers and scheduler:
         raise click.UsageError("--workers sets the local pool; with --scheduler the cluster decides")
+    _check_confinement(err, allow_weak_sandbox)
     opts = Options(assignment, submitted, out=out, gradebook=None if no_gradebook else gradebook,
                    workers=workers, scheduler=scheduler, timeout=timeout, students=tuple(students),
                    regrade=regrade, retry_timeouts=retry_timeouts, progress=not no_progress)
@@ -75,3 +79,29 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
     if not s.complete:
         err.print("Next: run the same command again; it grades only what has no verdict yet.")
         sys.exit(1)
+
+
+def _check_confinement(err, allow_weak):
+    """Refuse to grade a class below the sandbox's floor unless told to."""
+    from autograder.sandbox import probe_confinement
+    from autograder.sandbox.modes import ModeUnavailable
+
+    try:
+        conf = probe_confinement()
+    except ModeUnavailable as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the sandbox cannot start at all
+        err.print(f"[red]error:[/red] the sandbox could not start here: {type(exc).__name__}: {exc}")
+        sys.exit(2)
+    if conf.meets_floor:
+        err.print(f"sandbox: {conf.label}")
+        return
+    why = "; ".join(conf.weaknesses)
+    if not allow_weak:
+        err.print(f"[red]error:[/red] the sandbox here is below the floor for grading a class "
+                  f"({conf.label}): {why}. Grade on a machine with user namespaces or seccomp and "
+                  "Landlock (see docs/security.md), or pass --allow-weak-sandbox to grade anyway "
+                  "(every verdict then records it).")
+        sys.exit(2)
+    err.print(f"[yellow]warning:[/yellow] grading below the sandbox's floor ({conf.label}): {why}")

@@ -2,7 +2,7 @@
 from .codec import Opaque
 from .errors import (Crashed, LoadFailed, Missing, NotAttempted, Raised, SandboxError,
                      StudentError, TimedOut)
-from .runner import Limits, Sandbox
+from .runner import Confinement, Limits, Sandbox, probe_confinement
 
-__all__ = ["Sandbox", "Limits", "Opaque", "StudentError", "Missing", "NotAttempted", "Raised",
+__all__ = ["Sandbox", "Limits", "Confinement", "probe_confinement", "Opaque", "StudentError", "Missing", "NotAttempted", "Raised",
            "TimedOut", "Crashed", "LoadFailed", "SandboxError"]

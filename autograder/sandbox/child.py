@@ -44,6 +44,7 @@ def apply_limits(cfg):
 
     lim(resource.RLIMIT_CPU, cfg.get("cpu_s"))
     lim(resource.RLIMIT_AS, cfg.get("memory_bytes"))
+    lim(resource.RLIMIT_DATA, cfg.get("data_bytes"))
     lim(resource.RLIMIT_FSIZE, cfg.get("fsize_bytes"))
     lim(resource.RLIMIT_CORE, 0)
     if cfg.get("nproc"):
@@ -55,7 +56,7 @@ def landlock(read_dirs, write_dirs):
 
     Reads are allowed only below ``read_dirs`` and writes only below
     ``write_dirs``: the reference and the grader's files are outside both.
-    Returns a short note on what was applied.
+    Returns the Landlock ABI applied (0: none, or it failed).
     """
     import ctypes
 
@@ -64,7 +65,7 @@ def landlock(read_dirs, write_dirs):
         SYS_create, SYS_add, SYS_restrict = 444, 445, 446
         abi = libc.syscall(SYS_create, None, 0, 1)
         if abi < 1:
-            return "landlock unavailable"
+            return 0
         EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1, 2, 4, 8
         REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR = 16, 32, 64, 128
         MAKE_REG, MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM = 256, 512, 1024, 2048, 4096
@@ -97,7 +98,7 @@ def landlock(read_dirs, write_dirs):
             attr = RulesetAttr(handled)
         fd = libc.syscall(SYS_create, ctypes.byref(attr), ctypes.sizeof(attr), 0)
         if fd < 0:
-            return "landlock ruleset failed"
+            return 0
         file_ok = EXECUTE | READ_FILE | WRITE_FILE | (TRUNCATE if abi >= 3 else 0)
 
         def allow(path, access):
@@ -121,11 +122,67 @@ def landlock(read_dirs, write_dirs):
         libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         if libc.syscall(SYS_restrict, fd, 0) != 0:
             os.close(fd)
-            return "landlock restrict failed"
+            return 0
         os.close(fd)
-        return f"landlock abi {abi}"
-    except Exception as exc:  # pragma: no cover - depends on the kernel
-        return f"landlock error: {exc!r}"
+        return int(abi)
+    except Exception:  # pragma: no cover - depends on the kernel
+        return 0
+
+
+def install_seccomp(filter_b64):
+    """Install the grader's seccomp program (built by ``seccomp.py``); True if it
+    is in force (``/proc/self/status`` says so)."""
+    import ctypes
+
+    prog = base64.b64decode(filter_b64)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        buf = ctypes.create_string_buffer(prog, len(prog))
+
+        class SockFprog(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+        fprog = SockFprog(len(prog) // 8, ctypes.cast(buf, ctypes.c_void_p))
+        libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+        if libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, FILTER
+            return False
+    except Exception:  # pragma: no cover - depends on the kernel
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return any(ln.split() == ["Seccomp:", "2"] for ln in f)
+    except OSError:
+        return True
+
+
+def drop_capabilities():
+    """Running as uid 0 without namespaces: give up every capability, so uid 0
+    is only a number (Landlock still confines its files)."""
+    import ctypes
+    import platform
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in range(64):
+        libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+    data = (ctypes.c_uint32 * 6)()
+    nr = {"x86_64": 126, "aarch64": 91}.get(platform.machine())
+    if nr is not None:
+        libc.syscall(nr, header, data)
+
+
+def cap_gpu_memory(fraction):
+    """A per-process cap on the GPU's memory (torch's caching allocator)."""
+    try:
+        import torch
+
+        if not torch.cuda.is_available():
+            return "no CUDA device visible"
+        for i in range(torch.cuda.device_count()):
+            torch.cuda.set_per_process_memory_fraction(float(fraction), i)
+        return f"GPU memory capped at {fraction:g} of the device"
+    except Exception as exc:  # noqa: BLE001 - reported, never fatal
+        return f"GPU memory cap not applied: {type(exc).__name__}: {exc}"
 
 
 # --------------------------------------------------------------------------
@@ -299,12 +356,17 @@ def main():
         except (AttributeError, ValueError):
             pass
     apply_limits(cfg)
-    confine = "off"
+    confine = {"landlock": 0, "seccomp": False, "uid": os.geteuid()}
+    if cfg.get("drop_caps"):
+        drop_capabilities()
     if cfg.get("landlock"):
-        confine = landlock(cfg.get("read_dirs", []), cfg.get("write_dirs", []))
+        confine["landlock"] = landlock(cfg.get("read_dirs", []), cfg.get("write_dirs", []))
+    if cfg.get("seccomp"):
+        confine["seccomp"] = install_seccomp(cfg["seccomp"])
+    if cfg.get("gpu_memory_fraction"):
+        confine["gpu"] = cap_gpu_memory(cfg["gpu_memory_fraction"])
     with open(cfg["cells"], encoding="utf-8") as f:
         cells = json.load(f)
-    os.remove(cfg["cells"])
     # Student code sees a plain interpreter: no grader paths, cwd = scratch.
     sys.argv = ["submission"]
     ns, notes, filenames = load(cells)

@@ -1,15 +1,14 @@
 """The grader's side of the sandbox: start, call, time out, clean up.
 
 A :class:`Sandbox` holds one child process that has loaded one submission.
-The child runs with rlimits (CPU, address space, file size, processes), a
-scrubbed environment, a scratch working directory and, where possible:
-
-* as root: its own PID, mount and network namespaces (``unshare``), with
-  the grader's files (the reference, the checks, the gradebook, other
-  students' submissions) covered by empty read-only mounts and a private
-  ``/tmp``, then an unprivileged uid of its own (``setpriv``);
-* always, where the kernel has it: Landlock, so the child reads only the
-  Python installation and writes only its scratch folder.
+How the child is confined depends on what the machine allows
+(:mod:`.modes`): its own PID, mount, network and IPC namespaces with a
+private uid (as root, ``unshare`` + ``setpriv``) or through an unprivileged
+user namespace (``bwrap``), a size-capped tmpfs for scratch, and empty
+mounts over the grader's files; in every mode rlimits, Landlock (reads only
+the Python installation, writes only the scratch folder) and a seccomp filter
+(:mod:`.seccomp`: no sockets, no SysV IPC, no ptrace, ...). What actually
+applied is recorded in :class:`Confinement`, which every report states.
 
 When a call times out or the child dies, the whole process tree is killed
 and the next call starts a fresh child (the submission is loaded again), so
@@ -17,6 +16,8 @@ one broken function cannot hide the others.
 """
 from __future__ import annotations
 
+import base64
+import functools
 import glob
 import json
 import os
@@ -24,23 +25,25 @@ import secrets
 import select
 import shutil
 import signal
-import site
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import codec
+from . import codec, modes
+from . import seccomp as _seccomp
 from .errors import (Crashed, LoadFailed, Missing, NotAttempted, Raised, SandboxError,
                      StudentError, TimedOut)
 
 CHILD = Path(__file__).with_name("child.py")
 OUTPUT_CAP = 20_000  # bytes of the student's prints kept for the report
 MAX_REPLY = 512 << 20
+#: the name the child's processes have in USER/LOGNAME (getpass.getuser()
+#: looks there before the password database, which has no private uid)
+SANDBOX_USER = "student"
 
 
 @dataclass
@@ -48,21 +51,87 @@ class Limits:
     call_timeout: float = 20.0      # CPU seconds per call (wall: 3x that, at least +10 s)
     load_timeout: float = 60.0      # wall seconds to execute the submission's cells
     cpu_s: int = 600                # CPU seconds per child (all calls together)
-    memory_mb: int = 6144           # address space of the child
+    memory_mb: int = 6144           # host memory of the child (address space; data on a GPU)
     fsize_mb: int = 256             # largest file the child may write
-    nproc: int = 64                 # processes of the sandbox uid (root mode)
+    scratch_mb: int = 512           # size of the scratch tmpfs (where namespaces allow one)
+    nproc: int = 64                 # processes of the sandbox uid (private-uid modes)
     threads: int = 1                # BLAS / OpenMP / torch threads
+    gpu_memory_fraction: float = 0.5  # of the device's memory, for a GPU run
 
 
 @dataclass
 class LoadReport:
     notes: list = field(default_factory=list)
     defined: list = field(default_factory=list)
-    confine: str = ""
+    confine: dict = field(default_factory=dict)
     isolation: str = ""
 
 
-def _needs_overlay(paths):
+@dataclass
+class Confinement:
+    """What confined one child, as it actually applied (the child checks)."""
+    mode: str = "none"               # root-ns | userns | plain | none
+    namespaces: tuple = ()           # e.g. ("pid", "mount", "net", "ipc")
+    uid: str = "grader"              # private | grader | root-without-capabilities
+    landlock: int = 0                # ABI applied (0: not applied)
+    landlock_kernel: int = 0         # ABI the kernel offers
+    seccomp: bool = False
+    scratch: str = "disk"            # "tmpfs N MiB" or "disk"
+    device: str = "cpu"
+
+    @property
+    def meets_floor(self) -> bool:
+        """Namespaces or the seccomp filter, plus Landlock where the kernel has it."""
+        landlock_ok = self.landlock > 0 or self.landlock_kernel == 0
+        return bool(self.namespaces or self.seccomp) and landlock_ok and self.mode != "none"
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.namespaces:
+            parts.append(f"{self.mode}({','.join(self.namespaces)})")
+        else:
+            parts.append(self.mode)
+        parts.append({"private": "private uid", "grader": "grader's uid", "root": "uid 0",
+                      "root-without-capabilities": "uid 0 without capabilities"}.get(self.uid, self.uid))
+        if self.landlock:
+            parts.append(f"landlock v{self.landlock}")
+        elif self.landlock_kernel:
+            parts.append("NO landlock (" + ("off" if self.mode == "none" else "failed") + ")")
+        else:
+            parts.append("no landlock (kernel)")
+        parts.append("seccomp" if self.seccomp else "NO seccomp")
+        parts.append(f"scratch {self.scratch}")
+        return ", ".join(parts)
+
+    @property
+    def weaknesses(self) -> list:
+        out = []
+        if not self.namespaces:
+            out.append("no namespaces (the child sees the grader's processes and sockets' names)")
+        if self.uid != "private":
+            out.append("the child runs as " + {"grader": "the grader's user", "root": "root",
+                                               }.get(self.uid, "uid 0 without capabilities"))
+        if not self.landlock:
+            out.append("no Landlock (file reads and writes are not confined)")
+        if not self.seccomp:
+            out.append("no seccomp filter (sockets, SysV IPC and ptrace are open)")
+        if self.scratch == "disk":
+            out.append("scratch on disk with a per-file cap only")
+        return out
+
+    def to_json(self) -> dict:
+        return {"mode": self.mode, "namespaces": list(self.namespaces), "uid": self.uid,
+                "landlock": self.landlock, "landlock_kernel": self.landlock_kernel,
+                "seccomp": self.seccomp, "scratch": self.scratch, "device": self.device,
+                "meets_floor": self.meets_floor, "label": self.label}
+
+
+def _under(p: str, c: str) -> bool:
+    return p == c or p.startswith(c.rstrip("/") + "/")
+
+
+def _needs_overlay(paths, uid_can_traverse=lambda mode: bool(mode & 0o001)):
     """For each path a dropped uid cannot reach, the ancestor that blocks it."""
     pairs = []
     for p in paths:
@@ -72,44 +141,50 @@ def _needs_overlay(paths):
                 mode = anc.stat().st_mode
             except OSError:
                 break
-            if not mode & 0o001:
+            if not uid_can_traverse(mode):
                 pairs.append((str(anc), str(p)))
                 break
     return pairs
 
 
-_NS_OK = None
-
-
 def namespaces_available() -> bool:
-    """Can we (root) make PID/mount/net namespaces here? Probed once."""
-    global _NS_OK
-    if _NS_OK is None:
-        _NS_OK = False
-        if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("setpriv") \
-                and os.environ.get("COURSE_SANDBOX_NO_NS") != "1":
-            try:
-                r = subprocess.run(["unshare", "--pid", "--fork", "--mount", "--net", "--mount-proc",
-                                    "--propagation", "private", "true"],
-                                   capture_output=True, timeout=20)
-                _NS_OK = r.returncode == 0
-            except (OSError, subprocess.SubprocessError):
-                _NS_OK = False
-    return _NS_OK
+    """Does this machine give the child namespaces (as root, or through bwrap)?"""
+    try:
+        return modes.choose() in ("root-ns", "userns")
+    except modes.ModeUnavailable:
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def _child_sys_path() -> tuple:
+    """What ``python -I`` (the child's interpreter) has on ``sys.path``: the
+    standard library, site-packages and whatever their ``.pth`` files add
+    (a venv that borrows another's packages, a user's extra folder)."""
+    try:
+        out = subprocess.run([sys.executable, "-I", "-c", "import sys, json; print(json.dumps(sys.path))"],
+                             capture_output=True, text=True, timeout=30, env={"PATH": os.defpath})
+        paths = json.loads(out.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        paths = list(sys.path)
+    return tuple(p for p in paths if p)
 
 
 def python_dirs():
-    dirs = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    """Folders the child's interpreter reads: its prefix, its binary's folder,
+    and every folder (or zip) on its ``sys.path``."""
+    import site
+    import sysconfig
+
+    dirs = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable)),
+            os.path.dirname(sys.executable)}
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        try:
-            dirs.add(sysconfig.get_paths()[key])
-        except KeyError:
-            pass
+        dirs.add(sysconfig.get_paths().get(key, ""))
     try:
         dirs.update(site.getsitepackages())
     except AttributeError:
         pass
-    return sorted(d for d in dirs if d and os.path.isdir(d))
+    dirs.update(_child_sys_path())
+    return sorted(d for d in dirs if d and os.path.exists(d))
 
 
 def grader_paths():
@@ -127,42 +202,55 @@ def grader_paths():
 
 def read_allowlist(hidden):
     """Everything the child may read under Landlock: system and Python dirs,
-    site-packages entries except the grader's packages."""
+    entries of package folders except the grader's packages."""
     allow = {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/sys",
              "/dev", "/opt"}
     hidden = {os.path.realpath(h) for h in hidden}
+
+    def is_hidden(path):
+        return any(_under(path, h) for h in hidden)
+
     for d in python_dirs():
-        if any(d.startswith(h + os.sep) or d == h for h in hidden):
+        real = os.path.realpath(d)
+        if is_hidden(real):
             continue
-        if "site-packages" in d or "dist-packages" in d:
+        holds_grader = os.path.isdir(real) and any(_under(h, real) and h != real for h in hidden)
+        if holds_grader or "site-packages" in d or "dist-packages" in d:
             try:
-                entries = os.listdir(d)
+                entries = os.listdir(real)
             except OSError:
                 continue
             for e in entries:
-                full = os.path.realpath(os.path.join(d, e))
-                if full in hidden or any(full.startswith(h + os.sep) for h in hidden):
+                full = os.path.realpath(os.path.join(real, e))
+                if is_hidden(full) or any(_under(h, full) for h in hidden):
                     continue
-                if e.startswith("__editable__") or e.endswith(".pth") and "course" in e:
+                if e.startswith("__editable__") or (e.endswith(".pth") and "course" in e):
                     continue
-                allow.add(os.path.join(d, e))
+                allow.add(os.path.join(real, e))
         else:
-            allow.add(d)
+            allow.add(real)
     return sorted(a for a in allow if os.path.exists(a))
+
+
+def gpu_device_files():
+    return sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri/renderD*"))
 
 
 class Sandbox:
     """One submission loaded in a confined child process."""
 
     def __init__(self, cells, *, limits: Limits | None = None, mask=(), name="submission",
-                 isolate: str = "auto"):
+                 isolate: str = "auto", device: str = "cpu"):
         self.cells = cells
         self.limits = limits or Limits()
         self.mask = sorted({os.path.realpath(m) for m in mask} | grader_paths())
         self.name = name
         self.isolate = isolate
+        self.device = device
         self.proc = None
         self.load_report: LoadReport | None = None
+        self.confinement = Confinement()
+        self.isolation = ""
         self.output = bytearray()
         self.output_dropped = 0
         self.restarts = 0
@@ -175,9 +263,20 @@ class Sandbox:
         self.timed_out: set = set()
 
     # ------------------------------------------------------------------ start
-    def _scratch_root(self):
-        if os.geteuid() == 0 and os.path.isdir("/run") and os.access("/run", os.W_OK):
+    def _mode(self) -> str:
+        if self.isolate == "none":
+            return "none"
+        return modes.choose()
+
+    def _scratch_root(self, mode):
+        if mode == "root-ns" and os.path.isdir("/run") and os.access("/run", os.W_OK):
             root = Path("/run/course-sandbox")
+            root.mkdir(mode=0o711, exist_ok=True)
+            os.chmod(root, 0o711)
+            return root
+        if os.geteuid() == 0:
+            # a private uid must be able to reach its scratch folder
+            root = Path(tempfile.gettempdir()) / "course-sandbox"
             root.mkdir(mode=0o711, exist_ok=True)
             os.chmod(root, 0o711)
             return root
@@ -188,6 +287,8 @@ class Sandbox:
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": str(scratch),
             "TMPDIR": str(scratch),
+            "USER": SANDBOX_USER,
+            "LOGNAME": SANDBOX_USER,
             "LANG": "C.UTF-8",
             "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": str(scratch / ".mpl"),
@@ -198,57 +299,105 @@ class Sandbox:
         t = str(self.limits.threads)
         for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env[k] = t
-        for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES",
-                  "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
+        for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH"):
             if k in os.environ:
                 env[k] = os.environ[k]
+        if self.device == "cuda":
+            for k in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"):
+                if k in os.environ:
+                    env[k] = os.environ[k]
+            # torch's compile cache would otherwise go under a HOME it cannot keep
+            env["TORCHINDUCTOR_CACHE_DIR"] = str(scratch / ".inductor")
+            env["TRITON_CACHE_DIR"] = str(scratch / ".triton")
+        else:
+            env["CUDA_VISIBLE_DEVICES"] = ""
         return env
+
+    def child_config(self, mode, scratch, inbox, *, private_uid):
+        """The child's settings (limits, Landlock rules, seccomp program): the
+        policy of one run, a pure function of the mode and the device."""
+        gpu = self.device == "cuda"
+        ns = mode in ("root-ns", "userns")
+        flt = _seccomp.build(allow_unix_sockets=gpu and ns) if mode != "none" else None
+        write = [str(scratch), "/dev/null"]
+        if gpu:
+            # CUDA writes to the device files and, through the driver, under its
+            # own /proc entry (the child opens /proc/self itself: its own pid)
+            write += gpu_device_files() + ["/proc/self"]
+        return {
+            "cells": str(inbox / "cells.json"),
+            "cpu_s": self.limits.cpu_s,
+            # CUDA reserves a huge virtual range: a GPU run bounds its host memory by
+            # its data segment instead of its address space
+            "memory_bytes": None if gpu else self.limits.memory_mb << 20,
+            "data_bytes": self.limits.memory_mb << 20 if gpu else None,
+            "fsize_bytes": self.limits.fsize_mb << 20,
+            "nproc": self.limits.nproc if private_uid else None,
+            "landlock": mode != "none",
+            "read_dirs": read_allowlist(self.mask) + [str(scratch), str(inbox)],
+            "write_dirs": write,
+            "seccomp": base64.b64encode(flt).decode("ascii") if flt else None,
+            "drop_caps": os.geteuid() == 0 and not private_uid and mode != "none",
+            "gpu_memory_fraction": self.limits.gpu_memory_fraction if gpu else None,
+        }
 
     def start(self):
         self.stop()
-        root = self._scratch_root()
+        mode = self._mode()
+        root = self._scratch_root(mode)
         self._base = Path(tempfile.mkdtemp(prefix="sbx-", dir=root))
         scratch = self._base / "work"
+        inbox = self._base / "in"
         scratch.mkdir()
-        (scratch / ".mpl").mkdir()
-        child = scratch / ".child.py"
+        inbox.mkdir()
+        for sub in (".mpl", ".inductor", ".triton"):
+            (scratch / sub).mkdir()
+        child = inbox / "child.py"
         shutil.copyfile(CHILD, child)
-        cells_file = scratch / ".cells.json"
-        cells_file.write_text(json.dumps(self.cells), encoding="utf-8")
+        (inbox / "cells.json").write_text(json.dumps(self.cells), encoding="utf-8")
 
-        use_ns = self.isolate in ("auto", "namespaces") and namespaces_available()
-        if use_ns:
+        private_uid = False
+        if mode == "root-ns" or (mode == "plain" and os.geteuid() == 0 and self._uid_can_run()):
+            private_uid = True
             self._uid = 100_000 + secrets.randbelow(60_000)
-            for p in (scratch, scratch / ".mpl", child, cells_file):
+            for p in (scratch, *scratch.iterdir()):
                 os.chown(p, self._uid, self._uid)
             os.chmod(self._base, 0o711)
             os.chmod(scratch, 0o700)
+            os.chmod(inbox, 0o755)
+            for f in inbox.iterdir():
+                os.chmod(f, 0o644)
+        else:
+            self._uid = None
 
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        cfg = {
-            "req_fd": req_r, "resp_fd": resp_w, "cells": str(cells_file),
-            "cpu_s": self.limits.cpu_s, "memory_bytes": self.limits.memory_mb << 20,
-            "fsize_bytes": self.limits.fsize_mb << 20,
-            "nproc": self.limits.nproc if use_ns else None,
-            "landlock": self.isolate != "none",
-            "read_dirs": read_allowlist(self.mask) + [str(scratch)],
-            # GPU device files must be writable for CUDA (hw6 with --device cuda)
-            "write_dirs": [str(scratch), "/dev/null", *sorted(glob.glob("/dev/nvidia*"))],
-        }
+        cfg = self.child_config(mode, scratch, inbox, private_uid=private_uid)
+        cfg.update(req_fd=req_r, resp_fd=resp_w)
         py = [sys.executable, "-I", str(child), json.dumps(cfg)]
-        if use_ns:
-            script = self._ns_script(scratch)
-            argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--net",
-                    "--mount-proc", "--propagation", "private", "--", "/bin/sh", "-c", script,
-                    "sh", str(self._uid), *py]
-            self.isolation = "namespaces+uid+landlock"
+        env = self._env(scratch)
+        if mode == "root-ns":
+            argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc",
+                    "--mount-proc", "--propagation", "private", "--", "/bin/sh", "-c",
+                    self._ns_script(scratch), "sh", str(self._uid), *py]
+        elif mode == "userns":
+            argv = self._bwrap_argv(scratch, inbox) + py
+        elif private_uid:
+            argv = ["setpriv", f"--reuid={self._uid}", f"--regid={self._uid}", "--clear-groups",
+                    "--no-new-privs", "--", *py]
         else:
             argv = py
-            self.isolation = "rlimits+landlock"
+        self.confinement = Confinement(
+            mode=mode,
+            namespaces=("pid", "mount", "net", "ipc") if mode in ("root-ns", "userns") else (),
+            uid=("private" if private_uid else "grader" if os.geteuid() != 0
+                 else "root" if mode == "none" else "root-without-capabilities"),
+            landlock_kernel=modes.landlock_abi(),
+            scratch=f"tmpfs {self.limits.scratch_mb} MiB" if mode in ("root-ns", "userns") else "disk",
+            device=self.device)
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            cwd=scratch, env=self._env(scratch), pass_fds=(req_r, resp_w),
+            cwd=scratch, env=env, pass_fds=(req_r, resp_w),
             start_new_session=True, preexec_fn=_die_with_parent)
         os.close(req_r)
         os.close(resp_w)
@@ -273,9 +422,47 @@ class Sandbox:
                 "your file stopped the Python process while loading "
                 f"({exc.message}); nothing in it could be graded")
             raise self._load_error
+        confine = ready.get("confine") if isinstance(ready.get("confine"), dict) else {}
+        self.confinement.landlock = int(confine.get("landlock") or 0)
+        self.confinement.seccomp = bool(confine.get("seccomp"))
+        self.isolation = self.confinement.label
         self.load_report = LoadReport(ready.get("notes", []), ready.get("defined", []),
-                                      ready.get("confine", ""), self.isolation)
+                                      confine, self.isolation)
         self._find_pid1()
+
+    @staticmethod
+    @functools.lru_cache(maxsize=None)
+    def _uid_can_run() -> bool:
+        """Can a private uid (no namespaces to re-mount with) reach the interpreter?"""
+        return not _needs_overlay(python_dirs() + [str(CHILD.parent)])
+
+    def _bwrap_argv(self, scratch, inbox):
+        """bwrap: new user, PID, mount, network, IPC and UTS namespaces over a
+        read-only view of the host, with /tmp, /run and the grader's files
+        covered, and a size-capped tmpfs for scratch."""
+        a = [modes.bwrap_path(), "--unshare-all", "--die-with-parent",
+             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        for t in ("/tmp", "/var/tmp", "/run", "/dev/shm"):
+            if os.path.isdir(t) or t == "/dev/shm":
+                a += ["--tmpfs", t]
+        for dev in (gpu_device_files() if self.device == "cuda" else []):
+            a += ["--dev-bind", dev, dev]
+        for m in self.mask:
+            if os.path.isdir(m):
+                a += ["--tmpfs", m, "--remount-ro", m]
+            elif os.path.exists(m):
+                a += ["--ro-bind", "/dev/null", m]
+        covered = ["/tmp", "/var/tmp", "/run", *self.mask]
+        for d in python_dirs():
+            real = os.path.realpath(d)
+            if any(_under(real, c) for c in covered) and not any(_under(real, m) for m in self.mask):
+                a += ["--ro-bind", real, real]
+        a += ["--ro-bind", str(inbox), str(inbox),
+              "--size", str(self.limits.scratch_mb << 20), "--tmpfs", str(scratch)]
+        for sub in (".mpl", ".inductor", ".triton"):
+            a += ["--dir", str(scratch / sub)]
+        a += ["--chdir", str(scratch), "--"]
+        return a
 
     def _ns_script(self, scratch):
         """Shell run as root inside the new namespaces, before dropping to the uid.
@@ -283,7 +470,8 @@ class Sandbox:
         It covers what the child must not see (the grader's folders, /tmp and
         friends, folders the uid cannot traverse such as /root) with fresh
         mounts, after staging the Python installation's folders that lie
-        under one of them, and binds those back on top.
+        under one of them, and binds those back on top; the scratch folder
+        becomes a tmpfs of its own, capped in size.
         """
         lines = ["set -e", "mount --make-rprivate /"]
         covers = []  # (path, mount command)
@@ -296,15 +484,12 @@ class Sandbox:
                 covers.append((m, f"mount --bind /dev/null '{m}'"))
         for t in ("/tmp", "/var/tmp", "/dev/shm"):
             if os.path.isdir(t):
-                covers.append((t, f"mount -t tmpfs -o mode=1777,size=256m tmpfs '{t}'"))
-
-        def under(p, c):
-            return p == c or p.startswith(c.rstrip("/") + "/")
+                covers.append((t, f"mount -t tmpfs -o mode=1777,size=64m tmpfs '{t}'"))
 
         needed = [os.path.realpath(d) for d in python_dirs()]
-        needed = sorted({d for d in needed if any(under(d, c) for c, _ in covers)
-                         and not any(under(d, c) for c in self.mask)})
-        top = [d for d in needed if not any(d != e and under(d, e) for e in needed)]
+        needed = sorted({d for d in needed if any(_under(d, c) for c, _ in covers)
+                         and not any(_under(d, c) for c in self.mask)})
+        top = [d for d in needed if not any(d != e and _under(d, e) for e in needed)]
         stage = self._base / "stage"
         for i, need in enumerate(top):
             (stage / str(i)).mkdir(parents=True, exist_ok=True)
@@ -317,15 +502,37 @@ class Sandbox:
         for i, need in enumerate(top):
             lines.append(f"mkdir -p '{need}' && mount --move '{stage / str(i)}' '{need}'")
         lines.append('uid="$1"; shift')
+        size = self.limits.scratch_mb << 20
+        lines.append(f"mount -t tmpfs -o size={size},mode=0700,uid=$uid,gid=$uid tmpfs '{scratch}'")
+        lines.append(f"cd '{scratch}' && mkdir .mpl .inductor .triton && chown $uid:$uid .mpl .inductor .triton")
         lines.append('exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs -- "$@"')
         return "\n".join(lines)
 
     def _find_pid1(self):
-        try:
-            kids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-            self._pid1 = int(kids[0]) if kids else None
-        except (OSError, ValueError):
-            self._pid1 = None
+        """The pid of the Python process that runs the child (below unshare,
+        sh, setpriv or bwrap), found by its command line."""
+        self._pid1 = None
+        if self.proc is None:
+            return
+        todo, seen = [self.proc.pid], set()
+        while todo:
+            pid = todo.pop(0)
+            if pid in seen:
+                continue
+            seen.add(pid)
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                cmd = b""
+            if b"child.py" in cmd and b"-I" in cmd and not cmd.startswith((b"unshare", b"setpriv")) \
+                    and b"bwrap" not in cmd.split(b"\0")[0]:
+                self._pid1 = pid
+                return
+            try:
+                for tid in os.listdir(f"/proc/{pid}/task"):
+                    todo += [int(k) for k in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+            except (OSError, ValueError):
+                pass
 
     def _drain_output(self, stream):
         while True:
@@ -381,9 +588,10 @@ class Sandbox:
     # ------------------------------------------------------------------- call
     def _cpu_seconds(self):
         """CPU time of the child process (all its threads), or None if unknown."""
-        if self._uid and not self._pid1 and self.proc is not None:
+        if not self._pid1 and self.proc is not None:
             self._find_pid1()  # not known yet at start: look again
-        pid = self._pid1 or (self.proc.pid if self.proc and not self._uid else None)
+        direct = self.proc is not None and self.confinement.mode in ("plain", "none") and not self._uid
+        pid = self._pid1 or (self.proc.pid if direct else None)
         if not pid:
             return None
         try:
@@ -552,3 +760,13 @@ def _kill_uid(uid, patience=5.0):
         if not found or time.monotonic() > deadline:
             return
         time.sleep(0.05)
+
+
+def probe_confinement(device: str = "cpu") -> Confinement:
+    """The confinement a submission gets here, measured on an empty child."""
+    sb = Sandbox([], limits=Limits(load_timeout=60), device=device)
+    try:
+        sb.start()
+        return sb.confinement
+    finally:
+        sb.stop()
