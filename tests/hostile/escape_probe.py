@@ -42,6 +42,7 @@ def sysv_shm(key):
         shmid = libc.shmget(int(key), 1 << 20, 0o1666)  # IPC_CREAT | 0666
         if shmid < 0:
             raise OSError(ctypes.get_errno(), "shmget")
+        libc.shmctl(shmid, 0, None)  # IPC_RMID: leave nothing behind even when it worked
         return f"segment {shmid}"
     return _try(go)
 
@@ -88,14 +89,29 @@ def ptrace_pid(pid):
 
     def go():
         libc = ctypes.CDLL(None, use_errno=True)
-        if libc.ptrace(16, int(pid), None, None) != 0:  # PTRACE_ATTACH
+        # PTRACE_SEIZE attaches without stopping the target (the grader must go on)
+        if libc.ptrace(0x4206, int(pid), None, None) != 0:
             raise OSError(ctypes.get_errno(), "ptrace")
         return "attached"
     return _try(go)
 
 
 def new_session():
-    return _try(lambda: f"new session {os.setsid()}")
+    """setsid() in a forked child (the sandbox's first process may lead a
+    session already, where setsid fails whatever the filter)."""
+    def go():
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setsid()
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            return "new session"
+        raise PermissionError("setsid")
+    return _try(go)
 
 
 def new_userns():
@@ -127,3 +143,25 @@ def whoami():
 
 def list_dir(path):
     return _try(lambda: sorted(os.listdir(path))[:50])
+
+
+def forkserver_sockets():
+    """Every path socket this process can see (/proc/net/unix), and whether
+    connecting to it worked: the way into a multiprocessing forkserver."""
+    import socket
+
+    def go():
+        with open("/proc/net/unix") as f:
+            paths = [ln.split()[-1] for ln in f.read().splitlines()[1:]
+                     if len(ln.split()) >= 8 and ln.split()[-1].startswith("/")]
+        for p in paths:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(p)
+                return f"connected to {p}"
+            except OSError:
+                pass
+            finally:
+                s.close()
+        return f"blocked (none of {len(paths)} sockets)"
+    return _try(go)
