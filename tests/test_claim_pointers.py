@@ -3,7 +3,7 @@
 Pointer rule (docs/adding-an-assignment.md): a sentence of an assignment's
 prose that says what the grader or the tests check carries a pointer in
 backticks, either to a grader check as `course check` names it,
-`check: hw2::length_map::tanh_q_grid` (assignment, graded function, case id
+`check: hw1::backward_variances::tanh` (assignment, graded function, case id
 with its aspect), or to a test of this repository as pytest names it,
 `test: tests/test_solutions_hw2.py::test_name[param]`. The tests below
 parse every ``assignments/hwN/hwN.md`` and fail when a pointer names a check
@@ -99,6 +99,7 @@ def stale_pointers(hw, text):
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_every_pointer_names_an_existing_check(hw):
+    """Does every `check:` / `test:` pointer of the template name a check or test that exists?"""
     bad = stale_pointers(hw, _template(hw))
     assert not bad, (f"assignments/{hw}/{hw}.md: " + "; ".join(bad) +
                      ". Next: point at the check that now holds the claim (`course check "
@@ -107,6 +108,7 @@ def test_every_pointer_names_an_existing_check(hw):
 
 @pytest.mark.parametrize("hw", ASSIGNMENTS)
 def test_every_claim_about_the_checks_carries_a_pointer(hw):
+    """Does every paragraph that says what the grader or the tests do name the check?"""
     missing = [u.strip()[:160] for u in _prose_units(_template(hw))
                if CLAIM.search(NOT_A_CLAIM.sub("", u)) and not pointers(u)]
     assert not missing, (f"assignments/{hw}/{hw}.md claims what the grader or the tests do without "
@@ -115,7 +117,7 @@ def test_every_claim_about_the_checks_carries_a_pointer(hw):
 
 
 def test_a_stale_or_malformed_pointer_is_caught():
-    """The rule bites: unknown cases, unknown tests, other assignments and bad syntax are reported."""
+    """Are unknown cases, unknown tests, other assignments and bad syntax reported (the rule bites)?"""
     assert stale_pointers("hw1", "(`check: hw1::init_variance::forward_3_7`)") == []
     text = ("`check: hw1::init_variance::no_such_case` `check: hw2::length_map::tanh` "
             "`check: init_variance` `test: tests/test_solutions_hw2.py::test_no_such_test` "
@@ -289,6 +291,7 @@ def _owner(key):
 
 
 def test_every_errata_row_has_a_recomputation():
+    """Is every number of docs/errata.md's tables recomputed by some test below?"""
     rows = _doc_rows()
     assert len(rows) >= 40, f"docs/errata.md: only {len(rows)} table rows parsed"
     orphans = sorted(k for k in rows if _owner(k) not in ERRATA)
