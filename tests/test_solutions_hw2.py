@@ -124,6 +124,43 @@ def test_length_map_curvature_at_zero_is_the_corrected_2_25(activation):
     assert second != pytest.approx(4 * sigma_w2 * d1 * d3, rel=0.1)
 
 
+def _V2_independent(q, activation):
+    """V''(q) for sigma_w2 = 1, without the reference.
+
+    d/dq E g(sqrt(q) z) = E g''(sqrt(q) z) / 2 (Gaussian integration by
+    parts), so V'' = E (phi^2)''''(sqrt(q) z) / 4. For tanh, with t = tanh u,
+    (t^2)'''' = -16 + 136 t^2 - 240 t^4 + 120 t^6 (integrated by QUADPACK); for
+    erf, V = (2/pi) arcsin(2q/(1+2q)) differentiated twice by hand.
+    """
+    if activation == "erf":
+        return -(8 / np.pi) * (1 + 4 * q + 1 + 2 * q) / ((1 + 2 * q) ** 2 * (1 + 4 * q) ** 1.5)
+    t2 = lambda u: np.tanh(u) ** 2
+    return _quadpack_expect(lambda u: -16 + 136 * t2(u) - 240 * t2(u) ** 2 + 120 * t2(u) ** 3, q) / 4
+
+
+# QUADPACK warns of round-off at large q, where E (tanh^2)'''' is ~1e-7 of its
+# integrand's size; the comparison with the reference at rel 1e-3 bounds that error.
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
+@pytest.mark.parametrize("activation", BOUNDED)
+def test_length_map_is_concave_on_the_q_grid(activation):
+    """Is V'' < 0 for q in [1e-3, 200] (hw2.md: hence one positive fixed point)?
+
+    The reference's second divided differences on 400 log-spaced q are all
+    negative, beyond their round-off (1e-12 |V| / h^2); on every 20th q they
+    agree with the independent V'' within the stencil's O(r^2) error.
+    """
+    qs, r = np.geomspace(1e-3, 200.0, 400), 1e-2
+    h = r * qs
+    v = lambda q: np.asarray(hw2.length_map(q, 1.0, 0.0, activation))
+    dd = (v(qs + h) - 2 * v(qs) + v(qs - h)) / h ** 2    # = V''(xi) for some xi within h of q
+    noise = 4e-12 * v(qs + h) / h ** 2
+    assert np.all(dd < -noise), qs[dd >= -noise]
+    for q, d in zip(qs[::20], dd[::20]):
+        want = _V2_independent(q, activation)
+        assert want < 0
+        assert d == pytest.approx(want, rel=1e-3)
+
+
 # ------------------------------------------------------------ fixed point
 
 @pytest.mark.parametrize("activation", BOUNDED)

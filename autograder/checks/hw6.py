@@ -160,8 +160,9 @@ def _close_kernel(got, want, act, slips, name):
         if act == "tanh" and g is not None and g.shape == np.shape(want) and \
                 np.all(np.abs(g - want) <= 1e-4 * np.abs(want) + 1e-12):
             fail(exc.message + "\n  The error is small (< 1e-4): it looks like quadrature error. "
-                 "Next: tanh has no closed form; Gauss-Hermite needs >= 100 nodes per dimension "
-                 "at q ~ 2 for 1e-10 (more as q grows), or use a finer rule.")
+                 "Next: tanh has no closed form; Gauss-Hermite needs >= 150 nodes per dimension "
+                 "at q ~ 2 (relative error 3e-10; 100 nodes leave 3.6e-8, too close to rtol 1e-7), "
+                 "more as q grows, or use a finer rule.")
         raise
 
 
