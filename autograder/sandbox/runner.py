@@ -200,11 +200,24 @@ def grader_paths():
     return out
 
 
+#: what of /etc and /dev the child may read: never all of them, since a child
+#: that keeps uid 0 (no namespaces, interpreter out of a private uid's reach)
+#: would read /etc/shadow or a raw disk through owner permissions
+SAFE_ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+            "/etc/timezone", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/hosts",
+            "/etc/host.conf", "/etc/os-release", "/etc/mime.types", "/etc/ssl/certs",
+            "/etc/alternatives", "/etc/matplotlibrc", "/etc/fonts", "/etc/gai.conf")
+SAFE_DEV = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/fd")
+
+
 def read_allowlist(hidden):
     """Everything the child may read under Landlock: system and Python dirs,
     entries of package folders except the grader's packages."""
-    allow = {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/sys",
-             "/dev", "/opt"}
+    allow = {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/proc", "/sys",
+             *SAFE_ETC, *SAFE_DEV}
+    for d in os.environ.get("LD_LIBRARY_PATH", "").split(":"):
+        if d and os.path.isabs(d):
+            allow.add(d)
     hidden = {os.path.realpath(h) for h in hidden}
 
     def is_hidden(path):
@@ -334,7 +347,8 @@ class Sandbox:
             "fsize_bytes": self.limits.fsize_mb << 20,
             "nproc": self.limits.nproc if private_uid else None,
             "landlock": mode != "none",
-            "read_dirs": read_allowlist(self.mask) + [str(scratch), str(inbox)],
+            "read_dirs": read_allowlist(self.mask) + [str(scratch), str(inbox)]
+            + (gpu_device_files() if gpu else []),
             "write_dirs": write,
             "seccomp": base64.b64encode(flt).decode("ascii") if flt else None,
             "drop_caps": os.geteuid() == 0 and not private_uid and mode != "none",

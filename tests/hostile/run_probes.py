@@ -46,6 +46,9 @@ def main():
         r["posix_mq"] = sb.call("posix_mq")
         r["read_secret"] = sb.call("read_file", str(secret))
         r["read_reference"] = sb.call("read_file", str(ref))
+        r["read_shadow"] = sb.call("read_file", "/etc/shadow")
+        disks = sorted(p for p in os.listdir("/dev") if p.startswith(("sd", "vd", "nvme", "xvd")))
+        r["read_raw_disk"] = sb.call("read_file", f"/dev/{disks[0]}") if disks else "blocked (no disk)"
         r["write_tmp"] = sb.call("write_file", f"/tmp/course-probe-{os.getpid()}")
         r["signal_grader"] = sb.call("signal_pid", os.getpid())
         r["ptrace_grader"] = sb.call("ptrace_pid", os.getpid())
