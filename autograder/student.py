@@ -58,14 +58,14 @@ def explain_missing(fn, defined=(), notes=(), cells=(), message=None) -> str:
     if culprit is not None:
         where = f"{culprit.get('cell')}" + (f", line {culprit['line']}" if culprit.get("line") else "")
         if culprit.get("kind") == "syntax":
-            lines.append(f"It is written in a cell that Python could not read: a syntax error in {where}: "
-                         f"{culprit.get('message', '').rsplit(' (', 1)[0]}"
-                         + (f"\n    {culprit['text'].strip()}" if culprit.get("text") else ""))
-            lines.append("Next: fix that line (and run the cell), then check again.")
+            lines = [f"`{fn}` is not defined: the cell that defines it has a syntax error, so Python "
+                     f"ran none of it: {where}: {culprit.get('message', '').rsplit(' (', 1)[0]}"
+                     + (f"\n    {culprit['text'].strip()}" if culprit.get("text") else ""),
+                     "Next: fix that line (and run the cell), then check again."]
         else:
-            lines.append(f"Its cell stopped with an error before reaching it: {where}: "
-                         f"{culprit.get('message', '')}")
-            lines.append("Next: make that cell run without an error, then check again.")
+            lines = [f"`{fn}` is not defined: the cell that defines it stopped with an error before "
+                     f"reaching it: {where}: {culprit.get('message', '')}",
+                     "Next: make that cell run without an error, then check again."]
         return "\n".join(lines)
     public = [d for d in defined if not str(d).startswith("_")]
     close = difflib.get_close_matches(fn, public, n=1, cutoff=0.75) or \

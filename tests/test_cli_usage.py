@@ -193,3 +193,17 @@ def test_student_cli_offers_only_what_works_there(monkeypatch):
 def test_instructor_cli_lists_every_command():
     names = set(cli.main.list_commands(None))
     assert {"check", "list", "build", "fixtures", "solve", "calibrate", "release", "grade"} <= names
+
+
+def test_a_cell_that_stops_before_its_def_is_named(tmp_path):
+    nb = as_notebook(CORRECT.read_text())
+    for c in nb["cells"]:
+        if c["source"].startswith("def init_variance"):
+            c["source"] = "raise ValueError('stopped early')\n\n\n" + c["source"]
+            c["execution_count"] = 4
+    path = tmp_path / "hw1.ipynb"
+    path.write_text(json.dumps(nb))
+    rep = run_checks("hw1", path, functions=["init_variance"])
+    msg = next(r.message for r in rep.ran if not r.passed)
+    assert msg.startswith("`init_variance` is not defined: the cell that defines it stopped with an error")
+    assert "In [4]" in msg and "ValueError: stopped early" in msg and "Next:" in msg
