@@ -46,7 +46,7 @@ def _default_submission(hw):
 
 
 #: pytest's exit status for a usage error (ExitCode.USAGE_ERROR), e.g. a malformed -k expression
-pytest_usage_error = 4
+_PYTEST_USAGE_ERROR = 4
 
 #: what the student package offers; every other command needs the instructor's parts
 STUDENT_COMMANDS = ("check", "list")
@@ -141,13 +141,14 @@ def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grad
                         device=device)
     if not report.results:
         # nothing selected: say so before any table or score ("Score: 0 / 0" reads like a grade)
+        if not keyword:
+            err.print(f"[red]error:[/red] no check of {assignment} could be collected (pytest exit "
+                      f"status {report.exit_status}): the grader's installation is broken; "
+                      "reinstall the course package, or tell the course staff.", soft_wrap=True)
+            sys.exit(2)
         names = ", ".join(catalog.get(assignment).functions)
-        if keyword and report.exit_status == pytest_usage_error:
-            what = f"-k {keyword!r} is not a valid expression"
-        elif keyword:
-            what = f"-k {keyword!r} matches no check of {assignment}"
-        else:
-            what = f"no check of {assignment} ran"
+        what = f"-k {keyword!r} is not a valid expression" if report.exit_status == _PYTEST_USAGE_ERROR \
+            else f"-k {keyword!r} matches no check of {assignment}"
         err.print(f"[red]error:[/red] {what}; -k takes a function or case name, or an expression "
                   f"of them (functions: {names}).", soft_wrap=True)
         sys.exit(2)
