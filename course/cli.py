@@ -112,7 +112,8 @@ def list_cmd():
 @click.option("--seed", "grader_seed", type=int, default=0, show_default=True, help="Base seed of the statistical checks.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show what your code printed.")
 def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grader_seed, verbose):
-    """Grade one submission (PATH: .ipynb or .py; default ASSIGNMENT.ipynb/.py here)."""
+    """Grade one submission (PATH: .ipynb or .py; default: ASSIGNMENT.ipynb, ASSIGNMENT.py,
+    or the only notebook or .py file here, as `course grade` chooses)."""
     from autograder.reference import GraderSetupError, solutions_available
     from autograder.report import print_report, to_json, to_junit
     from autograder.runner import run_checks
