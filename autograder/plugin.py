@@ -25,7 +25,7 @@ from .reference import GraderSetupError, Reference
 from .sandbox import Limits, Sandbox
 from .sandbox.errors import LoadFailed, StudentError
 from .student import SandboxStudent, TrustedStudent
-from .submission import load_submission
+from .submission import SubmissionError, load_submission
 
 
 @dataclass
@@ -156,7 +156,11 @@ class CourseState:
             path = cfg.getoption("submission")
             if not path:
                 raise GraderSetupError("no --submission given")
-            sub = load_submission(path)
+            try:
+                sub = load_submission(path)
+            except SubmissionError as exc:  # the student's file, not the grader: a verdict, once
+                self.sandbox_error = LoadFailed(str(exc))
+                raise self.sandbox_error.with_traceback(None) from None
             self.load_notes = list(sub.notes)
             limits = Limits(threads=cfg.getoption("sandbox_threads"))
             self.sandbox = Sandbox(sub.cells, limits=limits, mask=cfg.getoption("sandbox_mask"),
@@ -173,6 +177,9 @@ class CourseState:
                 if n.get("kind") == "stub":
                     continue
                 tb = n.get("traceback") or []
+                if n.get("kind") == "syntax":  # the child's message repeats the cell's name
+                    text = (f"line {n.get('line')}: syntax error: {text.rsplit(' (', 1)[0]}; nothing in "
+                            "this cell was defined") + (f"\n    {n['text'].strip()}" if n.get("text") else "")
                 self.load_notes.append(f"{n.get('cell', '')}: {text}" + ("\n" + "\n".join(tb) if tb else ""))
         return SandboxStudent(self.sandbox, timeout)
 

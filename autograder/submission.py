@@ -47,37 +47,147 @@ def is_check_cell(cell) -> bool:
     return bool(nb.get("grade")) and not nb.get("solution")
 
 
+def _cell_label(name: str, cell: dict, src: str, k: int) -> str:
+    """How the student finds a cell in Jupyter: its ``In [n]`` if it ran, and its first line."""
+    first = next((ln.strip() for ln in src.splitlines() if ln.strip()), "")
+    if len(first) > 50:
+        first = first[:47] + "..."
+    count = cell.get("execution_count")
+    where = f"In [{count}]" if isinstance(count, int) and not isinstance(count, bool) else f"code cell {k}"
+    return f"{name}, {where} `{first}`" if first else f"{name}, {where}"
+
+
+def _kind(value) -> str:
+    return {bool: "true or false", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _malformed(path, what) -> SubmissionError:
+    return SubmissionError(f"{path} is not a valid Jupyter notebook: {what}. Open it in Jupyter and "
+                           "save it again (File > Save), or give the .py file instead")
+
+
+def _notebook_cells(path, text) -> list:
+    try:
+        nb = json.loads(text)
+    except ValueError as exc:
+        raise _malformed(path, f"it is not JSON ({exc})") from None
+    if not isinstance(nb, dict):
+        raise _malformed(path, f"it holds {_kind(nb)}, not a notebook object")
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        raise _malformed(path, "it has no list of cells" if cells is None
+                         else f"its 'cells' is {_kind(cells)}, not a list")
+    for i, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            raise _malformed(path, f"cell {i} is {_kind(cell)}, not a cell object")
+        src = cell.get("source", "")
+        if not (isinstance(src, str) or (isinstance(src, list) and all(isinstance(x, str) for x in src))):
+            raise _malformed(path, f"the source of cell {i} is neither text nor a list of lines")
+        meta = cell.get("metadata", {})
+        if not isinstance(meta, dict):
+            raise _malformed(path, f"the metadata of cell {i} is not an object")
+        tags = meta.get("tags", [])
+        if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+            raise _malformed(path, f"the tags of cell {i} are not a list of names")
+        if not isinstance(meta.get("nbgrader", {}), dict):
+            raise _malformed(path, f"the nbgrader metadata of cell {i} is not an object")
+    return cells
+
+
 def load_submission(path) -> Submission:
     path = Path(path)
     if not path.exists():
-        raise SubmissionError(f"no such file: {path}")
+        raise SubmissionError(f"no such file: {path}; check the name, or give the path of your .ipynb or .py file")
     if path.is_dir():
         raise SubmissionError(f"{path} is a folder; give the .py or .ipynb file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise SubmissionError(f"{path} is not a UTF-8 text file") from None
+        raise SubmissionError(f"{path} is not a UTF-8 text file; give your .ipynb or .py file") from None
     if path.suffix == ".py":
         return Submission(path, [{"filename": path.name, "source": text}])
     if path.suffix != ".ipynb":
-        raise SubmissionError(f"{path}: expected a .py or .ipynb file")
-    try:
-        nb = json.loads(text)
-        raw_cells = nb["cells"]
-    except (ValueError, KeyError, TypeError):
-        raise SubmissionError(f"{path} is not a valid notebook (JSON with a 'cells' list)") from None
-    cells, notes = [], []
+        raise SubmissionError(f"{path}: expected a .py or .ipynb file; give your notebook or Python file")
+    raw_cells = _notebook_cells(path, text)
+    cells, notes, labels = [], [], set()
     k = 0
     for cell in raw_cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if cell.get("cell_type") != "code":
             continue
         k += 1
-        label = f"{path.name} [cell {k}]"
         src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else str(src)
+        src = "".join(src) if isinstance(src, list) else src
         tags = set(cell.get("metadata", {}).get("tags", []) or [])
         if tags & SKIP_TAGS or is_check_cell(cell) or not src.strip() \
                 or src.lstrip().startswith(EXPERIMENT_MARK):
             continue
+        label = _cell_label(path.name, cell, src, k)
+        if label in labels:  # the name must be unique: tracebacks and notes are keyed by it
+            label = f"{label} (code cell {k})"
+        labels.add(label)
         cells.append({"filename": label, "source": _strip_magics(src, label, notes)})
     return Submission(path, cells, notes)
+
+
+# ------------------------------------------------------------ which file to grade
+#: the kinds of file graded, in order of preference
+SUFFIXES = (".ipynb", ".py")
+_ASSIGNMENT_NAME = re.compile(r"hw\d+")
+
+
+@dataclass
+class FileChoice:
+    """Which file of a folder is an assignment's submission (see :func:`choose_file`)."""
+
+    file: Path | None
+    candidates: list
+    #: when ``file`` is None: the several files of one kind, none with the assignment's name
+    clash: list = field(default_factory=list)
+    #: when ``file`` is None: files named for another assignment (``hw1.ipynb`` beside hw3's)
+    others: list = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """Why this file (empty when it bears the assignment's own name)."""
+        if self.file is None or _ASSIGNMENT_NAME.fullmatch(self.file.stem):
+            return ""
+        kind = "notebook" if self.file.suffix == ".ipynb" else ".py file"
+        return f"the only {kind} here"
+
+    def problem(self, assignment, where) -> str:
+        """Why nothing was chosen, for a message (``where``: "in this folder", ...)."""
+        if self.clash:
+            suffix = self.clash[0].suffix
+            return (f"several {suffix} files {where} ({', '.join(p.name for p in self.clash)}) and "
+                    f"none named {assignment}{suffix}")
+        if self.others:
+            return (f"no {assignment}.ipynb or {assignment}.py {where}, only "
+                    f"{', '.join(p.name for p in self.others)}, named for another assignment")
+        return f"no .ipynb or .py file {where}"
+
+
+def choose_file(folder, assignment) -> FileChoice:
+    """The submission of ``assignment`` in ``folder``: one rule for every command.
+
+    In this order: ``<hw>.ipynb``, ``<hw>.py``, the only ``.ipynb``, the only
+    ``.py``; hidden files and files named for another assignment
+    (``hw1.ipynb`` when grading hw3) are never taken. Several candidates of
+    the preferred kind and none with the assignment's name: nothing is chosen
+    (:attr:`FileChoice.clash`), so the caller asks instead of guessing.
+    """
+    folder = Path(folder)
+    cands = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix in SUFFIXES and not p.name.startswith("."))
+    names = {p.name: p for p in cands}
+    for pref in (f"{assignment}.ipynb", f"{assignment}.py"):
+        if pref in names:
+            return FileChoice(names[pref], cands)
+    others = [p for p in cands if _ASSIGNMENT_NAME.fullmatch(p.stem)]
+    for suffix in SUFFIXES:
+        same = [p for p in cands if p.suffix == suffix and p not in others]
+        if len(same) == 1:
+            return FileChoice(same[0], cands)
+        if len(same) > 1:
+            return FileChoice(None, cands, clash=same)
+    return FileChoice(None, cands, others=others)

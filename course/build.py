@@ -32,6 +32,8 @@ ASSIGNMENTS = ROOT / "assignments"
 SOLUTIONS = ROOT / "solutions"
 DIRECTIVE = re.compile(r"^<!--\s*(imports|helpers|solution|checks|cell)\s*(?::\s*([\w, ]+))?\s*-->\s*$")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+HELPERS_HEAD = ("# Helpers (optional): functions that several of your answers share. Write them\n"
+                "# here, or leave this cell as it is: it runs either way.")
 
 
 class TemplateError(Exception):
@@ -158,10 +160,15 @@ def render(hw, specs):
             cell = nbformat.v4.new_code_cell(ref.imports())
             cell.metadata["nbgrader"] = _nb(cid, locked=True)
         elif kind == "helpers":
+            # The reference's private helpers, cut out of the release like any solution.
+            # The cell is optional: the release keeps "# YOUR CODE HERE" without the
+            # stub's raise (autograder.nbgrader_ext.OptionalSolutionStubs), so a
+            # notebook whose Helpers cell is left as released still runs to the end.
             src = ref.helpers()
             cell = nbformat.v4.new_code_cell(
-                "# Helpers (optional): write your own here.\n" + BEGIN + "\n" + src + "\n" + END)
+                HELPERS_HEAD + "\n" + BEGIN + "\n" + src + "\n" + END)
             cell.metadata["nbgrader"] = _nb(cid, solution=True)
+            cell.metadata["course"] = {"optional": True}
         elif kind == "solution":
             for fn in [a.strip() for a in arg.split(",")]:
                 if fn not in info.functions:

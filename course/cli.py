@@ -33,13 +33,57 @@ def _assignment(ctx, param, value):
 
 
 def _default_submission(hw):
-    for name in (f"{hw}.ipynb", f"{hw}.py"):
-        if Path(name).exists():
-            return Path(name)
-    raise click.UsageError(f"no {hw}.ipynb or {hw}.py in this folder; give the file: course check {hw} PATH")
+    """The file ``course check hw`` grades when none is given: the rule ``course grade`` follows."""
+    from autograder.submission import choose_file
+
+    choice = choose_file(Path.cwd(), hw)
+    if choice.file is None:
+        raise click.UsageError(f"{choice.problem(hw, 'in this folder')}; give the file: "
+                               f"course check {hw} PATH")
+    if choice.reason:
+        err.print(f"grading {choice.file.name} ({choice.reason})", soft_wrap=True)
+    return Path(choice.file.name)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: pytest's exit status for a usage error (ExitCode.USAGE_ERROR), e.g. a malformed -k expression
+_PYTEST_USAGE_ERROR = 4
+
+#: what the student package offers; every other command needs the instructor's parts
+STUDENT_COMMANDS = ("check", "list")
+
+
+def _instructor_only(name):
+    """Stands in for an instructor command in the student package: says so, exit 2."""
+
+    @click.command(name, hidden=True, context_settings={"ignore_unknown_options": True,
+                                                        "allow_extra_args": True,
+                                                        "help_option_names": []})
+    def stand_in():
+        err.print(f"[red]error:[/red] `course {name}` is an instructor command: it needs the course's "
+                  "own checkout (the reference `solutions`, the hidden checks and the notebook "
+                  "templates), which the student package leaves out. Here you can run: "
+                  + ", ".join(f"`course {c}`" for c in STUDENT_COMMANDS)
+                  + " (see `course --help`).", soft_wrap=True)
+        sys.exit(2)
+
+    return stand_in
+
+
+class _CourseGroup(click.Group):
+    """The student package lists and runs only :data:`STUDENT_COMMANDS`."""
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        return [n for n in names if n in STUDENT_COMMANDS] if catalog.is_student_install() else names
+
+    def get_command(self, ctx, name):
+        if catalog.is_student_install() and name not in STUDENT_COMMANDS and \
+                (name in self.commands or name in INSTRUCTOR_COMMANDS):
+            return _instructor_only(name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Homework and autograder for the deep-learning theory course."""
 
@@ -68,7 +112,8 @@ def list_cmd():
 @click.option("--seed", "grader_seed", type=int, default=0, show_default=True, help="Base seed of the statistical checks.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show what your code printed.")
 def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grader_seed, verbose):
-    """Grade one submission (PATH: .ipynb or .py; default ASSIGNMENT.ipynb/.py here)."""
+    """Grade one submission (PATH: .ipynb or .py; default: ASSIGNMENT.ipynb, ASSIGNMENT.py,
+    or the only notebook or .py file here, as `course grade` chooses)."""
     from autograder.reference import GraderSetupError, solutions_available
     from autograder.report import print_report, to_json, to_junit
     from autograder.runner import run_checks
@@ -95,6 +140,19 @@ def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grad
             sys.exit(2)
     report = run_checks(assignment, path, hidden=hidden, keyword=keyword, grader_seed=grader_seed,
                         device=device)
+    if not report.results:
+        # nothing selected: say so before any table or score ("Score: 0 / 0" reads like a grade)
+        if not keyword:
+            err.print(f"[red]error:[/red] no check of {assignment} could be collected (pytest exit "
+                      f"status {report.exit_status}): the grader's installation is broken; "
+                      "reinstall the course package, or tell the course staff.", soft_wrap=True)
+            sys.exit(2)
+        names = ", ".join(catalog.get(assignment).functions)
+        what = f"-k {keyword!r} is not a valid expression" if report.exit_status == _PYTEST_USAGE_ERROR \
+            else f"-k {keyword!r} matches no check of {assignment}"
+        err.print(f"[red]error:[/red] {what}; -k takes a function or case name, or an expression "
+                  f"of them (functions: {names}).", soft_wrap=True)
+        sys.exit(2)
     if junit:
         junit.write_text(to_junit([report]))
     setup = [r for r in report.grader_errors if "fixtures" in r.message or "reference" in r.message]
@@ -109,9 +167,6 @@ def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grad
         if not as_json:
             for f in files:
                 click.echo(f"plot: {f}")
-    if not report.ran and not report.results:
-        err.print("[red]error:[/red] no check matched" + (f" -k {keyword!r}" if keyword else ""))
-        sys.exit(2)
     if setup:
         sys.exit(2)
     sys.exit(0 if report.all_passed or (not report.ran and report.results) else 1)
@@ -200,8 +255,14 @@ def calibrate(assignment, every, seeds):
     sys.exit(1 if total_fail else 0)
 
 
+#: commands registered only in the instructor's install (below)
+INSTRUCTOR_COMMANDS = ("release", "grade", "student-dist")
+
+
 def _register_optional():
     """Commands whose modules bring instructor-only dependencies."""
+    if catalog.is_student_install():
+        return
     try:
         from course.release import release  # noqa: F401
         main.add_command(release)

@@ -42,6 +42,11 @@ from nbgrader.preprocessors import GetGrades  # noqa: E402
 from autograder.nbgrader_ext import RedactHiddenTests  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# The optional Helpers cell is released without the stub's `raise`, so Run All goes past it.
+from autograder.nbgrader_ext import generate_assignment_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 '''
 
 

@@ -317,9 +317,18 @@ def strip_check_module(hw: str) -> tuple[str, list]:
                                + "; ".join(problems) + ". Declare its hidden cases with "
                                "Case(..., hidden=True) in a list of cases, or @check(..., hidden=True).")
     rows = "".join(f"    ({f!r}, {label!r}, {pts!r}),\n" for f, label, pts in hidden_cases)
-    text += ("\n# Hidden cases removed from this student copy; the plugin reports them as not run.\n"
+    text += ("\n# Hidden cases removed from this student copy; the plugin reports them as not run,\n"
+             "# and the catalog counts their points in the assignment's total.\n"
              f"HIDDEN_CASES = [\n{rows}]\n")
-    compile(text, str(path), "exec")
+    from autograder import catalog
+
+    full = catalog.get(hw)
+    student = catalog.from_module(hw, *_exec_stripped(hw, text, path))
+    if abs(student.points - full.points) > 1e-9 or abs(student.public_points - full.public_points) > 1e-9:
+        raise StudentDistError(f"the student copy of autograder/checks/{hw}.py would show "
+                               f"{student.points:g} points ({student.public_points:g} public) where the "
+                               f"course has {full.points:g} ({full.public_points:g} public); fix the "
+                               "hidden cases' declarations and build again")
     return text, hidden_cases
 
 
@@ -347,7 +356,7 @@ course = "course.cli:main"
 include = ["course*", "autograder*"]
 
 [tool.setuptools.package-data]
-autograder = ["fixtures/*.json", "fixtures/*.npz", "checks/pytest.ini"]
+autograder = ["fixtures/*.json", "fixtures/*.npz", "checks/pytest.ini", "distribution.json"]
 '''
 
 
@@ -358,8 +367,9 @@ def _check_wheel(whl: Path) -> None:
     with zipfile.ZipFile(whl) as z:
         bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+\.py", n)
                 and "hidden=True" in z.read(n).decode()]
-    if "autograder/checks/pytest.ini" not in names:
-        bad.append("(missing) autograder/checks/pytest.ini")
+    for need in ("autograder/checks/pytest.ini", "autograder/distribution.json"):
+        if need not in names:
+            bad.append(f"(missing) {need}")
     if bad:
         raise StudentDistError(f"the student wheel {whl.name} holds what it must not: {bad[:10]}")
 
@@ -383,6 +393,10 @@ def build_student_wheel(outdir) -> Path:
         for hw in catalog.ids():
             text, _ = strip_check_module(hw)
             (src / "autograder" / "checks" / f"{hw}.py").write_text(text)
+        # the mark of a student install: the CLI offers only what works without the
+        # instructor's parts (see autograder.catalog.is_student_install)
+        (src / "autograder" / "distribution.json").write_text(json.dumps(
+            {"kind": "student", "version": meta["project"]["version"]}, indent=1) + "\n")
         (src / "pyproject.toml").write_text(_pyproject(meta))
         wheels = tmp / "wheels"
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",

@@ -156,3 +156,34 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     every = run(course, "check", "hw1", str(HW1 / "correct_loops.py"), "--all")
     assert every.returncode == 2
     assert "--all" in every.stderr and "solutions" in every.stderr and "not installed" in every.stderr
+
+    # The totals are the course's, hidden points included.
+    listing = run(course, "list")
+    assert listing.returncode == 0, listing.stderr
+    for a in catalog.all_assignments():
+        hidden = a.points - a.public_points
+        assert f"{a.points:g} ({a.public_points:g} + {hidden:g})" in listing.stdout, (a.id, listing.stdout)
+
+    # Every command the student CLI lists works there: its help, and a run that ends in a
+    # result (0) or a clear usage message (2), never a traceback.
+    helptext = run(course, "--help")
+    assert helptext.returncode == 0
+    listed = [ln.split()[0] for ln in helptext.stdout.split("Commands:")[1].splitlines() if ln.strip()]
+    assert sorted(listed) == ["check", "list"], helptext.stdout
+    tries = {"check": [("hw1",), ("hw1", "-k", "nosuchthing", str(HW1 / "correct_loops.py")),
+                       ("hw99",)],
+             "list": [()]}
+    for name in listed:
+        h = run(course, name, "--help")
+        assert h.returncode == 0 and "Usage:" in h.stdout, (name, h.stderr)
+        for args in tries[name]:
+            r = run(course, name, *args)
+            assert r.returncode in (0, 2), (name, args, r.stdout[-1000:], r.stderr[-1000:])
+            assert "Traceback" not in r.stdout + r.stderr and "bug in the grader" not in r.stdout + r.stderr
+            if r.returncode == 2:
+                assert "error" in r.stderr.lower() and len(r.stderr.strip()) > 20, (name, args, r.stderr)
+    # The instructor's commands are not listed; asked for anyway, they say what is missing.
+    for name in ("build", "release", "fixtures", "solve", "calibrate", "grade", "student-dist"):
+        r = run(course, name, "hw1")
+        assert r.returncode == 2, (name, r.stdout[-1000:], r.stderr[-1000:])
+        assert f"`course {name}` is an instructor command" in r.stderr and "Traceback" not in r.stderr
