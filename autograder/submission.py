@@ -13,6 +13,8 @@ EXPERIMENT_MARK = "# Experiment: the grader skips this cell."
 
 
 _MAGIC = re.compile(r"^\s*(%|!)")
+#: the largest submission read (a notebook with its plots is a few MB)
+MAX_BYTES = 32 << 20
 
 
 class SubmissionError(Exception):
@@ -43,8 +45,9 @@ def _strip_magics(source: str, label: str, notes: list) -> str:
 
 
 def is_check_cell(cell) -> bool:
-    nb = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(nb.get("grade")) and not nb.get("solution")
+    meta = cell.get("metadata")
+    nb = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return isinstance(nb, dict) and bool(nb.get("grade")) and not nb.get("solution")
 
 
 def load_submission(path) -> Submission:
@@ -54,7 +57,15 @@ def load_submission(path) -> Submission:
     if path.is_dir():
         raise SubmissionError(f"{path} is a folder; give the .py or .ipynb file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SubmissionError(f"{path} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > MAX_BYTES:
+        raise SubmissionError(f"{path.name} is larger than {MAX_BYTES >> 20} MiB; clear the notebook's "
+                              "outputs (Edit > Clear All Outputs), save and try again")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SubmissionError(f"{path} is not a UTF-8 text file") from None
     if path.suffix == ".py":
@@ -64,8 +75,14 @@ def load_submission(path) -> Submission:
     try:
         nb = json.loads(text)
         raw_cells = nb["cells"]
+    except RecursionError:
+        raise SubmissionError(f"{path.name} is not a notebook: its JSON is nested far too deeply. "
+                              "Next: save the notebook again from Jupyter") from None
     except (ValueError, KeyError, TypeError):
         raise SubmissionError(f"{path} is not a valid notebook (JSON with a 'cells' list)") from None
+    if not isinstance(raw_cells, list):
+        raise SubmissionError(f"{path.name} is not a valid notebook: 'cells' is not a list. "
+                              "Next: save the notebook again from Jupyter")
     cells, notes = [], []
     k = 0
     for cell in raw_cells:
@@ -74,8 +91,14 @@ def load_submission(path) -> Submission:
         k += 1
         label = f"{path.name} [cell {k}]"
         src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else str(src)
-        tags = set(cell.get("metadata", {}).get("tags", []) or [])
+        if isinstance(src, list):
+            src = "".join(x for x in src if isinstance(x, str))
+        elif not isinstance(src, str):
+            continue
+        meta = cell.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
+        tags = meta.get("tags")
+        tags = {t for t in tags if isinstance(t, str)} if isinstance(tags, list) else set()
         if tags & SKIP_TAGS or is_check_cell(cell) or not src.strip() \
                 or src.lstrip().startswith(EXPERIMENT_MARK):
             continue
