@@ -288,6 +288,18 @@ def test_rerun_exit_code_output_and_manual_grades(hostile):
     assert f"{want:g} / {MAX:g}" in md and "manual" in md
 
 
+def test_course_grade_without_the_venv_on_path(hostile, tmp_path, monkeypatch):
+    """Does `course grade` fill a new gradebook when the venv's bin/ (and `alembic`) is not on PATH?"""
+    gb = tmp_path / "fresh-gradebook.db"
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    res = CliRunner().invoke(main, ["grade", "hw1", str(hostile["sub"]), "--workers", "1", "--gradebook", str(gb)])
+    assert res.exit_code == 0, res.output
+    assert "alembic" not in res.output
+    db = sqlite3.connect(gb)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert "alice" in {row[0] for row in db.execute("SELECT id FROM student")}
+
+
 def grade_cells_points(rec, cell):
     from course.grading.gradebook import cell_points
 

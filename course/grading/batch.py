@@ -25,7 +25,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
 from rich.text import Text
 
 from . import exports
-from .discover import Unreadable, find_submissions, sha256_bytes, student_folders
+from .discover import Unreadable, find_submissions, sha256_bytes, shown, student_folders
 from .executors import DaskPool, LocalPool
 from .gradebook import write_gradebook
 from .records import make_record, no_submission_record
@@ -135,9 +135,10 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
                          "importable here. Next: install the course package with its solutions.")
     submitted = Path(opts.submitted)
     try:
-        subs = find_submissions(submitted, hw, opts.students)
+        everyone = find_submissions(submitted, hw)
     except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:
         raise GradeError(str(exc)) from None
+    subs = [s for s in everyone if s.student in opts.students] if opts.students else everyone
     if opts.students:
         _check_students(submitted, hw, opts.students, subs)
     course_dir = submitted.resolve().parent
@@ -152,7 +153,7 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
     mask = mask_paths(course_dir, out, gb_file)
 
     t0 = time.perf_counter()
-    return _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0)
+    return _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone)
 
 
 def _check_students(submitted, hw, wanted, subs):
@@ -161,7 +162,7 @@ def _check_students(submitted, hw, wanted, subs):
     missing = [w for w in wanted if w not in found]
     if not missing:
         return
-    known = sorted(n for n, _ in student_folders(submitted))
+    known = sorted(shown(n) for n, _ in student_folders(submitted))
     parts = []
     for w in missing:
         if w in known:
@@ -187,7 +188,7 @@ def _private(path: Path):
         pass
 
 
-def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0):
+def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     _private(out)
     for p in out.iterdir():
@@ -213,8 +214,8 @@ def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0):
                 if opts.scheduler:
                     pool.close()
                 store.finish_run()
-            records = []
-            for s in subs:
+            records = []      # exports list the whole class, also when --student graded a few
+            for s in everyone:
                 rec = fresh.get(s.student) or store.get(s.student, hw, s.sha256)
                 if rec is not None:
                     records.append(rec)

@@ -50,6 +50,10 @@ def write_atomic(path: Path, text: str):
 
 
 # ------------------------------------------------------------------ what students may see
+GRADER_FAULT = ("the grader could not grade this submission (a fault of the grader, not of your file); "
+                "the course staff grade it again.")
+
+
 def redact_record(rec, reveal=False):
     """A copy of ``rec`` fit for a student: hidden checks without their inputs and
     expected values (unless ``reveal``, the instructor's explicit choice), and every
@@ -65,6 +69,9 @@ def redact_record(rec, reveal=False):
     rep["output"] = clean_text(rep.get("output", ""))
     rep["notes"] = [clean_text(n) for n in rep.get("notes", [])]
     out["message"] = clean_text(out.get("message", ""))
+    if out.get("status") == "error":      # the grader's fault: its details are for the instructor (the store)
+        out["message"] = GRADER_FAULT
+        rep["notes"] = [GRADER_FAULT if n == clean_text(rec.get("message", "")) else n for n in rep["notes"]]
     out["hidden_revealed"] = bool(reveal)
     return out
 
