@@ -39,17 +39,25 @@ _VALUE_START = re.compile(r":|\bexpected\b|\bwhere the reference\b|\bthe referen
 
 
 def redact(message: str) -> str:
-    """What a hidden check may say: the kind of failure and the hint; no inputs, no
-    expected values. (The single redaction used by every path and export.)"""
-    keep = []
+    """What a hidden check may say: the kind of failure, the hint and the student's own
+    code frames; no inputs, no expected values. (The single redaction used by every
+    path and export.)"""
+    keep, frames = [], False
     for i, line in enumerate(str(message).splitlines()):
         s = line.strip()
+        if frames:                       # the student's own frames: their source lines, no values
+            keep.append(line)
+            continue
         if i == 0:
-            head = s.split(";")[0]
+            head, _, advice = s.partition("Next:")
+            head = head.split(";")[0].rstrip()
             m = _VALUE_START.search(head)
             if m:
-                head = head[:m.start()].rstrip(" ,.(") + " (values of hidden checks are not shown)"
-            keep.append(head)
+                head = head[:m.start()].rstrip(" ,") + " (values of hidden checks are not shown)."
+            keep.append(head + (f" Next:{advice}" if advice else ""))
+        elif s == "Your code, innermost call last:":
+            keep.append(s)
+            frames = True
         elif s.startswith(("This looks like", "Next:")) or "did not return" in s:
             keep.append(s)
         elif s.startswith("Your ") and not re.search(r"\d", s):

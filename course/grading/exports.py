@@ -152,7 +152,8 @@ def render_feedback(rec):
     if rec.get("score_source", "autograder") != "autograder":
         con.print(f"Final score, with the instructor's grading: {_score_line(rec)}", style="bold",
                   markup=False, highlight=False)
-    if any(t.get("hidden") for t in rec["report"]["tests"]) and not rec.get("hidden_revealed"):
+    if rec["status"] == "graded" and not rec.get("hidden_revealed") and \
+            any(t.get("hidden") and not t["passed"] for t in rec["report"]["tests"]):
         con.print("Hidden checks show what failed and the hint, not their inputs or expected values.",
                   style="dim", markup=False, highlight=False)
     text = con.export_text(clear=False)
