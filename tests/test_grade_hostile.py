@@ -469,3 +469,28 @@ def test_parse_timestamp(text, ok):
         assert value is None and note
     else:
         assert value.startswith(ok) and not note
+
+
+def test_an_unreadable_reply_is_the_students_failure():
+    """Does a reply the grader cannot even parse (RecursionError) fail the student's check, and is
+    each returned value remembered for the failure's description?"""
+    from autograder.plugin import Undigestible, _Watched
+
+    class Item:
+        pass
+
+    class Inner:
+        timeout = 1.0
+
+        def call(self, fn, *a, **k):
+            if fn == "deep":
+                raise RecursionError("maximum recursion depth exceeded")
+            return 10**400
+
+    item = Item()
+    student = _Watched(Inner(), item)
+    with pytest.raises(Undigestible, match="nested too deeply"):
+        student.deep()
+    assert student.big(1) == 10**400 and item._course_values == [("big", 10**400)]
+    status, message = describe_failure(Undigestible("x"), None)
+    assert status == "failed"
