@@ -96,9 +96,10 @@ def _write_one(gb, rec, notebook, assignment, maxima, Grade, MissingEntry):
 def write_gradebook(records, target, assignment, notebook=None):
     """Put every record's points into the gradebook at ``target`` (a path or a URL).
 
-    Each student's write is a transaction of its own: one that fails (bad
-    data, a locked row) is rolled back and reported, and the others are
-    still written. Returns ``(url, [(student, why)], {student: manual})``,
+    Each student's write is isolated: one that fails (bad data, a locked
+    row) is rolled back as far as nbgrader allows (its own helpers commit
+    the student's row and submission as they create them) and reported,
+    and the others are still written. Returns ``(url, [(student, why)], {student: manual})``,
     where ``manual`` holds the ``manual_score`` of every cell the instructor
     graded by hand (nbgrader prefers it to ``auto_score``) and the extra
     credit, so that every export shows the score the gradebook holds.
