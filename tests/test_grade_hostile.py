@@ -494,3 +494,25 @@ def test_an_unreadable_reply_is_the_students_failure():
     assert student.big(1) == 10**400 and item._course_values == [("big", 10**400)]
     status, message = describe_failure(Undigestible("x"), None)
     assert status == "failed"
+
+
+def test_exit_code_reports_the_grading_not_a_students_file(tmp_path, monkeypatch):
+    """Is a class of only broken folders exit 0 (each has its verdict), and a failed gradebook write exit 1?"""
+    from course.grading import batch
+
+    sub = tmp_path / "submitted"
+    (sub / "amy" / "hw1").mkdir(parents=True)
+    os.symlink("/proc/self/mem", sub / "amy" / "hw1" / "hw1.py")
+    (sub / "ben" / "hw1").mkdir(parents=True)
+    os.mkfifo(sub / "ben" / "hw1" / "hw1.ipynb")
+    res = CliRunner().invoke(main, ["grade", "hw1", str(sub), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "not in the gradebook" not in res.output
+
+    def failing(records, target, assignment):
+        return "sqlite:///x", [("amy", "OperationalError: database is locked")], {}
+
+    monkeypatch.setattr(batch, "write_gradebook", failing)
+    res = CliRunner().invoke(main, ["grade", "hw1", str(sub), "--workers", "1"])
+    assert res.exit_code == 1, res.output
+    assert "not in the gradebook: amy: OperationalError" in res.output
