@@ -291,7 +291,7 @@ def odd_value(value, depth=0, budget=None) -> str:
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         kind, size = value.dtype.kind, value.dtype.itemsize
         if kind == "c" or (kind == "f" and size > 8) or kind not in "biuf":
-            return f"an array of dtype {value.dtype}"
+            return f"{'an array' if isinstance(value, np.ndarray) else 'a number'} of dtype {value.dtype}"
         return ""
     if isinstance(value, numbers.Number):
         return f"a {type(value).__name__}"

@@ -192,8 +192,7 @@ def shown(name: str) -> str:
     """A file or folder name as it may be printed: escaped, bounded."""
     if not valid_name(name, _FILE_NAME):
         raw = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        name = "".join(c if c.isprintable() and c != "\\" or c == "\\" and "\\x" in raw
-                       else c.encode("unicode_escape").decode("ascii") for c in raw)
+        name = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in raw)
     return name if len(name) <= 80 else name[:77] + "..."
 
 
