@@ -54,7 +54,9 @@ def redact(message: str) -> str:
             m = _VALUE_START.search(head)
             if m:
                 head = head[:m.start()].rstrip(" ,") + " (values of hidden checks are not shown)."
-            keep.append(head + (f" Next:{advice}" if advice else ""))
+            if advice:
+                head = (head.rstrip(" .") + ". " if head else "") + "Next:" + advice
+            keep.append(head)
         elif s == "Your code, innermost call last:":
             keep.append(s)
             frames = True
