@@ -279,7 +279,8 @@ def parse_timestamp(text: str, now: datetime | None = None):
             except ValueError:
                 ts = None
     if ts is None:
-        return None, "timestamp.txt is not a date the grader reads (ISO 8601, e.g. 2026-12-01 10:00:00 UTC); it was ignored"
+        return None, ("timestamp.txt is not a date the grader reads (ISO 8601, e.g. "
+                      "2026-12-01 10:00:00 UTC); it was ignored")
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=timezone.utc)      # nbgrader writes UTC
     ts = ts.astimezone(timezone.utc)

@@ -129,7 +129,8 @@ def write_gradebook(records, target, assignment, notebook=None):
                 got = _write_one(gb, rec, notebook, assignment, maxima, Grade, MissingEntry)
             except Exception as exc:  # noqa: BLE001 - this student's write only
                 gb.db.rollback()
-                errors.append((rec["student"], f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"))
+                first = (str(exc).splitlines() or [""])[0][:200]
+                errors.append((rec["student"], f"{type(exc).__name__}: {first}"))
                 continue
             if got:
                 manual[rec["student"]] = got
