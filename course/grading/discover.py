@@ -40,7 +40,14 @@ from pathlib import Path
 
 SUFFIXES = (".ipynb", ".py")
 #: largest submission file read (a notebook with its plots is a few MB)
-MAX_FILE_BYTES = int(os.environ.get("COURSE_GRADE_MAX_FILE_BYTES", 32 << 20))
+def _max_file_bytes(default=32 << 20) -> int:
+    try:
+        return max(1, int(os.environ.get("COURSE_GRADE_MAX_FILE_BYTES", default)))
+    except ValueError:
+        return default
+
+
+MAX_FILE_BYTES = _max_file_bytes()
 #: largest timestamp.txt read
 MAX_STAMP_BYTES = 256
 #: how far in the future a timestamp may lie (clock skew between machines)
