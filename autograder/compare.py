@@ -30,12 +30,23 @@ def fail(message: str):
 
 
 def _fmt(x, limit=6):
+    if isinstance(x, int) and not isinstance(x, bool) and not _fits_float(x):
+        return f"<an integer of about {_digits(x)} digits>"
     if isinstance(x, np.ndarray):
         with np.printoptions(precision=6, threshold=limit, edgeitems=3, linewidth=100):
             return np.array2string(x, separator=", ")
     if isinstance(x, (float, np.floating)):
         return f"{float(x):.10g}"
     return repr(x)[:200]
+
+
+def _fits_float(n: int) -> bool:
+    return abs(n).bit_length() <= 1024 and abs(n) < 2**1024 - 2**970
+
+
+def _digits(n: int) -> int:
+    """Decimal digits of ``n``, without turning a huge int into a string."""
+    return max(1, int(abs(n).bit_length() * 0.30103) + 1)
 
 
 def _type_name(x):
@@ -55,7 +66,12 @@ def expect_array(got, shape=None, name="result", dtype="float"):
     if not isinstance(got, np.ndarray):
         fail(f"{name} is {_type_name(got)}, expected a NumPy array"
              + (f" of shape {shape}" if shape is not None else "") + ".")
+    if got.dtype.kind not in "biufc":
+        fail(f"{name} has dtype {got.dtype}, expected float64 numbers.")
     if dtype == "float":
+        if got.dtype.kind == "f" and got.dtype.itemsize > 8:
+            fail(f"{name} has dtype {got.dtype} (extended precision), expected float64. "
+                 "Next: compute in float64 (np.float64).")
         if got.dtype in (np.float32, np.float16):
             fail(f"{name} has dtype {got.dtype}, expected float64: single precision loses "
                  "the digits the check needs. Next: compute in float64 (np.float64, or "
@@ -88,8 +104,14 @@ def expect_scalar(got, name="result", integer=False):
         fail(f"{name} is a bool ({got}), expected a number.")
     if isinstance(got, np.floating) and got.dtype in (np.float32, np.float16):
         fail(f"{name} is {got.dtype}, expected float64. Next: compute in float64.")
+    if isinstance(got, np.floating) and got.dtype.itemsize > 8:
+        fail(f"{name} is {got.dtype} (extended precision), expected float64. Next: compute in float64.")
     if not isinstance(got, numbers.Real):
         fail(f"{name} is {_type_name(got)}, expected a number.")
+    if isinstance(got, int) and not integer and not _fits_float(got):
+        fail(f"{name} is an integer of about {_digits(got)} digits, too large for a float64 "
+             "(the largest is about 1.8e308). Next: return a float (np.float64) in the range the "
+             "quantity can take.")
     if integer and not isinstance(got, numbers.Integral):
         fail(f"{name} is {_type_name(got)} ({got!r}), expected an int.")
     return got
@@ -151,7 +173,8 @@ def close(got, want, rtol=1e-10, atol=0.0, slips=(), name="result", shape_strict
     want_arr = np.asarray(want, dtype=np.float64)
     if isinstance(want, np.ndarray):
         got = expect_array(got, want.shape if shape_strict else None, name)
-        g = got.astype(np.float64)
+        with np.errstate(all="ignore"):
+            g = got.astype(np.float64)
         if g.shape != want_arr.shape:
             try:
                 g = np.broadcast_to(g, want_arr.shape)
@@ -159,7 +182,8 @@ def close(got, want, rtol=1e-10, atol=0.0, slips=(), name="result", shape_strict
                 fail(f"{name} has shape {got.shape}, expected {want_arr.shape}.")
     else:
         got = expect_scalar(got, name)
-        g = np.asarray(float(got))
+        with np.errstate(all="ignore"):
+            g = np.asarray(float(got))
     bad_nan = np.isnan(g) & ~np.isnan(want_arr)
     bad_inf = np.isinf(g) & ~np.isinf(want_arr)
     if bad_nan.any() or bad_inf.any():

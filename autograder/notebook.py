@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 
 from .reference import solutions_available
+from .report import plural, redact  # noqa: F401 - redact: the one redaction, re-exported
 from .runner import run_checks
 
 from .submission import EXPERIMENT_MARK
@@ -42,18 +43,6 @@ def _as_notebook(sources) -> str:
     cells = [{"cell_type": "code", "metadata": {}, "source": s, "outputs": [],
               "execution_count": None} for s in sources]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
-
-def redact(message: str) -> str:
-    """What a hidden check may say: the kind of failure and the hint, no values."""
-    keep = []
-    for i, line in enumerate(message.splitlines()):
-        s = line.strip()
-        if i == 0:
-            keep.append(s.split(":")[0] if "expected" in s else s.split(";")[0])
-        elif s.startswith(("This looks like", "Next:", "Your ")) or "did not return" in s:
-            keep.append(s)
-    return "\n".join(keep)
 
 
 #: (assignment, function, hash of the history) -> Report, so that the public
@@ -99,7 +88,7 @@ def check_cell(assignment, function, namespace=None, hidden=False):
             print("     " + msg.replace("\n", "\n     "))
     n_hidden = sum(1 for r in full.results if r.hidden)
     if report.ran and report.all_passed:
-        extra = f" ({n_hidden} hidden checks run at grading time)" if n_hidden and not hidden else ""
+        extra = f" ({plural(n_hidden, 'hidden check')} run at grading time)" if n_hidden and not hidden else ""
         print(f"{label} checks of {function} passed{extra}")
     elif not report.ran:
         print(f"no {label} checks of {function} ran")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import traceback
 from dataclasses import asdict, dataclass
 
 import pytest
@@ -44,7 +43,8 @@ class Result:
 
     def to_json(self):
         d = asdict(self)
-        d.pop("call")
+        if self.hidden and self.status == "not run":
+            d.pop("call")            # a hidden check that did not run shows nothing of itself
         return d
 
 
@@ -149,7 +149,7 @@ class CourseState:
             or getattr(item.module, "CALL_TIMEOUT", None)
         trusted = cfg.getoption("trusted")
         if trusted:
-            return TrustedStudent(importlib.import_module(trusted), timeout)
+            return _Watched(TrustedStudent(importlib.import_module(trusted), timeout), item)
         if self.sandbox_error is not None:
             raise self.sandbox_error.with_traceback(None)
         if self.sandbox is None:
@@ -158,8 +158,8 @@ class CourseState:
                 raise GraderSetupError("no --submission given")
             try:
                 sub = load_submission(path)
-            except SubmissionError as exc:  # the student's file, not the grader: a verdict, once
-                self.sandbox_error = LoadFailed(str(exc))
+            except SubmissionError as exc:     # the student's file, not the grader
+                self.sandbox_error = LoadFailed(f"your file could not be read: {exc}")
                 raise self.sandbox_error.with_traceback(None) from None
             self.load_notes = list(sub.notes)
             limits = Limits(threads=cfg.getoption("sandbox_threads"))
@@ -181,7 +181,7 @@ class CourseState:
                     text = (f"line {n.get('line')}: syntax error: {text.rsplit(' (', 1)[0]}; nothing in "
                             "this cell was defined") + (f"\n    {n['text'].strip()}" if n.get("text") else "")
                 self.load_notes.append(f"{n.get('cell', '')}: {text}" + ("\n" + "\n".join(tb) if tb else ""))
-        return SandboxStudent(self.sandbox, timeout)
+        return _Watched(SandboxStudent(self.sandbox, timeout), item)
 
     def ref_for(self, item):
         a = assignment_of(item)
@@ -203,7 +203,7 @@ class CourseState:
                                                  rep.duration))
                 return
             exc = call.excinfo.value if call.excinfo else None
-            status, message = describe_failure(exc, call.excinfo)
+            status, message = describe_failure(exc, call.excinfo, getattr(item, "_course_values", None))
             if rep.skipped:
                 status, message = "skipped", str(getattr(exc, "msg", exc))
             res = self._result(item, False, 0.0, status, message, rep.duration)
@@ -230,18 +230,132 @@ def _keyword_matches(expr, *names):
         return True
 
 
-def describe_failure(exc, excinfo):
+class Undigestible(StudentError):
+    """What the submission sent back cannot be read as a value (nested too deeply...)."""
+
+    status = "failed"
+
+
+class _Watched:
+    """The ``student`` fixture: calls go through, and each returned value is
+    remembered on the test item, so that a check that cannot digest it (a huge
+    int, deep nesting, an odd dtype) fails the student's check, not the grader."""
+
+    def __init__(self, inner, item):
+        self._inner = inner
+        self._item = item
+        self.timeout = inner.timeout
+
+    def call(self, fn, *args, **kwargs):
+        try:
+            value = self._inner.call(fn, *args, **kwargs)
+        except StudentError:
+            raise
+        except (RecursionError, MemoryError, OverflowError) as exc:
+            raise Undigestible(f"`{fn}` returned a value the grader cannot read "
+                               f"({type(exc).__name__}: nested too deeply or too large). Next: return "
+                               "plain numbers or a NumPy array of float64.") from None
+        values = self._item.__dict__.setdefault("_course_values", [])
+        values.append((fn, value))
+        return value
+
+    def with_timeout(self, timeout):
+        return _Watched(self._inner.with_timeout(timeout), self._item)
+
+    def __getattr__(self, fn):
+        if fn.startswith("_"):
+            raise AttributeError(fn)
+        return lambda *a, **k: self.call(fn, *a, **k)
+
+
+#: exceptions a check raises when a returned value is not what it can digest
+_VALUE_ERRORS = (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError, AttributeError,
+                 IndexError, KeyError)
+
+
+def odd_value(value, depth=0, budget=None) -> str:
+    """Why ``value`` (decoded from a submission) is not plain numeric data, or ""."""
+    import numbers
+
+    import numpy as np
+
+    from .sandbox.codec import Opaque
+
+    budget = budget if budget is not None else [10_000]
+    budget[0] -= 1
+    if budget[0] < 0:
+        return ""
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name}"
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return "" if abs(value).bit_length() <= 1000 else \
+            f"an integer of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, (float, np.floating)):
+        return "" if np.dtype(type(value)).itemsize <= 8 else f"a {np.dtype(type(value))} number"
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        kind, size = value.dtype.kind, value.dtype.itemsize
+        if kind == "c" or (kind == "f" and size > 8) or kind not in "biuf":
+            return f"{'an array' if isinstance(value, np.ndarray) else 'a number'} of dtype {value.dtype}"
+        return ""
+    if isinstance(value, numbers.Number):
+        return f"a {type(value).__name__}"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple, dict)):
+        if depth >= 4:
+            return f"a {type(value).__name__} nested more than 4 levels deep"
+        items = value.values() if isinstance(value, dict) else value
+        for v in items:
+            why = odd_value(v, depth + 1, budget)
+            if why:
+                return why if depth else f"a {type(value).__name__} holding {why}"
+    return ""
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\"():]+)+[\\/]([^\\/\s'\"():]+)")
+
+
+def _no_paths(text: str) -> str:
+    """A grader-side message without the grader's install paths (file names kept)."""
+    return _PATH.sub(lambda m: m.group(1), str(text))
+
+
+def describe_failure(exc, excinfo, values=None):
+    """(status, message) of a failed check: the student's words, no grader traceback or path."""
     if isinstance(exc, CheckFailure):
         return "failed", exc.message
     if isinstance(exc, StudentError):
         return exc.status, exc.describe()
     if isinstance(exc, GraderSetupError):
-        return "grader error", str(exc)
+        return "grader error", _no_paths(str(exc))
     if isinstance(exc, AssertionError):
         return "failed", str(exc) or "assertion failed"
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-3:]) if exc else ""
-    return "grader error", (f"the check itself failed ({type(exc).__name__}: {exc}). This is a "
-                            f"bug in the grader, not in your code: tell the course staff.\n{tb}")
+    name = type(exc).__name__ if exc is not None else "Error"
+    if values and isinstance(exc, _VALUE_ERRORS):
+        odd = ""
+        for fn, v in values:
+            try:
+                odd = odd_value(v)
+            except RecursionError:
+                odd = "a value nested too deeply"
+            if odd:
+                break
+        if odd or isinstance(exc, (OverflowError, RecursionError, MemoryError)):
+            what = odd or "a value out of the range the check can handle"
+            return "failed", (f"`{fn}` returned {what}, which the check cannot compare with the "
+                              f"reference ({name}). Next: return what the assignment asks for: plain "
+                              "float64 numbers, or NumPy arrays of float64, of a sensible size.")
+    where = ""
+    if exc is not None and exc.__traceback__ is not None:
+        import traceback as _tb
+
+        last = _tb.extract_tb(exc.__traceback__)[-1]
+        where = f" in {last.filename.replace(chr(92), '/').rsplit('/', 1)[-1]}, line {last.lineno}"
+    text = _no_paths(str(exc))[:300] if exc is not None else ""
+    return "grader error", (f"the check itself failed ({name}{': ' + text if text else ''}{where}). "
+                            "This is a problem of the grader, not of your code: tell the course staff.")
 
 
 @pytest.fixture

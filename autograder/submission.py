@@ -13,6 +13,8 @@ EXPERIMENT_MARK = "# Experiment: the grader skips this cell."
 
 
 _MAGIC = re.compile(r"^\s*(%|!)")
+#: the largest submission read (a notebook with its plots is a few MB)
+MAX_BYTES = 32 << 20
 
 
 class SubmissionError(Exception):
@@ -43,8 +45,9 @@ def _strip_magics(source: str, label: str, notes: list) -> str:
 
 
 def is_check_cell(cell) -> bool:
-    nb = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(nb.get("grade")) and not nb.get("solution")
+    meta = cell.get("metadata")
+    nb = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return isinstance(nb, dict) and bool(nb.get("grade")) and not nb.get("solution")
 
 
 def _cell_label(name: str, cell: dict, src: str, k: int) -> str:
@@ -70,6 +73,8 @@ def _malformed(path, what) -> SubmissionError:
 def _notebook_cells(path, text) -> list:
     try:
         nb = json.loads(text)
+    except RecursionError:
+        raise _malformed(path, "its JSON is nested far too deeply") from None
     except ValueError as exc:
         raise _malformed(path, f"it is not JSON ({exc})") from None
     if not isinstance(nb, dict):
@@ -102,7 +107,15 @@ def load_submission(path) -> Submission:
     if path.is_dir():
         raise SubmissionError(f"{path} is a folder; give the .py or .ipynb file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SubmissionError(f"{path} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > MAX_BYTES:
+        raise SubmissionError(f"{path.name} is larger than {MAX_BYTES >> 20} MiB; clear the notebook's "
+                              "outputs (Edit > Clear All Outputs), save and try again")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SubmissionError(f"{path} is not a UTF-8 text file; give your .ipynb or .py file") from None
     if path.suffix == ".py":

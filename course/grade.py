@@ -1,8 +1,11 @@
 """``course grade``: grade a whole class (nbgrader layout) in parallel.
 
 The command parses and delegates to :func:`course.grading.grade_class`; see
-docs/grading.md. Exit codes: 0 every submission has its verdict, 1 some could
-not be graded (rerun to retry them), 2 a usage or setup error.
+docs/grading.md. Exit codes: 0 every submission has its verdict (whatever the
+students scored: a broken or hostile file is that student's verdict), 1 some
+could not be graded, or a gradebook write failed, because of the grader or
+the machine (rerun to retry them), 2 a usage or setup error (an unknown
+``--student`` too).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
 
@@ -34,50 +38,64 @@ from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
 @click.option("--student", "students", multiple=True, help="Only this student (repeatable).")
 @click.option("--regrade", is_flag=True, help="Grade every submission again, even unchanged ones.")
 @click.option("--retry-timeouts", is_flag=True, help="Grade timed-out submissions again.")
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (none is drawn when stderr is not a terminal).")
+@click.option("--reveal-hidden", is_flag=True,
+              help="Feedback, JUnit and Gradescope files show hidden checks' inputs and expected values "
+                   "(e.g. after the deadline); by default they show only what failed and the hint.")
 @click.option("--allow-weak-sandbox", is_flag=True,
               help="Grade even where the sandbox is below the floor (no namespaces and no seccomp "
                    "filter, or no Landlock on a kernel that has it); every verdict says so.")
 def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook, students,
-          regrade, retry_timeouts, no_progress, allow_weak_sandbox):
+          regrade, retry_timeouts, no_progress, reveal_hidden, allow_weak_sandbox):
     """Grade every SUBMITTED/<student>/ASSIGNMENT/ (default SUBMITTED: ./submitted).
 
     Same verdicts as `course check ASSIGNMENT FILE --all`; each verdict is
     stored as it arrives, so an interrupted run resumes where it stopped.
     """
     err = Console(stderr=True)
+    if not err.is_terminal:       # a file or a pipe: no terminal width to guess, no live display
+        err = Console(stderr=True, width=200, no_color=True, highlight=False)
     if workers and scheduler:
         raise click.UsageError("--workers sets the local pool; with --scheduler the cluster decides")
     _check_confinement(err, allow_weak_sandbox)
     opts = Options(assignment, submitted, out=out, gradebook=None if no_gradebook else gradebook,
                    workers=workers, scheduler=scheduler, timeout=timeout, students=tuple(students),
-                   regrade=regrade, retry_timeouts=retry_timeouts, progress=not no_progress)
+                   regrade=regrade, retry_timeouts=retry_timeouts, progress=not no_progress,
+                   reveal_hidden=reveal_hidden)
     try:
         s = grade_class(opts, console=err)
     except GradeError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/yellow]: every verdict so far is stored; run the same "
                   "command again to grade the rest.")
         sys.exit(130)
-    t = Table(title=f"{assignment}: {s.total} submissions ({s.executor})", title_justify="left")
-    t.add_column("")
-    t.add_column("count", justify="right")
-    t.add_row("graded now", str(s.committed))
-    t.add_row("already graded, unchanged", str(s.skipped))
+    t = Table(title=f"{assignment}: {s.total} submission{'s' * (s.total != 1)} ({s.executor})",
+              title_justify="left", show_lines=False)
+    t.add_column("", no_wrap=True)
+    t.add_column("count", justify="right", no_wrap=True)
+    t.add_row("graded in this run", str(s.committed))
     for status, n in sorted(s.statuses.items()):
-        t.add_row(f"  of which {status}", str(n))
-    t.add_row("below full marks (this run)", str(s.below_full))
-    t.add_row("could not be graded", str(len(s.lost)))
+        t.add_row(f"  {status}", str(n))
+    t.add_row("unchanged since an earlier run (kept)", str(s.skipped))
+    t.add_row("could not be graded (nothing stored)", str(len(s.lost)))
+    t.add_row(f"below full marks (of {s.exported} current verdicts)", str(s.below_full))
     err.print(t)
     for student, why in s.lost[:10]:
-        err.print(f"[red]not graded:[/red] {student}: {why}")
+        err.print(Text.assemble(("not graded: ", "red"), f"{student}: {why}"), soft_wrap=True)
+    for student, why in s.gradebook_errors[:10]:
+        err.print(Text.assemble(("not in the gradebook: ", "red"), f"{student}: {why}"), soft_wrap=True)
+    errors = s.statuses.get("error", 0)
+    if errors:
+        err.print(f"{errors} submission{'s' * (errors != 1)} met a fault of the grader (status error); "
+                  "their verdicts are graded again on the next run.", soft_wrap=True)
     for k, v in s.outputs.items():
         click.echo(f"{k}: {v}")
     err.print(f"{s.seconds:.1f} s")
     if not s.complete:
-        err.print("Next: run the same command again; it grades only what has no verdict yet.")
+        err.print("Next: run the same command again; it grades only what has no verdict yet "
+                  "(and writes the gradebook again).", soft_wrap=True)
         sys.exit(1)
 
 

@@ -7,6 +7,7 @@ files even when it has nothing left to grade).
 """
 from __future__ import annotations
 
+import difflib
 import fcntl
 import importlib
 import importlib.util
@@ -24,7 +25,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
 from rich.text import Text
 
 from . import exports
-from .discover import find_submissions, sha256_bytes
+from .discover import Unreadable, find_submissions, sha256_bytes, shown, student_folders
 from .executors import DaskPool, LocalPool
 from .gradebook import write_gradebook
 from .records import make_record, no_submission_record
@@ -51,6 +52,7 @@ class Options:
     retry_timeouts: bool = False           # grade timed-out submissions again
     progress: bool = True
     grader_seed: int = 0
+    reveal_hidden: bool = False            # exports show hidden checks' inputs and expected values
 
 
 @dataclass
@@ -62,13 +64,15 @@ class Summary:
     committed: int = 0                     # verdicts stored by this run
     lost: list = field(default_factory=list)    # (student, error): nothing stored, rerun
     statuses: Counter = field(default_factory=Counter)
-    below_full: int = 0
+    below_full: int = 0                    # of the current verdicts (this run's and earlier ones)
+    exported: int = 0                      # current verdicts in the exports
+    gradebook_errors: list = field(default_factory=list)   # (student, why): not in the gradebook
     outputs: dict = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
     def complete(self):
-        return not self.lost and not self.statuses.get("error")
+        return not self.lost and not self.statuses.get("error") and not self.gradebook_errors
 
 
 class RateColumn(ProgressColumn):
@@ -98,8 +102,8 @@ def mask_paths(course_dir: Path, out: Path, gradebook: Path | None):
 
 
 def _lock(out: Path):
-    out.mkdir(parents=True, exist_ok=True)
-    fh = open(out / ".lock", "w")
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fh = os.fdopen(os.open(out / ".lock", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w")
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -131,9 +135,12 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
                          "importable here. Next: install the course package with its solutions.")
     submitted = Path(opts.submitted)
     try:
-        subs = find_submissions(submitted, hw, opts.students)
-    except FileNotFoundError as exc:
+        everyone = find_submissions(submitted, hw)
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:
         raise GradeError(str(exc)) from None
+    subs = [s for s in everyone if s.student in opts.students] if opts.students else everyone
+    if opts.students:
+        _check_students(submitted, hw, opts.students, subs)
     course_dir = submitted.resolve().parent
     out = Path(opts.out) if opts.out else course_dir / "grades" / hw
     gb_target = None
@@ -146,6 +153,46 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
     mask = mask_paths(course_dir, out, gb_file)
 
     t0 = time.perf_counter()
+    return _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone)
+
+
+def _check_students(submitted, hw, wanted, subs):
+    """``--student NAME`` that matches no submission folder is a usage error, not an empty run."""
+    found = {s.student for s in subs}
+    missing = [w for w in wanted if w not in found]
+    if not missing:
+        return
+    known = sorted(shown(n) for n, _ in student_folders(submitted))
+    parts = []
+    for w in missing:
+        if w in known:
+            parts.append(f"{w!r} has no folder {submitted}/{w}/{hw}/")
+            continue
+        close = difflib.get_close_matches(w, known, n=3, cutoff=0.6)
+        parts.append(f"no student {w!r} in {submitted}/" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+    listing = ", ".join(known[:20]) + (f" and {len(known) - 20} more" if len(known) > 20 else "")
+    raise GradeError("; ".join(parts) + f". Known students: {listing or 'none'}. "
+                     "Next: give --student one of them, or leave it out to grade everyone.")
+
+
+def _private(path: Path):
+    """Make an existing store or export private to the grader (earlier runs wrote 0644)."""
+    try:
+        if path.is_symlink():
+            return
+        if path.is_dir():
+            os.chmod(path, 0o700)
+        elif path.exists():
+            os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private(out)
+    for p in out.iterdir():
+        _private(p)
     lock = _lock(out)
     if gb_target is not None:
         # nbgrader takes seconds to import (it pulls in jupyter_server): do it while grading runs
@@ -167,12 +214,19 @@ def grade_class(opts: Options, console: Console | None = None) -> Summary:
                 if opts.scheduler:
                     pool.close()
                 store.finish_run()
-            records = []
-            for s in subs:
+            records = []      # exports list the whole class, also when --student graded a few
+            for s in everyone:
                 rec = fresh.get(s.student) or store.get(s.student, hw, s.sha256)
                 if rec is not None:
                     records.append(rec)
-            summary.outputs = export_all(records, out, hw, gb_target)
+            old_umask = os.umask(0o077)   # what the exports (and a new gradebook) create is private
+            try:
+                summary.outputs, summary.gradebook_errors = export_all(
+                    records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden)
+            finally:
+                os.umask(old_umask)
+            summary.exported = len(records)
+            summary.below_full = sum(1 for r in records if r["score"] < r["max_score"])
     finally:
         lock.close()
     summary.seconds = time.perf_counter() - t0
@@ -183,7 +237,7 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
     hw = opts.assignment
 
     def make_task(sub):
-        data = sub.content()
+        data = sub.content()      # read again without following links, bounded (it may have changed)
         return {"assignment": hw, "student": sub.student, "filename": sub.file.name, "content": data,
                 "sha256": sha256_bytes(data), "timeout": float(opts.timeout), "mask": mask,
                 "grader_seed": opts.grader_seed}
@@ -193,40 +247,53 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
         fresh[rec["student"]] = rec
         summary.committed += 1
         summary.statuses[rec["status"]] += 1
-        summary.below_full += rec["score"] < rec["max_score"]
+        below[0] += rec["score"] < rec["max_score"]
 
+    below = [0]
     progress = Progress(TextColumn("[bold]grading {task.description}"), BarColumn(), MofNCompleteColumn(),
                         RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                         TextColumn("{task.fields[failed]} below full marks,"),
                         TextColumn("{task.fields[errors]} not graded"),
-                        console=console, disable=not opts.progress)
+                        console=console, disable=not opts.progress or not console.is_terminal)
     with progress:
         bar = progress.add_task(hw, total=len(todo), failed=0, errors=0)
         for sub in [s for s in todo if not s.gradable]:
             commit(no_submission_record(sub))
-            progress.update(bar, advance=1, failed=summary.below_full)
+            progress.update(bar, advance=1, failed=below[0])
         gradable = [s for s in todo if s.gradable]
         for sub, result, error in pool.run(gradable, make_task, summary.run_id):
-            if error is not None:
+            if isinstance(error, Unreadable):       # changed into a link, a FIFO... since discovery
+                sub.file, sub.problem = None, f"{error}; it was not graded"
+                commit(no_submission_record(sub))
+            elif error is not None:
                 summary.lost.append((sub.student, f"{type(error).__name__}: {error}"))
             else:
                 task_sha = result.pop("sha256", None)
                 rec = make_record(sub, {"sha256": task_sha or sub.sha256}, result)
                 commit(rec)
-            progress.update(bar, advance=1, failed=summary.below_full,
+            progress.update(bar, advance=1, failed=below[0],
                             errors=len(summary.lost) + summary.statuses.get("error", 0))
 
 
-def export_all(records, out: Path, hw, gradebook_target):
-    outputs = {
+def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False):
+    """Write the gradebook (first: its manual grades reach every export), then the exports.
+
+    Returns (outputs, gradebook errors). Hidden checks' inputs and expected
+    values are left out of the feedback, JUnit and Gradescope files unless
+    ``reveal_hidden``.
+    """
+    outputs, gb_errors, manual = {}, [], {}
+    if gradebook_target is not None and records:
+        outputs["gradebook"], gb_errors, manual = write_gradebook(records, gradebook_target, hw)
+    records = [exports.with_manual(r, manual.get(r["student"])) for r in records]
+    shown = [exports.redact_record(r, reveal=reveal_hidden) for r in records]
+    outputs.update({
         "csv": exports.export_csv(records, out / f"{hw}.csv", hw),
-        "junit": exports.export_junit(records, out / "junit.xml"),
+        "junit": exports.export_junit(shown, out / "junit.xml"),
         "gradescope": out / "gradescope",
         "feedback": out / "feedback",
         "store": out / "results.sqlite",
-    }
-    exports.export_gradescope(records, out / "gradescope")
-    exports.export_feedback(records, out / "feedback")
-    if gradebook_target is not None and records:
-        outputs["gradebook"] = write_gradebook(records, gradebook_target, hw)
-    return outputs
+    })
+    exports.export_gradescope(shown, out / "gradescope")
+    exports.export_feedback(shown, out / "feedback")
+    return outputs, gb_errors

@@ -69,16 +69,27 @@ class DaskPool:
         pending = list(items)
         window = max(2, 2 * self.threads)
         owner = {}
+        unsent = []          # (item, error): the submission could not be read (e.g. now a link)
 
         def submit():
-            it = pending.pop(0)
-            task = make_task(it)
-            key = f"course-grade-{run_id}-{task['student']}-{task['sha256'][:16]}"
-            fut = self.client.submit(grade_task, task, key=key, pure=False)
-            owner[fut.key] = it
-            return fut
+            while pending:
+                it = pending.pop(0)
+                try:
+                    task = make_task(it)
+                except Exception as exc:  # noqa: BLE001 - reported as this item's error
+                    unsent.append((it, exc))
+                    continue
+                key = f"course-grade-{run_id}-{task['student']}-{task['sha256'][:16]}"
+                fut = self.client.submit(grade_task, task, key=key, pure=False)
+                owner[fut.key] = it
+                return fut
+            return None
 
-        ac = dask_completed([submit() for _ in range(min(window, len(pending)))])
+        first = [f for f in (submit() for _ in range(min(window, len(pending)))) if f is not None]
+        while unsent:
+            it, exc = unsent.pop(0)
+            yield it, None, exc
+        ac = dask_completed(first)
         for fut in ac:
             it = owner.pop(fut.key)
             try:
@@ -87,5 +98,9 @@ class DaskPool:
                 yield it, None, exc
             finally:
                 fut.release()
-            if pending:
-                ac.add(submit())
+            nxt = submit() if pending else None
+            if nxt is not None:
+                ac.add(nxt)
+            while unsent:
+                it, exc = unsent.pop(0)
+                yield it, None, exc

@@ -13,92 +13,246 @@ complete files and a reader never sees half of one.
 """
 from __future__ import annotations
 
+import copy
 import csv
+import html
 import io
 import json
 import os
+import re
+import textwrap
 from pathlib import Path
 
 from rich.console import Console
 
 from autograder import catalog
-from autograder.report import print_report, to_junit
+from autograder.report import clean_text, print_report, redact, to_junit
 
+from .gradebook import cell_points
 from .records import points_by_function, to_report
+
+#: width of the feedback's text; longer lines are wrapped (HTML wraps them too)
+WIDTH = 100
 
 
 def write_atomic(path: Path, text: str):
+    """Write ``text`` to ``path`` under a temporary name, then rename; the file and the
+    folders made for it are the grader's only (0600 / 0700)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o600)
     os.replace(tmp, path)
     return path
 
 
+# ------------------------------------------------------------------ what students may see
+GRADER_FAULT = ("the grader could not grade this submission (a fault of the grader, not of your file); "
+                "the course staff grade it again.")
+
+
+def redact_record(rec, reveal=False):
+    """A copy of ``rec`` fit for a student: hidden checks without their inputs and
+    expected values (unless ``reveal``, the instructor's explicit choice), and every
+    text that came from the student's code cleaned of control characters."""
+    out = copy.deepcopy(rec)
+    rep = out["report"]
+    for t in rep["tests"]:
+        if t.get("hidden") and not reveal:
+            t["message"] = redact(t.get("message", ""))
+            t["call"] = ""
+        t["message"] = clean_text(t.get("message", ""))
+        t["case"] = clean_text(t.get("case", ""))
+    rep["output"] = clean_text(rep.get("output", ""))
+    rep["notes"] = [clean_text(n) for n in rep.get("notes", [])]
+    out["message"] = clean_text(out.get("message", ""))
+    if out.get("status") == "error":      # the grader's fault: its details are for the instructor (the store)
+        out["message"] = GRADER_FAULT
+        rep["notes"] = [GRADER_FAULT if n == clean_text(rec.get("message", "")) else n for n in rep["notes"]]
+    out["hidden_revealed"] = bool(reveal)
+    return out
+
+
+def with_manual(rec, manual=None):
+    """``rec`` with the score the gradebook holds: the instructor's ``manual_score`` of a
+    cell replaces its autograded points, and extra credit is added. ``auto_score`` keeps
+    the autograder's score; ``score_source`` says which one ``score`` is."""
+    out = dict(rec)
+    out["auto_score"] = rec["score"]
+    if not manual:
+        out["score_source"] = "autograder"
+        return out
+    pts = cell_points(rec)
+    total = 0.0
+    for name, (auto, _) in pts.items():
+        total += manual["cells"].get(name, auto)
+    total += manual.get("extra_credit", 0.0)
+    out["score"] = round(total, 6)
+    n = len(manual["cells"])
+    parts = [f"manual grade{'s' * (n != 1)} of {n} cell{'s' * (n != 1)}"] if n else []
+    if manual.get("extra_credit"):
+        parts.append(f"{manual['extra_credit']:g} extra credit")
+    out["score_source"] = "gradebook: autograder + " + " and ".join(parts)
+    out["manual_cells"] = dict(manual["cells"])
+    return out
+
+
+# ------------------------------------------------------------------ CSV
 def export_csv(records, path, assignment):
     fns = list(catalog.get(assignment).functions)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["student", "assignment", "file", "sha256", "status", "score", "max_score",
-                *fns, "graded_at", "seconds"])
+                *fns, "graded_at", "seconds", "auto_score", "score_source"])
     for rec in records:
         pts = points_by_function(rec)
-        w.writerow([rec["student"], rec["assignment"], rec.get("file") or "", rec["sha256"], rec["status"],
-                    f"{rec['score']:g}", f"{rec['max_score']:g}",
+        w.writerow([_csv_cell(rec["student"]), rec["assignment"], _csv_cell(rec.get("file") or ""),
+                    rec["sha256"], rec["status"], f"{rec['score']:g}", f"{rec['max_score']:g}",
                     *(f"{pts[f][0]:g}" if f in pts else "" for f in fns),
-                    rec["graded_at"], rec.get("seconds") or ""])
+                    rec["graded_at"], rec.get("seconds") or "",
+                    f"{rec.get('auto_score', rec['score']):g}", rec.get("score_source", "autograder")])
     return write_atomic(path, buf.getvalue())
 
 
+def _csv_cell(text):
+    """No formula injection when the CSV is opened in a spreadsheet."""
+    text = clean_text(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# ------------------------------------------------------------------ feedback
+def _next_step(rec):
+    name = rec.get("file") or f"{rec['assignment']}.ipynb"
+    return (f"Next: fix the first failing function and check it with `course check {rec['assignment']} "
+            f"{name}` (add -k NAME to run only its checks) before you submit again.")
+
+
+def _score_line(rec):
+    line = f"{rec['score']:g} / {rec['max_score']:g}"
+    if rec.get("score_source", "autograder") != "autograder":
+        line += f" ({rec['score_source']}; the autograder gave {rec.get('auto_score', rec['score']):g})"
+    return line
+
+
 def render_feedback(rec):
-    """(plain text, html) of ``course check``'s report for this record; for a
+    """(plain text, html body) of ``course check``'s report for this record; for a
     submission that could not be graded, the reason and the score only."""
-    con = Console(record=True, file=io.StringIO(), width=110, force_terminal=True, color_system="truecolor")
+    con = Console(record=True, file=io.StringIO(), width=WIDTH, force_terminal=True, color_system="truecolor")
     if rec["status"] == "graded":
-        print_report(to_report(rec), console=con)
+        print_report(to_report(rec), console=con, next_step=_next_step(rec))
     else:
-        con.print(f"{rec['assignment']}: {rec['student']}", style="bold")
-        con.print(rec["message"], style="red", highlight=False)
-        con.print(f"\nScore: {rec['score']:g} / {rec['max_score']:g}", style="bold")
+        con.print(f"{rec['assignment']}: {rec['student']}", style="bold", highlight=False, markup=False)
+        con.print(rec["message"], style="red", highlight=False, markup=False)
+        for note in rec["report"].get("notes", [])[1:]:
+            con.print(f"note: {note}", style="yellow", highlight=False, markup=False)
+        con.print(f"\nScore: {rec['score']:g} / {rec['max_score']:g}", style="bold", markup=False)
+    if rec.get("score_source", "autograder") != "autograder":
+        con.print(f"Final score, with the instructor's grading: {_score_line(rec)}", style="bold",
+                  markup=False, highlight=False)
+    if rec["status"] == "graded" and not rec.get("hidden_revealed") and \
+            any(t.get("hidden") and not t["passed"] for t in rec["report"]["tests"]):
+        con.print("Hidden checks show what failed and the hint, not their inputs or expected values.",
+                  style="dim", markup=False, highlight=False)
     text = con.export_text(clear=False)
-    html = con.export_html(inline_styles=True, clear=True)
-    return text, html
+    body = con.export_html(inline_styles=True, clear=True, code_format="{code}")
+    return wrap(text), body
+
+
+def wrap(text, width=WIDTH):
+    """Lines longer than ``width`` wrapped, with the line's indentation kept."""
+    out = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line.rstrip())
+            continue
+        indent = line[:len(line) - len(line.lstrip())][:width // 2]
+        out.extend(textwrap.wrap(line.strip(), width, initial_indent=indent, subsequent_indent=indent + "  ",
+                                 break_long_words=True, break_on_hyphens=False, replace_whitespace=False)
+                   or [""])
+    return "\n".join(out)
+
+
+def _meta(rec):
+    return [("student", rec["student"]), ("assignment", rec["assignment"]),
+            ("file", rec.get("file") or "(none)"), ("sha256", rec["sha256"]),
+            ("graded", rec["graded_at"]), ("status", rec["status"]), ("score", _score_line(rec))]
+
+
+def _fence(text):
+    """A code fence longer than any run of backticks in ``text`` (so it cannot be closed from inside)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def feedback_markdown(rec, text):
-    head = [f"# {rec['assignment']}: feedback for {rec['student']}", "",
-            f"- file: `{rec.get('file') or '(none)'}` (sha256 `{rec['sha256'][:16]}`)",
-            f"- graded: {rec['graded_at']}",
-            f"- score: **{rec['score']:g} / {rec['max_score']:g}**", ""]
-    return "\n".join(head) + "```text\n" + text.rstrip() + "\n```\n"
+    fence = _fence(text)
+    head = [f"# {rec['assignment']}: feedback for {rec['student']}", ""]
+    head += [f"- {k}: `{clean_text(v).replace('`', chr(39))}`" if k not in ("score",) else f"- {k}: **{v}**"
+             for k, v in _meta(rec)]
+    return "\n".join(head) + "\n\n" + fence + "text\n" + text.rstrip() + "\n" + fence + "\n"
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>{title}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; max-width: 60em; }}
+table.meta td {{ padding: 0.1em 1em 0.1em 0; vertical-align: top; }}
+pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo, Consolas, monospace;
+             font-size: 0.9em; background: #fafafa; padding: 1em; border: 1px solid #ddd; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<table class="meta">
+{meta}
+</table>
+<pre class="report"><code>{body}</code></pre>
+</body>
+</html>
+"""
+
+
+def feedback_html(rec, body):
+    e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
+    rows = "\n".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _meta(rec))
+    return HTML_PAGE.format(title=e(f"{rec['assignment']}: feedback for {rec['student']}"), meta=rows, body=body)
 
 
 def export_feedback(records, outdir):
     paths = []
     for rec in records:
-        text, html = render_feedback(rec)
+        text, body = render_feedback(rec)
         base = Path(outdir) / rec["student"] / rec["assignment"]
         paths.append(write_atomic(base.with_suffix(".md"), feedback_markdown(rec, text)))
-        paths.append(write_atomic(base.with_suffix(".html"), html))
+        paths.append(write_atomic(base.with_suffix(".html"), feedback_html(rec, body)))
     return paths
 
 
+# ------------------------------------------------------------------ Gradescope, JUnit
 def gradescope_json(rec) -> dict:
     tests = []
     for t in rec["report"]["tests"]:
         if t["status"] == "not run":
             continue
+        out = t["message"]
+        if t.get("call") and (not t.get("hidden") or rec.get("hidden_revealed")):
+            out = f"inputs: {t['call']}\n{out}"
         tests.append({"name": f"{t['function']} :: {t['case']}", "number": t["id"],
                       "score": t["points"], "max_score": t["max_points"],
                       "status": "passed" if t["passed"] else "failed",
-                      "output": t["message"],
+                      "output": out, "output_format": "text",
                       "visibility": "after_due_date" if t.get("hidden") else "visible"})
-    summary = f"{rec['assignment']}: {rec['score']:g} / {rec['max_score']:g}"
+    summary = f"{rec['assignment']}: {_score_line(rec)}"
     if rec["status"] != "graded":
         summary += f"\n{rec['message']}"
     return {"score": rec["score"], "execution_time": rec.get("seconds") or 0.0, "output": summary,
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 
 def export_gradescope(records, outdir):
@@ -108,4 +262,6 @@ def export_gradescope(records, outdir):
 
 
 def export_junit(records, path):
-    return write_atomic(path, to_junit([to_report(r) for r in records]))
+    props = [{"score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
+              "score_source": r.get("score_source", "autograder")} for r in records]
+    return write_atomic(path, to_junit([to_report(r) for r in records], properties=props))

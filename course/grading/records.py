@@ -36,6 +36,8 @@ def make_record(sub, task, result) -> dict:
            "file": sub.file.name if sub.file else None, "sha256": task["sha256"],
            "timestamp": sub.timestamp, "worker": result.get("worker", ""),
            "seconds": result.get("seconds"), "graded_at": now_iso(), "message": result.get("message", "")}
+    if not getattr(sub, "valid_id", True):
+        rec["invalid_id"] = True          # not a student id: kept out of the gradebook
     if status == "graded":
         rep = dict(result["report"])
         rep["output"] = result.get("output", "")
@@ -51,6 +53,9 @@ def make_record(sub, task, result) -> dict:
                "notes": [rec["message"]], "output": "", "isolation": "",
                "seconds": result.get("seconds") or 0.0}
     rec["status"] = status
+    extra = list(getattr(sub, "notes", ()) or ())
+    if extra:
+        rep["notes"] = [*rep.get("notes", []), *extra]
     rec["report"] = rep
     ran = [t for t in rep["tests"] if t["status"] != "not run"]
     rec["score"] = round(sum(t["points"] for t in ran), 6)
@@ -67,7 +72,7 @@ def to_report(rec) -> Report:
     """The engine's Report for a stored record (for print_report / to_junit)."""
     r = rec["report"]
     results = [Result(**{k: t[k] for k in ("id", "function", "case", "passed", "points", "max_points",
-                                            "status", "message", "hidden", "duration") if k in t})
+                                            "status", "message", "hidden", "call", "duration") if k in t})
                for t in r["tests"]]
     label = rec["student"] + (f"/{rec['file']}" if rec.get("file") else "")
     return Report(rec["assignment"], label, results=results, notes=list(r.get("notes", [])),

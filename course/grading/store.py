@@ -15,6 +15,7 @@ run).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from datetime import datetime, timezone
@@ -57,7 +58,10 @@ def now_iso() -> str:
 class Store:
     def __init__(self, path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # private to the grader (SQLite gives the -wal and -shm files the same mode)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+        os.chmod(self.path, 0o600)
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -103,7 +107,7 @@ class Store:
                 "INSERT OR REPLACE INTO verdicts(student, assignment, sha256, file, status, score, "
                 "max_score, record, run_id, graded_at, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (r["student"], r["assignment"], r["sha256"], r.get("file"), r["status"],
-                 float(r["score"]), float(r["max_score"]), json.dumps(r, allow_nan=True),
+                 float(r["score"]), float(r["max_score"]), json.dumps(r, allow_nan=True, default=str),
                  self.run_id or "", r["graded_at"], r.get("seconds")))
             if self.run_id:
                 self.db.execute("UPDATE runs SET committed = committed + 1 WHERE run_id = ?", (self.run_id,))
