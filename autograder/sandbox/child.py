@@ -208,7 +208,11 @@ def encode(value, depth=0, budget=None):
     if value is None or isinstance(value, (bool, str)):
         return value
     if type(value) is int:
-        return value if abs(value) < 2**53 else {"__int__": str(value)}
+        if abs(value) < 2**53:
+            return value
+        if value.bit_length() > 13000:  # str() refuses past 4300 digits
+            return {"__opaque__": "int", "repr": f"an integer of about {int(value.bit_length() * 0.30103)} digits"}
+        return {"__int__": str(value)}
     if type(value) is float:
         return value
     np = sys.modules.get("numpy")

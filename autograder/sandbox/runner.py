@@ -626,7 +626,7 @@ class Sandbox:
                 line, self._buf = self._buf[:nl], self._buf[nl + 1:]
                 try:
                     msg = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     continue  # garbage on the reply pipe: ignore it
                 if not isinstance(msg, dict) or msg.get("id") != want_id:
                     continue
