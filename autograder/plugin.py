@@ -65,6 +65,8 @@ def pytest_addoption(parser):
     g.addoption("--call-timeout", type=float, default=None, help="seconds per call (default per check)")
     g.addoption("--sandbox-mask", action="append", default=[], help="extra paths hidden from student code")
     g.addoption("--sandbox-threads", type=int, default=1)
+    g.addoption("--sandbox-gpu-fraction", type=float, default=0.5,
+                help="share of the GPU's memory a GPU run may take")
     g.addoption("--grader-seeds", default=None,
                 help="START:STOP - run every seeded check once per grader seed (calibration)")
     g.addoption("--hidden-only", action="store_true", default=False,
@@ -162,7 +164,8 @@ class CourseState:
                 self.sandbox_error = LoadFailed(f"your file could not be read: {exc}")
                 raise self.sandbox_error.with_traceback(None) from None
             self.load_notes = list(sub.notes)
-            limits = Limits(threads=cfg.getoption("sandbox_threads"))
+            limits = Limits(threads=cfg.getoption("sandbox_threads"),
+                            gpu_memory_fraction=cfg.getoption("sandbox_gpu_fraction"))
             self.sandbox = Sandbox(sub.cells, limits=limits, mask=cfg.getoption("sandbox_mask"),
                                    device=cfg.getoption("device"))
             try:

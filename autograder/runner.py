@@ -90,7 +90,7 @@ def _clean_pytest_env():
 def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grader_seed=0,
                device="cpu", trusted=None, ref_mode="auto", exitfirst=False,
                mask=(), threads=1, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
-               stochastic_only=False, hidden_only=False) -> Report:
+               stochastic_only=False, hidden_only=False, gpu_memory_fraction=None) -> Report:
     """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
 
     ``trusted`` names a module to call in-process instead of sandboxing a file
@@ -116,6 +116,8 @@ def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grade
         args.append("-x")
     if call_timeout:
         args += ["--call-timeout", str(call_timeout)]
+    if gpu_memory_fraction:
+        args += ["--sandbox-gpu-fraction", str(gpu_memory_fraction)]
     if hidden_only:
         args += ["--hidden-only", "--all-checks"]
     if stochastic_only:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # hw6 on a GPU machine, in under 5 minutes: install the package (no network
-# needed), run the hw6 checks in the GPU profile on the source notebook, the
-# CUDA test of the reference, and the empirical-NTK benchmark.
+# needed), grade in the sandbox the source notebook and every known hw6
+# submission in the GPU profile (one table: file, expected, score, seconds),
+# the convergence figure up to width 2^16, the CUDA test of the reference,
+# and the empirical-NTK benchmark.
 #
 #   bash benchmarks/gpu_check.sh            # from anywhere inside the checkout
 #
@@ -31,11 +33,14 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 echo "== course check hw6 --device cuda --all (source notebook)"
 time timeout 150 "${COURSE[@]}" check hw6 assignments/hw6/hw6.ipynb --all --device cuda || status=1
 
+echo "== every known hw6 submission, sandboxed, --device cuda; convergence up to 2^16"
+timeout 240 python benchmarks/gpu_known.py --device cuda || status=1
+
 echo "== reference on CUDA (tests/test_solutions_hw6.py -k cuda)"
 timeout 40 python -m pytest tests/test_solutions_hw6.py -q -k cuda -p no:cacheprovider || status=1
 
 echo "== empirical NTK benchmark (jacobian vs per-layer sums)"
-timeout 90 python benchmarks/ntk.py --device cuda --repeat 2 || status=1
+timeout 60 python benchmarks/ntk.py --device cuda --repeat 1 || status=1
 
 echo "gpu_check: done in $((SECONDS - start)) s, status $status"
 exit $status

@@ -42,11 +42,14 @@ from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
 @click.option("--reveal-hidden", is_flag=True,
               help="Feedback, JUnit and Gradescope files show hidden checks' inputs and expected values "
                    "(e.g. after the deadline); by default they show only what failed and the hint.")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True,
+              help="Check profile; with cuda the submissions share this machine's GPU, --workers "
+                   "at a time (or go to Dask workers started with --resources GPU=1).")
 @click.option("--allow-weak-sandbox", is_flag=True,
               help="Grade even where the sandbox is below the floor (no namespaces and no seccomp "
                    "filter, or no Landlock on a kernel that has it); every verdict says so.")
 def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook, students,
-          regrade, retry_timeouts, no_progress, reveal_hidden, allow_weak_sandbox):
+          regrade, retry_timeouts, no_progress, reveal_hidden, device, allow_weak_sandbox):
     """Grade every SUBMITTED/<student>/ASSIGNMENT/ (default SUBMITTED: ./submitted).
 
     Same verdicts as `course check ASSIGNMENT FILE --all`; each verdict is
@@ -57,11 +60,23 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
         err = Console(stderr=True, width=200, no_color=True, highlight=False)
     if workers and scheduler:
         raise click.UsageError("--workers sets the local pool; with --scheduler the cluster decides")
-    _check_confinement(err, allow_weak_sandbox)
+    if device == "cuda" and not scheduler:
+        try:
+            import torch
+            has_gpu = torch.cuda.is_available()
+        except ImportError:
+            has_gpu = False
+        if not has_gpu:
+            err.print("[red]error:[/red] --device cuda asked, but no CUDA device is available here. "
+                      "Grade on a GPU machine, or send the work to Dask workers that have one "
+                      "(--scheduler, workers started with --resources GPU=1).")
+            sys.exit(2)
+        workers = workers or 1
+    _check_confinement(err, allow_weak_sandbox, device="cpu" if scheduler else device)
     opts = Options(assignment, submitted, out=out, gradebook=None if no_gradebook else gradebook,
                    workers=workers, scheduler=scheduler, timeout=timeout, students=tuple(students),
                    regrade=regrade, retry_timeouts=retry_timeouts, progress=not no_progress,
-                   reveal_hidden=reveal_hidden)
+                   reveal_hidden=reveal_hidden, device=device)
     try:
         s = grade_class(opts, console=err)
     except GradeError as exc:
@@ -99,13 +114,13 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
         sys.exit(1)
 
 
-def _check_confinement(err, allow_weak):
+def _check_confinement(err, allow_weak, device="cpu"):
     """Refuse to grade a class below the sandbox's floor unless told to."""
     from autograder.sandbox import probe_confinement
     from autograder.sandbox.modes import ModeUnavailable
 
     try:
-        conf = probe_confinement()
+        conf = probe_confinement(device)
     except ModeUnavailable as exc:
         err.print(f"[red]error:[/red] {exc}")
         sys.exit(2)

@@ -52,6 +52,12 @@ class Options:
     retry_timeouts: bool = False           # grade timed-out submissions again
     progress: bool = True
     grader_seed: int = 0
+    device: str = "cpu"                    # "cuda": GPU profile, submissions share the GPU
+
+    @property
+    def gpu_memory_fraction(self) -> float:
+        """Each concurrent submission's share of the GPU's memory."""
+        return min(0.5, 0.9 / max(1, self.workers or 1))
     reveal_hidden: bool = False            # exports show hidden checks' inputs and expected values
 
 
@@ -240,7 +246,8 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
         data = sub.content()      # read again without following links, bounded (it may have changed)
         return {"assignment": hw, "student": sub.student, "filename": sub.file.name, "content": data,
                 "sha256": sha256_bytes(data), "timeout": float(opts.timeout), "mask": mask,
-                "grader_seed": opts.grader_seed}
+                "grader_seed": opts.grader_seed, "device": opts.device,
+                "gpu_memory_fraction": opts.gpu_memory_fraction}
 
     def commit(rec):
         store.commit(rec)

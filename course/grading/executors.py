@@ -80,7 +80,9 @@ class DaskPool:
                     unsent.append((it, exc))
                     continue
                 key = f"course-grade-{run_id}-{task['student']}-{task['sha256'][:16]}"
-                fut = self.client.submit(grade_task, task, key=key, pure=False)
+                # a GPU task goes only to workers that declare a GPU (dask-worker --resources GPU=1)
+                extra = {"resources": {"GPU": 1}} if task.get("device") == "cuda" else {}
+                fut = self.client.submit(grade_task, task, key=key, pure=False, **extra)
                 owner[fut.key] = it
                 return fut
             return None

@@ -94,7 +94,9 @@ def _grading_process(task, conn):
             path = Path(tmp) / Path(task["filename"]).name
             path.write_bytes(task["content"])
             rep = run_checks(task["assignment"], path, hidden=True, threads=1,
-                             mask=[*task.get("mask", ()), tmp], grader_seed=task.get("grader_seed", 0))
+                             mask=[*task.get("mask", ()), tmp], grader_seed=task.get("grader_seed", 0),
+                             device=task.get("device", "cpu"),
+                             gpu_memory_fraction=task.get("gpu_memory_fraction"))
         payload = {"report": rep.to_json(), "output": rep.output, "exit_status": rep.exit_status}
     except BaseException as exc:  # noqa: BLE001 - reported as a grader error
         payload = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()[-4000:]}
