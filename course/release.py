@@ -57,6 +57,9 @@ c.SandboxAutograde.timeout = 600
 # those cells, and still restores and warns about any edited locked cell.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                       QuietOverwriteCells, CheckCellMetadata]
+# a deleted check cell comes back (and is scored), as `course grade` scores
+# every function whatever became of its check cells
+c.OverwriteCells.add_missing_cells = True
 
 # `nbgrader validate` (and any kernel run of the notebook) runs the check cells
 # in a kernel; they call the sandboxed grader: give them time.

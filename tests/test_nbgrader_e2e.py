@@ -86,3 +86,149 @@ def test_release_autograde_feedback(hw, course_dir):
     assert "Traceback (most recent call last)" not in html
     assert "FAIL" in html  # our verdict lines are there
     shutil.rmtree(course_dir / "feedback", ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# One released course for the tests below: hw1 (alice, bob and hostile
+# notebooks) and hw3 (its reference notebook), autograded with the course's
+# nbgrader_config.py. Autograde runs no kernel on this path, so it is quick.
+
+HOSTILE = {
+    # the check cells import check_cell afresh; replace it where they find it
+    "x_noop": "import autograder.notebook as _nb\n_nb.check_cell = lambda *a, **k: None\n",
+    # the check cells' return values (their points) would not be displayed
+    "x_quiet": "get_ipython().ast_node_interactivity = 'none'\n",
+    # the check cells graded the input history: feed them the reference
+    "x_history": "import inspect\nimport solutions.hw1 as _ref\nIn.append(inspect.getsource(_ref))\n",
+}
+GRADEBOOK_ATTACK = '''\
+import sqlite3
+for _p in ["../../../gradebook.db", {path!r}]:
+    try:
+        _con = sqlite3.connect(_p)
+        _con.execute("UPDATE grade SET auto_score = 0, manual_score = 0")
+        _con.commit()
+    except Exception:
+        pass
+'''
+
+
+def hostile_notebook(release_nb: Path, attack: str, out: Path):
+    """The untouched release notebook (stubs only) with one added cell after the imports."""
+    nb = json.loads(release_nb.read_text())
+    cell = {"cell_type": "code", "metadata": {}, "source": attack, "outputs": [], "execution_count": None,
+            "id": "attack"}
+    nb["cells"].insert(2, cell)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(nb))
+
+
+def reference_notebook(course: Path, hw: str, out: Path):
+    """The release notebook with each solution cell filled from the source notebook (the reference)."""
+    src = {c["metadata"]["nbgrader"]["grade_id"]: c for c in
+           json.loads((course / "source" / hw / f"{hw}.ipynb").read_text())["cells"]
+           if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    nb = json.loads((course / "release" / hw / f"{hw}.ipynb").read_text())
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            text = "".join(src[meta["grade_id"]]["source"])
+            cell["source"] = "\n".join(ln for ln in text.splitlines() if "### BEGIN SOLUTION" not in ln
+                                       and "### END SOLUTION" not in ln)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(nb))
+
+
+def scores(course: Path, hw: str):
+    """{student: score} and {student: {cell: auto_score}} of ``hw`` in the gradebook."""
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        total, cells = {}, {}
+        for sub in gb.assignment_submissions(hw):
+            total[sub.student.id] = sub.score
+            cells[sub.student.id] = {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades}
+    return total, cells
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    course = tmp_path_factory.mktemp("class")
+    release_nb = release_assignment("hw1", course, fixtures=False)
+    for student in ("alice", "bob"):
+        shutil.copytree(ROOT / "examples" / "submitted" / student, course / "submitted" / student)
+    proc = nbgrader(course, "autograde", "hw1")
+    before = scores(course, "hw1")
+    for student, attack in HOSTILE.items():
+        hostile_notebook(release_nb, attack, course / "submitted" / student / "hw1" / "hw1.ipynb")
+    hostile_notebook(release_nb, GRADEBOOK_ATTACK.format(path=str(course / "gradebook.db")),
+                     course / "submitted" / "x_gradebook" / "hw1" / "hw1.ipynb")
+    proc2 = nbgrader(course, "autograde", "hw1", "--student=x_*")
+    release_assignment("hw3", course, fixtures=False)
+    reference_notebook(course, "hw3", course / "submitted" / "ref" / "hw3" / "hw3.ipynb")
+    nbgrader(course, "autograde", "hw3")
+    return {"course": course, "before": before, "log": proc.stdout + proc.stderr + proc2.stdout + proc2.stderr}
+
+
+def course_grade_score(course, student, hw):
+    """What `course grade` gives the notebook (the same engine call as its worker)."""
+    path = course / "submitted" / student / hw / f"{hw}.ipynb"
+    return run_checks(hw, path, hidden=True, mask=[str(course)]).score
+
+
+class TestHostileNotebooks:
+    """Each attack on the kernel path, graded by nbgrader with the course config, scores what
+    `course grade` gives it (0: the notebook holds only the release's stubs)."""
+
+    @pytest.mark.parametrize("student", [*HOSTILE, "x_gradebook"])
+    def test_scores_what_course_grade_gives(self, graded_class, student):
+        course = graded_class["course"]
+        total, _ = scores(course, "hw1")
+        assert total[student] == pytest.approx(course_grade_score(course, student, "hw1"), abs=1e-9)
+        assert total[student] == 0, f"{student}: stubs only, yet {total[student]} points"
+
+    def test_other_students_rows_unchanged(self, graded_class):
+        total, cells = scores(graded_class["course"], "hw1")
+        before_total, before_cells = graded_class["before"]
+        for student in ("alice", "bob"):
+            assert total[student] == before_total[student]
+            assert cells[student] == before_cells[student]
+            assert all(v is not None for v in cells[student].values())
+
+    def test_no_kernel_and_no_checksum_warnings(self, graded_class):
+        log = graded_class["log"]
+        assert "graded in the sandbox" in log
+        assert "Executing notebook" not in log          # nbgrader's Execute step never ran
+        assert "has changed" not in log                 # nbgrader #1961: untouched hidden cells
+        assert "x_gradebook/hw1 graded in the sandbox: 0 / 31.5" in log
+
+    def test_feedback_hides_hidden_checks(self, graded_class):
+        course = graded_class["course"]
+        nbgrader(course, "generate_feedback", "hw1", "--student=x_*")
+        for student in [*HOSTILE, "x_gradebook"]:
+            html = (course / "feedback" / student / "hw1" / "hw1.html").read_text()
+            assert "BEGIN HIDDEN TESTS" not in html and "hidden=True" not in html
+            assert "Traceback (most recent call last)" not in html
+            assert "FAIL" in html
+        nb = json.loads((course / "autograded" / "x_noop" / "hw1" / "hw1.ipynb").read_text())
+        hidden = [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {})
+                  .get("grade_id", "").startswith("hidden_")]
+        assert hidden
+        for c in hidden:
+            text = "".join("".join(o.get("text", "")) for o in c["outputs"])
+            assert "FAIL" in text and "expected" not in text and "got:" not in text
+
+
+class TestBothPathsAgree:
+    def test_example_class(self, graded_class):
+        course = graded_class["course"]
+        total, _ = scores(course, "hw1")
+        assert total["alice"] == pytest.approx(31.5) and total["bob"] == pytest.approx(24.5)
+        for student in ("alice", "bob"):
+            assert total[student] == pytest.approx(course_grade_score(course, student, "hw1"), abs=1e-9)
+
+    def test_hw3_reference_notebook_full_marks(self, graded_class):
+        """product_wishart_density calls product_wishart_edge, defined a section later."""
+        course = graded_class["course"]
+        total, _ = scores(course, "hw3")
+        assert total["ref"] == pytest.approx(catalog.get("hw3").points)
+        assert course_grade_score(course, "ref", "hw3") == pytest.approx(catalog.get("hw3").points)
