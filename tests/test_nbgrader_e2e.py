@@ -9,6 +9,7 @@ the same lost points for the wrong one. Feedback must show our messages and
 neither hidden checks' code nor tracebacks.
 """
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from autograder import catalog
 from autograder.runner import run_checks
+from course.build import notebook_text
 from course.release import nbgrader, release_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,3 +234,40 @@ class TestBothPathsAgree:
         total, _ = scores(course, "hw3")
         assert total["ref"] == pytest.approx(catalog.get("hw3").points)
         assert course_grade_score(course, "ref", "hw3") == pytest.approx(catalog.get("hw3").points)
+
+
+def _snapshot(root: Path):
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+def test_release_from_a_regular_install_writes_only_the_course_folder(tmp_path):
+    """`course release` from the packages as installed (setuptools' build of this checkout, with
+    its package data), run elsewhere: it works and writes nothing outside the course folder."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for pkg in ("course", "autograder", "solutions", "assignments"):
+        shutil.copytree(ROOT / pkg, src / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.ipynb"))
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
+                    "--build-lib", str(site)], cwd=src, check=True, capture_output=True, timeout=300)
+    assert (site / "assignments" / "hw1" / "hw1.md").exists()      # package data of the install
+    assert not (site / "assignments" / "hw1" / "hw1.ipynb").exists()
+    before = _snapshot(site)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run([sys.executable, "-c", "import course, autograder; print(course.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+    assert where.startswith(str(site)), where
+    course = tmp_path / "myclass"
+    r = subprocess.run([sys.executable, "-m", "course.cli", "release", "hw1", "--course-dir", str(course)],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert (course / "release" / "hw1" / "hw1.ipynb").exists()
+    assert (course / "source" / "hw1" / "hw1.ipynb").read_text() == notebook_text("hw1")
+    assert "stale" not in r.stderr
+    assert _snapshot(site) == before, "release wrote into the installed packages"
