@@ -165,10 +165,20 @@ def graded_class(tmp_path_factory):
     hostile_notebook(release_nb, GRADEBOOK_ATTACK.format(path=str(course / "gradebook.db")),
                      course / "submitted" / "x_gradebook" / "hw1" / "hw1.ipynb")
     proc2 = nbgrader(course, "autograde", "hw1", "--student=x_*")
+    # a locked check cell edited to print full marks: nbgrader restores it, and says so
+    nb = json.loads(release_nb.read_text())
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "check_init_variance":
+            cell["source"] = "31.5"
+    edited = course / "submitted" / "y_edit" / "hw1" / "hw1.ipynb"
+    edited.parent.mkdir(parents=True)
+    edited.write_text(json.dumps(nb))
+    proc3 = nbgrader(course, "autograde", "hw1", "--student=y_edit")
     release_assignment("hw3", course, fixtures=False)
     reference_notebook(course, "hw3", course / "submitted" / "ref" / "hw3" / "hw3.ipynb")
     nbgrader(course, "autograde", "hw3")
-    return {"course": course, "before": before, "log": proc.stdout + proc.stderr + proc2.stdout + proc2.stderr}
+    return {"course": course, "before": before, "log": proc.stdout + proc.stderr + proc2.stdout + proc2.stderr,
+            "edit_log": proc3.stdout + proc3.stderr}
 
 
 def course_grade_score(course, student, hw):
@@ -188,11 +198,17 @@ class TestHostileNotebooks:
         assert total[student] == pytest.approx(course_grade_score(course, student, "hw1"), abs=1e-9)
         assert total[student] == 0, f"{student}: stubs only, yet {total[student]} points"
 
+    def test_an_edited_locked_cell_is_restored_with_a_warning(self, graded_class):
+        total, _ = scores(graded_class["course"], "hw1")
+        assert total["y_edit"] == 0
+        changed = [ln for ln in graded_class["edit_log"].splitlines() if "has changed" in ln]
+        assert len(changed) == 1 and "check_init_variance" in changed[0], changed
+
     def test_other_students_rows_unchanged(self, graded_class):
         total, cells = scores(graded_class["course"], "hw1")
         before_total, before_cells = graded_class["before"]
         for student in ("alice", "bob"):
-            assert total[student] == before_total[student]
+            assert total[student] == before_total[student] > 0
             assert cells[student] == before_cells[student]
             assert all(v is not None for v in cells[student].values())
 
