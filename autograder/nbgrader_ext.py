@@ -81,7 +81,7 @@ def _quiet_overwrite_cells():
                 return super().preprocess_cell(cell, resources, cell_index)
             if source_cell.locked and "BEGIN HIDDEN TESTS" in (source_cell.source or ""):
                 released = types.SimpleNamespace(source=source_cell.source)
-                ClearHiddenTests()._remove_hidden_test_region(released)
+                ClearHiddenTests(parent=self)._remove_hidden_test_region(released)
                 if cell.source == released.source:
                     cell.source = source_cell.source  # as released: restore without a warning
             return super().preprocess_cell(cell, resources, cell_index)
