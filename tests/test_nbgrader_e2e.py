@@ -287,3 +287,26 @@ def test_release_from_a_regular_install_writes_only_the_course_folder(tmp_path):
     assert (course / "source" / "hw1" / "hw1.ipynb").read_text() == notebook_text("hw1")
     assert "stale" not in r.stderr
     assert _snapshot(site) == before, "release wrote into the installed packages"
+
+
+def test_a_notebook_over_its_time_scores_0_with_the_reason(graded_class):
+    """SandboxAutograde's deadline is course grade's --timeout: past it, 0 points and a clear note."""
+    import nbformat
+    from nbgrader.utils import determine_grade
+    from traitlets.config import Config
+
+    from autograder.nbgrader_ext import SandboxAutograde
+
+    course = graded_class["course"]
+    nb = nbformat.read(course / "release" / "hw1" / "hw1.ipynb", as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell("while True:\n    pass\n"))
+    cfg = Config()
+    cfg.CourseDirectory.root = str(course)
+    pre = SandboxAutograde(config=cfg, timeout=5)
+    resources = {"nbgrader": {"assignment": "hw1", "student": "slow", "notebook": "hw1",
+                              "db_url": f"sqlite:///{course / 'gradebook.db'}"}}
+    nb, _ = pre.preprocess(nb, resources)
+    graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    assert graded and all(determine_grade(c)[0] == 0 for c in graded)
+    first = "".join(o.get("text", "") for o in graded[0].outputs)
+    assert "longer than 5 s" in first and "Next:" in first
