@@ -1,9 +1,13 @@
 """Checks from inside a notebook: the check cells of the release notebooks.
 
-``check_cell("hw1", "init_variance")`` grades the code run so far in this
-notebook: the kernel's input history is written to a scratch notebook and
-graded in the sandbox exactly as ``course check`` grades a file, for the
-checks of that one function. It prints the verdicts and returns the points
+``check_cell("hw1", "init_variance")`` grades the notebook in the sandbox
+exactly as ``course check`` grades a file. When Jupyter names the
+notebook's file and the saved file defines every function the kernel has
+run the same way, the saved notebook is graded as a whole (so a function
+defined in a later cell counts, as it does for ``course grade``), once for
+all check cells until the file changes. Otherwise (unsaved edits, no
+Jupyter server) the kernel's input history so far, without experiment
+cells, is graded for the checks of that one function. It prints the verdicts and returns the points
 earned, which nbgrader reads as the cell's partial credit. It never raises
 and never writes to stderr, so a warning cannot cost points (nbgrader scores
 any cell with stderr output as 0) and feedback shows our messages, not
@@ -12,11 +16,12 @@ print no inputs and no expected values.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
-import copy
 import hashlib
 import io
 import json
+import os
 import sys
 import tempfile
 import warnings
@@ -26,7 +31,7 @@ from .reference import solutions_available
 from .report import plural, redact  # noqa: F401 - redact: the one redaction, re-exported
 from .runner import run_checks
 
-from .submission import EXPERIMENT_MARK
+from .submission import EXPERIMENT_MARK, SubmissionError, load_submission
 
 
 def _history(ns):
@@ -45,51 +50,133 @@ def _as_notebook(sources) -> str:
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
-#: (assignment, function, hash of the history) -> Report, so that the public
-#: and the hidden cell of a function, which see the same code, run once
+def _saved_notebook(ns, assignment):
+    """The notebook file this kernel runs, when Jupyter names it and it is ``assignment``'s.
+
+    jupyter_server gives the kernel the notebook's path (``JPY_SESSION_NAME``,
+    which ipykernel also puts in ``__session__``); a path that is not a
+    notebook holding this assignment's check cells is ignored.
+    """
+    name = ns.get("__session__") or os.environ.get("JPY_SESSION_NAME")
+    if not isinstance(name, str) or not name.endswith(".ipynb"):
+        return None
+    path = Path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if f"check_cell({assignment!r}" not in text and f'check_cell(\\"{assignment}\\"' not in text:
+        return None
+    return path
+
+
+def _definitions(sources):
+    """{name: ast dump} of the top-level functions and classes, the last definition winning."""
+    out = {}
+    for src in sources:
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out[node.name] = ast.dump(node)
+    return out
+
+
+def _saved_agrees(path, history):
+    """Does the saved notebook define every function the kernel ran the same way?"""
+    try:
+        cells = load_submission(path).cells
+    except SubmissionError:
+        return False
+    saved = _definitions(c["source"] for c in cells)
+    ran = _definitions(history)
+    return all(saved.get(name) == dump for name, dump in ran.items())
+
+
+#: (assignment, what is graded, its hash) -> Report. In "notebook" mode one
+#: report holds every function's verdicts, so all check cells of a Run All
+#: share one grading run; in "history" mode the public and the hidden cell
+#: of a function, which see the same code, share one.
 _CACHE: dict = {}
 
+SAVE_NOTE = ("(graded the cells run so far: the saved notebook differs from them. Save the notebook "
+             "and run this cell again to grade the notebook as a whole, as the grader does.)")
 
-def _report(assignment, function, sources, want_hidden):
-    key = (assignment, function, hashlib.sha256("\0".join(sources).encode()).hexdigest())
+
+def _grade(key, want_hidden, write, functions):
     rep = _CACHE.get(key)
     if rep is not None and (rep.hidden_ran or not want_hidden):
         return rep
+    hidden = want_hidden or solutions_available(key[0])
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / f"{assignment}.ipynb"
-        path.write_text(_as_notebook(sources))
-        rep = run_checks(assignment, path, functions=[function],
-                         hidden=want_hidden or solutions_available(assignment))
-    rep.hidden_ran = want_hidden or solutions_available(assignment)
-    _CACHE.clear()
+        path = Path(d) / f"{key[0]}.ipynb"
+        write(path)
+        rep = run_checks(key[0], path, functions=functions, hidden=hidden)
+    rep.hidden_ran = hidden
+    if len(_CACHE) > 16:
+        _CACHE.clear()
     _CACHE[key] = rep
     return rep
 
 
+def _report(assignment, function, ns, want_hidden):
+    """The engine's report for this check cell, and a note to print (or "")."""
+    history = _history(ns)
+    saved = _saved_notebook(ns, assignment)
+    if saved is not None and _saved_agrees(saved, history):
+        # the notebook as a whole, as `course grade` and nbgrader see it: a
+        # function defined in a later cell counts, and the history is not re-run per cell
+        data = saved.read_bytes()
+        key = (assignment, "notebook", hashlib.sha256(data).hexdigest())
+        return _grade(key, want_hidden, lambda p: p.write_bytes(data), ()), ""
+    key = (assignment, f"history:{function}", hashlib.sha256("\0".join(history).encode()).hexdigest())
+    rep = _grade(key, want_hidden, lambda p: p.write_text(_as_notebook(history)), [function])
+    return rep, (SAVE_NOTE if saved is not None else "")
+
+
+def cell_text(results, function, hidden):
+    """What the check cell of ``function`` prints, and the points it returns.
+
+    ``results``: the engine's results for the assignment (any functions).
+    The public cell (``hidden=False``) shows the public checks' verdicts in
+    full; the hidden cell shows the hidden checks' verdicts redacted. Shared
+    by :func:`check_cell` and the course's nbgrader preprocessor, so the
+    feedback reads the same whichever path graded the notebook.
+    """
+    mine = [r for r in results if r.function == function]
+    shown = [r for r in mine if r.hidden == hidden and r.status != "not run"]
+    lines = []
+    label = "hidden" if hidden else "public"
+    for r in shown:
+        mark = "ok  " if r.passed else "FAIL"
+        lines.append(f"{mark} {r.function} :: {r.case}")
+        if not r.passed:
+            msg = redact(r.message) if hidden else r.message
+            lines.append("     " + msg.replace("\n", "\n     "))
+    n_hidden = sum(1 for r in mine if r.hidden)
+    if shown and all(r.passed for r in shown):
+        extra = f" ({plural(n_hidden, 'hidden check')} run at grading time)" if n_hidden and not hidden else ""
+        lines.append(f"{label} checks of {function} passed{extra}")
+    elif not shown:
+        lines.append(f"no {label} checks of {function} ran")
+    score = round(sum(r.points for r in shown), 6)
+    return "\n".join(lines) + "\n", float(score)
+
+
 def check_cell(assignment, function, namespace=None, hidden=False):
     ns = namespace if namespace is not None else vars(sys.modules["__main__"])
-    sources = _history(ns)
     out = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stderr(out):
         warnings.simplefilter("ignore")
         try:
-            full = _report(assignment, function, sources, hidden)
+            full, note = _report(assignment, function, ns, hidden)
         except Exception as exc:  # a grader problem must not cost points silently
             print(f"the checks of {function} could not run: {type(exc).__name__}: {exc}")
             return 0.0
-    report = copy.copy(full)
-    report.results = [r for r in full.results if r.hidden == hidden]
-    label = "hidden" if hidden else "public"
-    for r in report.ran:
-        mark = "ok  " if r.passed else "FAIL"
-        print(f"{mark} {r.function} :: {r.case}")
-        if not r.passed:
-            msg = redact(r.message) if hidden else r.message
-            print("     " + msg.replace("\n", "\n     "))
-    n_hidden = sum(1 for r in full.results if r.hidden)
-    if report.ran and report.all_passed:
-        extra = f" ({plural(n_hidden, 'hidden check')} run at grading time)" if n_hidden and not hidden else ""
-        print(f"{label} checks of {function} passed{extra}")
-    elif not report.ran:
-        print(f"no {label} checks of {function} ran")
-    return float(report.score)
+    text, score = cell_text(full.results, function, hidden)
+    if note:
+        print(note)
+    print(text, end="")
+    return score

@@ -6,17 +6,18 @@ Builds N student notebooks of the assignment from its known submissions
 (tests/submissions/hwN: correct ones, wrong ones with one slip each, and
 every fifth one broken: a syntax error, an ImportError at the top, a missing
 function, a function left as the release stub), in an nbgrader course folder
-released from the course's own notebook (assignments/hwN/hwN.ipynb through
-`nbgrader generate_assignment`). Experiment cells are emptied, which only
+released from the course's own notebook (built as `course build` does, then
+`nbgrader generate_assignment`, with the course's nbgrader_config.py). Experiment cells are emptied, which only
 helps nbgrader (course grade skips them anyway).
 
 Then, one run each, wall time including each command's start-up:
   1. `course grade hwN submitted --workers 1`
   2. `course grade hwN submitted --workers 2`      (fresh results folder)
-  3. `nbgrader autograde hwN`                       (executes each notebook,
-     whose check cells grade it with the same engine, one cell at a time)
+  3. `nbgrader autograde hwN`                       (the course's config:
+     no kernel; each notebook is graded once in the sandbox, like one
+     `course grade` worker, and nbgrader writes the gradebook)
 and prints the times, the ratios, and whether both gave every student the
-same score. Not a test: it takes tens of minutes on a 2-core machine.
+same score. Not a test: minutes on a 2-core machine.
 """
 from __future__ import annotations
 
@@ -104,7 +105,9 @@ def main():
     shutil.rmtree(nbdir, ignore_errors=True)
     (nbdir / "source" / hw).mkdir(parents=True)
     write_config(nbdir)
-    shutil.copyfile(ROOT / "assignments" / hw / f"{hw}.ipynb", nbdir / "source" / hw / f"{hw}.ipynb")
+    from course.build import notebook_text
+
+    (nbdir / "source" / hw / f"{hw}.ipynb").write_text(notebook_text(hw))
     t0 = time.perf_counter()
     nbgrader(nbdir, "generate_assignment", hw, "--force")
     print(f"setup: nbgrader generate_assignment {time.perf_counter() - t0:.1f} s (not counted)")
