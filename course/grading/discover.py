@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from autograder.submission import _ASSIGNMENT_NAME
+
 SUFFIXES = (".ipynb", ".py")
 #: largest submission file read (a notebook with its plots is a few MB)
 def _max_file_bytes(default=32 << 20) -> int:
@@ -243,6 +245,10 @@ def choose_file(folder, assignment: str, dir_fd=None):
                                  f"submit the file itself as {pref}")
         if pref in regular:
             return folder / pref, cands, ""
+    # as `course check` (autograder.submission.choose_file): a file named for
+    # another assignment (hw1.ipynb when grading hw3) is never taken
+    regular = [n for n in regular if not _ASSIGNMENT_NAME.fullmatch(os.path.splitext(n)[0])]
+    odd = {n: k for n, k in odd.items() if not _ASSIGNMENT_NAME.fullmatch(os.path.splitext(n)[0])}
     for suffix in SUFFIXES:
         same = [n for n in regular if n.endswith(suffix)]
         odd_same = [n for n in odd if n.endswith(suffix)]
