@@ -152,8 +152,9 @@ def free_moments(kind_x, kind_y, n, n_draws, seed):
 
     Kinds: "wigner" (symmetric, N(0, 1/n) on and above the diagonal, the
     convention of (2.60)) and "wishart" (W W^T - I, W of shape (n, n) with
-    N(0, 1/n) entries). E tau(XYXY) = (n^2 + (3 - C) n)/n^3 with C = 2 for
-    Wigner pairs (2.60), so it vanishes as n grows: X and Y become free (2.59),
+    N(0, 1/n) entries). E tau(XYXY) = (n^2 + (3 - C) n)/n^3 (2.60), with C = 3
+    for this diagonal (1/n for Wigner pairs; the GOE has C = 0), so it
+    vanishes as n grows: X and Y become free (2.59),
     while tau(X^2 Y^2) = tau(X^2) tau(Y^2). Commuting independent variables
     would give tau(XYXY) = tau(X^2) tau(Y^2) instead (2.58).
     """

@@ -35,7 +35,8 @@ TOL_RG = 1e-9          # |R(G(z)) + 1/G(z) - z| / |z| with the student's own two
 TOL_MASS = 2e-3        # moments of a density by the trapezoid rule on 6001 points (sqrt edges)
 
 FFP_CASE = 1e-4        # every stochastic case
-Z_COLUMN = stats.z_of_ffp(FFP_CASE / 4)   # four column means per case (Bonferroni)
+Z_COLUMN = 5.0         # per column mean: normal ffp 5.7e-7, four columns; the margin covers the
+                       # skew of tau-statistics at n = 6 (3000 seeds of the reference: max |t| 4.6)
 K_STUDENT = 10         # seeds of the student's spectra per case
 K_REF = 14             # seeds of the reference's spectra (2/binom(24, 10) = 1e-6 smallest p)
 Z_TRACE = stats.z_of_ffp(1e-5)
@@ -77,7 +78,7 @@ def _close_complex(got, want, rtol, atol, slips=(), what="G(z)"):
 def _exact_moments(kx, ky, n):
     """E [tau(X^2), tau(Y^2), tau(X^2 Y^2), tau(XYXY)] at size n (see the contract)."""
     e2 = {"wigner": 1.0, "wishart": 1.0 + 1.0 / n}
-    xyxy = 1.0 / n + (3.0 if kx == ky == "wishart" else 1.0) / n**2
+    xyxy = 1.0 / n + {0: 0.0, 1: 1.0, 2: 3.0}[(kx == "wishart") + (ky == "wishart")] / n**2
     return np.array([e2[kx], e2[ky], e2[kx] * e2[ky], xyxy])
 
 
@@ -119,9 +120,11 @@ FREE_CASES = [
 
 
 # Each column mean is t-tested against its exact expectation with the
-# student's own sample standard deviation, at two-sided level 2.5e-5 per
-# column (normal approximation of a mean of >= 80 iid draws; four columns):
-# ffp <= 1e-4 per case. The calibration reruns it over 200 grader seeds.
+# student's own sample standard deviation, at |t| <= 5 (normal tail 5.7e-7
+# per column). The per-draw statistics are skewed at n = 6, which fattens
+# one tail of t: over 3000 seeds of the reference, P(|t| > 3) stays at the
+# normal 0.0027 and max |t| is 4.6, so ffp <= 1e-4 per case holds with a
+# margin. The calibration reruns it over 200 grader seeds.
 @check("free_moments", points=1.0, cases=FREE_CASES, stochastic=True, ffp=FFP_CASE)
 def test_free_moments(student, ref, case, grader_seed):
     kx, ky, n, draws = case.args
@@ -691,8 +694,6 @@ def _sums_slip(ws, x, g, slope, how):
     back = g
     for w, d in zip(ws[:0:-1], ds[::-1]):
         back = d * (w.T @ back)
-    if how == "with_W0":
-        back = ws[0].T @ back
     lam, v = np.linalg.eigh(jac.T @ jac)
     mu, u = np.linalg.eigh(jac @ jac.T)
     n_out, n_in = jac.shape
@@ -726,6 +727,15 @@ def test_leaky_relu_spectral_sums(student, ref, case):
     if slope != 0.0:
         slips.insert(0, Slip("ReLU's D_l (0 for h <= 0) with a leaky slope: phi'(h) = slope there",
                              _sums_slip(ws, x, g, slope, "relu_D")))
-    for k, name in enumerate(["q_forward", "q_spectral", "delta_backward", "delta_spectral"]):
-        close(got[k], want[k], rtol=RTOL_SUMS, atol=0.0, name=name,
-              slips=[Slip(s.description, s.value[k]) for s in slips if not np.isclose(s.value[k], want[k])])
+    names = ["q_forward", "q_spectral", "delta_backward", "delta_spectral"]
+    bad = [k for k in range(4) if not abs(got[k] - want[k]) <= RTOL_SUMS * abs(want[k])]
+    if not bad:
+        return
+    for slip in slips:       # a slip is named when it explains every wrong entry
+        if all(np.isclose(got[k], slip.value[k], rtol=1e-8, atol=0) for k in bad):
+            fail(f"{', '.join(names[k] for k in bad)} {'differs' if len(bad) == 1 else 'differ'} from the reference: got "
+                 f"{', '.join(f'{got[k]:.10g}' for k in bad)}, expected "
+                 f"{', '.join(f'{want[k]:.10g}' for k in bad)}. This looks like: {slip.description}. "
+                 "Next: compare your J with (2.44) and the sums with (2.48)-(2.49).")
+    k = bad[0]
+    close(got[k], want[k], rtol=RTOL_SUMS, atol=0.0, name=names[k])
