@@ -749,3 +749,28 @@ def test_leaky_relu_spectral_sums(student, ref, case):
                  "Next: compare your J with (2.44) and the sums with (2.48)-(2.49).")
     k = bad[0]
     close(got[k], want[k], rtol=RTOL_SUMS, atol=0.0, name=names[k])
+
+
+# ----------------------------------------------------------------------- plots
+def plot(student, ref, outdir):
+    """Free convolutions: your eigenvalues, your density and your Stieltjes inversion over the reference's density."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.6))
+    for ax, (n, m, s) in zip(axes, [(200, 400, 0.2), (200, 200, 1.0), (150, 600, 2.0)]):
+        c = n / m
+        eig = np.concatenate([np.asarray(student.free_sum_eigenvalues(n, m, s, k)) for k in range(3)])
+        x = np.linspace(-2 * math.sqrt(s) - 0.5, (1 + math.sqrt(c)) ** 2 + 2 * math.sqrt(s) + 0.5, 500)
+        ax.hist(eig, bins=60, density=True, alpha=0.35, label="your eigenvalues")
+        ax.plot(x, ref.free_convolution_density(x, s, c), "k-", label="reference density")
+        ax.plot(x, np.asarray(student.free_convolution_density(x, s, c)), "r--", label="your density")
+        ax.plot(x, np.asarray(student.stieltjes_inversion(eig, x, 0.05)), "g:", label="your inversion, eta 0.05")
+        ax.set_title(f"MP({c:g}) boxplus semicircle({s:g})")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    files = [f"{outdir}/hw10_free_convolution.png"]
+    fig.savefig(files[0], dpi=90)
+    plt.close(fig)
+    return files
