@@ -26,16 +26,17 @@ def _check_positive_int(value, name):
     return int(value)
 
 
-def _wigner(n, rng):
-    """Symmetric n x n, entries N(0, 1/n) on and above the diagonal (notes before (2.60))."""
-    g = rng.standard_normal((n, n)) / math.sqrt(n)
-    return np.triu(g) + np.triu(g, 1).T
+def _wigner(n, rng, batch=()):
+    """Symmetric n x n, entries N(0, 1/n) on and above the diagonal (notes before (2.60));
+    a stack of them with leading shape `batch`."""
+    g = rng.standard_normal((*batch, n, n)) / math.sqrt(n)
+    return np.triu(g) + np.swapaxes(np.triu(g, 1), -1, -2)
 
 
-def _centred_wishart(n, rng):
-    """W W^T - I with W of shape (n, n) and N(0, 1/n) entries."""
-    w = rng.standard_normal((n, n)) / math.sqrt(n)
-    return w @ w.T - np.eye(n)
+def _centred_wishart(n, rng, batch=()):
+    """W W^T - I with W of shape (n, n) and N(0, 1/n) entries (a stack: leading shape `batch`)."""
+    w = rng.standard_normal((*batch, n, n)) / math.sqrt(n)
+    return w @ np.swapaxes(w, -1, -2) - np.eye(n)
 
 
 def _check_law(kind, param):
@@ -165,12 +166,13 @@ def free_moments(kind_x, kind_y, n, n_draws, seed):
     n = _check_positive_int(n, "n")
     n_draws = _check_positive_int(n_draws, "n_draws")
     rng = np.random.default_rng(seed)
-    out = np.empty((n_draws, 4))
-    for d in range(n_draws):
-        x, y = draw[kind_x](n, rng), draw[kind_y](n, rng)
-        x2, y2, xy = x @ x, y @ y, x @ y
-        out[d] = [np.trace(x2) / n, np.trace(y2) / n, np.sum(x2 * y2) / n, np.sum(xy * xy.T) / n]
-    return out
+    x = draw[kind_x](n, rng, (n_draws,))          # all draws at once: stacks of matrices
+    y = draw[kind_y](n, rng, (n_draws,))
+    x2, y2, xy = x @ x, y @ y, x @ y
+    tr = lambda a: np.trace(a, axis1=-2, axis2=-1) / n
+    # tr(X^2 Y^2) = sum_ij (X^2)_ij (Y^2)_ji and Y^2 is symmetric; tr(XYXY) = sum_ij (XY)_ij (XY)_ji
+    return np.stack([tr(x2), tr(y2), np.sum(x2 * y2, axis=(-2, -1)) / n,
+                     np.sum(xy * np.swapaxes(xy, -1, -2), axis=(-2, -1)) / n], axis=1)
 
 
 def stieltjes_transform(eigs, z):
