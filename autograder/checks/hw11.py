@@ -32,7 +32,8 @@ ZERO_GRAD = 1e-9       # |grad| at a constructed critical point, relative to ||Y
 RTOL_LEMMA5 = 1e-9     # (3.22): inverses of matrices with condition numbers below ~1e2
 PATH_OUTPUT = 1e-9     # the output along the path, relative to its size
 PATH_END = 1e-8        # the end points of the path, relative to the weights' size
-REFINE = 0.75          # halving the grid of a continuous curve must shrink its largest step
+REFINE = 0.6           # a 4 times finer grid must shrink a continuous curve's largest step
+                       # (the reference: 0.25-0.29 on these cases; a jump: 1)
 
 
 def _rng(seed):
@@ -459,10 +460,7 @@ _WR = _ws([3, 4, 5, 2], 1201)
 ])
 def test_rescale_layers(student, ref, case):
     ws, l, alpha = case.args
-    orig = [w.copy() for w in ws]
     got = _expect_weights(student.rescale_layers(ws, l, alpha), [w.shape for w in ws], "the rescaled weights")
-    if any(not np.array_equal(a, b) for a, b in zip(ws, orig)):
-        fail("rescale_layers modified the weights it was given. Next: return new arrays.")
     want = ref.rescale_layers(ws, l, alpha)
     swapped = [w.copy() for w in ws]
     swapped[l + 1], swapped[l] = ws[l + 1] * alpha, ws[l] / alpha
@@ -501,10 +499,12 @@ def _relu_slips(ws, X, Y):
 
 
 _XZ, _YZ = _data(3, 2, 6, 1211)
-_XZ[:, 2] = 0.0                      # a zero input: every pre-activation of that column is exactly 0
+_XZ[:, 2] = [1.5, 1.5, -0.75]        # with the first row of W_0 below: a pre-activation exactly 0 (exact products)
+_WZ = _ws([3, 5, 4, 2], 1214)
+_WZ[0][0] = [0.5, -0.5, 0.0]
 RELU_CASES = [
     Case("three_layers", _ws([3, 5, 4, 2], 1212), *_data(3, 2, 7, 1213)),
-    Case("zero_input", _ws([3, 5, 4, 2], 1214), _XZ, _YZ),
+    Case("zero_preactivation", _WZ, _XZ, _YZ),
     Case("two_layers", _ws([4, 6, 3], 1215), *_data(4, 3, 5, 1216), hidden=True),
 ]
 
@@ -619,9 +619,9 @@ PATH_CASES = [
     Case("asinh_two_layers", _ws([6, 5, 3], 1251, 1.5), _X5, "asinh"),
     Case("leaky_three_layers", _ws([6, 5, 4, 2], 1252, 1.5), _X5, "leaky_relu"),
     Case("linear", _ws([6, 5, 3], 1253, 1.5), _X5, "linear"),
-    Case("asinh_four_layers", _ws([6, 7, 5, 4, 1], 1254, 1.5), _X5, "asinh", hidden=True),
+    Case("asinh_four_layers", _ws([6, 7, 5, 3, 2], 1254, 2.0), _X5, "asinh", hidden=True),
 ]
-TS_COARSE, TS_FINE = np.linspace(0.0, 1.0, 21), np.linspace(0.0, 1.0, 41)
+TS_COARSE, TS_FINE = np.linspace(0.0, 1.0, 21), np.linspace(0.0, 1.0, 81)
 
 
 @check("constant_loss_path", points=1.0, cases=PATH_CASES)
@@ -652,7 +652,7 @@ def test_constant_loss_path(student, ref, case):
     step_c = float(np.abs(np.diff(path, axis=0)).max())
     step_f = float(np.abs(np.diff(fine, axis=0)).max())
     if step_c > 1e-9 * size and not step_f <= REFINE * step_c:
-        fail(f"halving the spacing of t leaves the largest step of W_0(t) at {step_f:.3g} (it was {step_c:.3g}): "
+        fail(f"a 4 times finer grid of t leaves the largest step of W_0(t) at {step_f:.3g} (it was {step_c:.3g}): "
              "the curve jumps. Next: make W_0(t) a continuous function of t.")
 
 
