@@ -347,11 +347,11 @@ CRIT_CASES = [
 
 
 def _a_star_variants(X, Y):
-    """(eigenvalues, eigenvectors) for the slips: ascending order, no (X X^T)^{-1}, Y Y^T."""
+    """A* and the eigenvectors of the slips: ascending order, no (X X^T)^{-1}, Y Y^T."""
     a_star = np.linalg.solve(X @ X.T, X @ Y.T).T
-    lam, u = np.linalg.eigh(a_star @ X @ Y.T)
-    lam2, u2 = np.linalg.eigh(Y @ X.T @ X @ Y.T)
-    lam3, u3 = np.linalg.eigh(Y @ Y.T)
+    u = np.linalg.eigh(a_star @ X @ Y.T)[1]
+    u2 = np.linalg.eigh(Y @ X.T @ X @ Y.T)[1]
+    u3 = np.linalg.eigh(Y @ Y.T)[1]
     return a_star, u, u2[:, ::-1], u3[:, ::-1]
 
 
@@ -584,8 +584,8 @@ def _lemma5_slips(ws, X, H, act):
     xpinv = np.linalg.solve(X.T @ X, X.T)
     out = [("X^+ = X^T without (X^T X)^{-1}: X^T X is not the identity", run(good_w, X.T, inv)),
            ("W_l^+ = W_l^T without (W_l W_l^T)^{-1}", run(lambda w: w.T, xpinv, inv)),
-           ("phi applied where (3.22) needs phi^{-1} (for leaky_relu: negatives multiplied by 0.1 "
-            "instead of divided)", run(good_w, xpinv, _PHI[act]))]
+           (("phi applied where (3.22) needs phi^{-1} (for leaky_relu: negatives multiplied by 0.1 "
+             "instead of divided)"), run(good_w, xpinv, _PHI[act]))]
     return [Slip(d, v) for d, v in out]
 
 

@@ -140,7 +140,7 @@ def linear_critical_point(X, Y, widths, subset):
         raise ValueError("subset indices must be distinct and in range")
     if any(k > n for n in widths[1:-1]):
         raise ValueError("subset larger than a hidden width")
-    lam, U, A = _eig(X, Y)
+    U, A = _eig(X, Y)[1:]
     ws = []
     for l in range(len(widths) - 1):
         ws.append(np.zeros((widths[l + 1], widths[l])))
@@ -154,7 +154,7 @@ def linear_critical_point(X, Y, widths, subset):
 
 def classify_linear_critical_point(X, Y, widths, subset, tol=1e-8):
     ws = linear_critical_point(X, Y, widths, subset)
-    lam, _, _ = _eig(X, Y)
+    lam = _eig(X, Y)[0]
     total = float((np.array(Y, dtype=float) ** 2).sum())
     loss = deep_linear_loss_grads(ws, X, Y)[0]
     if abs(loss - 0.5 * (total - lam[:min(widths)].sum())) <= 1e-9 * total:

@@ -120,7 +120,7 @@ def linear_critical_point(X, Y, widths, subset):
         raise ValueError("bad subset")
     if len(subset) > min(widths[1:-1]):
         raise ValueError("too many directions for the hidden widths")
-    lam, u, a_star = _sigma(X, Y)
+    u, a_star = _sigma(X, Y)[1:]
     k = len(subset)
     Us = u[:, subset]
     out = []

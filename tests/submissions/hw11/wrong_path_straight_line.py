@@ -347,7 +347,7 @@ def constant_loss_path(weights, X, activation, ts):
     if len(ws) < 2:
         raise ValueError("need W_0 and at least one more layer")
     target = _forward_lemma5(ws, X, activation)
-    w0_end = lemma5_first_layer(ws[1:], X, target, activation)   # validates phi, shapes, ranks
+    lemma5_first_layer(ws[1:], X, target, activation)             # validates phi, shapes, ranks
     phi, inv = _ACTIVATIONS[activation], _INVERSES[activation]
     n_hidden = len(ws) - 1
     # features along the net (X_1..X_L) at the start and at the end
@@ -363,7 +363,7 @@ def constant_loss_path(weights, X, activation, ts):
         h = inv(xs_end[0])
     x_pinv = np.linalg.solve(X.T @ X, X.T)
     out = np.empty((len(ts), *ws[0].shape))
-    return (1 - ts)[:, None, None] * ws[0] + ts[:, None, None] * w0_end
+    return (1 - ts)[:, None, None] * ws[0] + ts[:, None, None] * lemma5_first_layer(ws[1:], X, target, activation)
     for i, t in enumerate(ts):
         h_next = hs[-1]                                           # H_{L+1}(t) = H_{L+1}
         for l in range(n_hidden, 0, -1):

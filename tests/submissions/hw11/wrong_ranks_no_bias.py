@@ -347,7 +347,7 @@ def constant_loss_path(weights, X, activation, ts):
     if len(ws) < 2:
         raise ValueError("need W_0 and at least one more layer")
     target = _forward_lemma5(ws, X, activation)
-    w0_end = lemma5_first_layer(ws[1:], X, target, activation)   # validates phi, shapes, ranks
+    lemma5_first_layer(ws[1:], X, target, activation)             # validates phi, shapes, ranks
     phi, inv = _ACTIVATIONS[activation], _INVERSES[activation]
     n_hidden = len(ws) - 1
     # features along the net (X_1..X_L) at the start and at the end
