@@ -265,10 +265,37 @@ def _errata_5_123():
             "5.123/range2_delta0.9": math.sqrt(2 * math.log(2 / delta))}
 
 
+def _errata_lemma_3():
+    from solutions import hw11
+    rng = np.random.default_rng(0)
+    ws, n_in = [], 2
+    for n in (6, 8, 12):
+        ws.append(rng.standard_normal((n, n_in)) / math.sqrt(n_in))
+        n_in = n
+    X = rng.standard_normal((2, 12))
+    Xa = rng.standard_normal((3, 10))
+    Xa[:, 5:] = -Xa[:, :5]
+    wt = [rng.standard_normal((12, 3)) / math.sqrt(3), rng.standard_normal((12, 12)) / math.sqrt(12)]
+    b = [0.5 * rng.standard_normal(12), 0.5 * rng.standard_normal(12)]
+    sq = hw11.feature_ranks(ws, X, "square")
+    return {"lemma3/square_rank_l1": sq[0], "lemma3/square_rank_l2": sq[1], "lemma3/square_rank_l3": sq[2],
+            "lemma3/tanh_antipodal_no_bias_l2": hw11.feature_ranks(wt, Xa, "tanh")[1],
+            "lemma3/tanh_antipodal_bias_l2": hw11.feature_ranks(wt, Xa, "tanh", b)[1]}
+
+
+def _errata_3_47():
+    from solutions import hw11
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((3, 9)), rng.standard_normal((3, 9))
+    ev = np.linalg.eigvalsh(hw11.deep_linear_hessian(hw11.linear_critical_point(X, Y, [3, 3, 3], [1]), X, Y))
+    factor = float(np.prod(np.abs(1 - 0.5 / ev.max() * ev)))
+    return {"3.47/volume_factor": factor, "3.47/preimage_10_ratio": factor ** -10}
+
+
 ERRATA = {"2.25": _errata_2_25, "2.47": _errata_2_47, "2.121": _errata_2_121, "2.141": _errata_2_141,
           "2.145": _errata_2_145, "2.149": _errata_2_149, "2.151": _errata_2_151, "lemma2": _errata_lemma_2,
           "thm5": _errata_theorem_5, "4.77": _errata_4_77, "4.80": _errata_4_80, "4.90": _errata_4_90,
-          "4.21": _errata_4_21, "5.123": _errata_5_123}
+          "4.21": _errata_4_21, "5.123": _errata_5_123, "lemma3": _errata_lemma_3, "3.47": _errata_3_47}
 
 
 ERRATA_DOC = ROOT / "docs" / "errata.md"

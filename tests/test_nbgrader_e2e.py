@@ -1,6 +1,6 @@
 """Does the nbgrader path work end to end, from release to feedback?
 
-For each assignment (hw1-hw6 where present): `course release` into a temp
+For each assignment (hw1-hw6 and hw11 where present): `course release` into a temp
 course folder, fill the student release notebook with a correct and with a
 known-wrong submission, `nbgrader autograde`, read the gradebook with
 nbgrader's API, and `nbgrader generate_feedback`. The gradebook must agree
@@ -22,7 +22,7 @@ from course.release import nbgrader, release_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "tests" / "submissions"
-CANDIDATES = [h for h in ("hw1", "hw2", "hw3", "hw4", "hw5", "hw6")
+CANDIDATES = [h for h in ("hw1", "hw2", "hw3", "hw4", "hw5", "hw6", "hw11")
               if h in catalog.ids() and (ROOT / "assignments" / h / f"{h}.md").exists()]
 
 pytestmark = pytest.mark.slow
