@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .hints import Slip, generic_hints, matches
+from .hints import Slip, generic_hints, matches, name_slips
 from .sandbox.codec import Opaque
 
 
@@ -114,8 +114,11 @@ def expect_sequence(got, length, name="result"):
     return got
 
 
-def expect_raises(call, exc_type, *args, **kwargs):
-    """``call(*args, **kwargs)`` must raise ``exc_type`` (by name, in the sandbox)."""
+def expect_raises(call, exc_type, *args, slips=(), **kwargs):
+    """``call(*args, **kwargs)`` must raise ``exc_type`` (by name, in the sandbox).
+
+    A returned value that matches one of ``slips`` (exactly, to 1e-8) names it.
+    """
     __tracebackhide__ = True
     from .sandbox.errors import Raised, StudentError
 
@@ -128,6 +131,10 @@ def expect_raises(call, exc_type, *args, **kwargs):
         fail(f"expected {name}, but your code raised {err.exc_type}: {err.message}")
     except StudentError:
         raise
+    hint = name_slips(value, slips) if slips else None
+    if hint:
+        fail(f"expected {name} to be raised, but it returned {_fmt(value)}. {hint} "
+             f"Next: fix that, and `raise {name}(...)` where no valid answer exists.")
     fail(f"expected {name} to be raised, but it returned {_fmt(value)}. "
          f"Next: validate the arguments and `raise {name}(...)`.")
 
@@ -176,11 +183,7 @@ def close(got, want, rtol=1e-10, atol=0.0, slips=(), name="result", shape_strict
              f"  expected: {_fmt(want if not isinstance(want, np.ndarray) else want_arr)}",
              f"  got:      {_fmt(got if not isinstance(got, np.ndarray) else g)}",
              "  " + report]
-    hint = None
-    for slip in slips:
-        if matches(g, slip.value, rtol=max(rtol, 1e-8), atol=atol):
-            hint = f"This looks like: {slip.description}."
-            break
+    hint = name_slips(g, slips, rtol=max(rtol, 1e-8), atol=atol)
     if hint is None:
         hint = generic_hints(g, want_arr)
     if hint:
