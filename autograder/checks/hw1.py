@@ -8,6 +8,16 @@ TITLE = "Preserving the variance: LeCun, Glorot, He"
 FUNCTIONS = ["init_variance", "init_weights", "forward_variances", "backward_variances",
              "predicted_variances", "simulate_variances"]
 
+#: graded functions each one calls (as the reference does): when one of these
+#: fails its own checks, the engine names it as the likely cause instead of
+#: giving slip hints for the caller (plugin.py)
+DEPENDS = {
+    "init_weights": ("init_variance",),
+    "predicted_variances": ("init_variance",),
+    "simulate_variances": ("init_weights", "forward_variances", "backward_variances"),
+}
+
+
 CALL_TIMEOUT = 5.0    # CPU seconds per call: every hw1 call needs milliseconds
 RTOL_EXACT = 1e-12    # closed-form formulas: float64 round-off only
 RTOL_PROP = 1e-10     # a few matrix products on grader-supplied weights
@@ -252,8 +262,8 @@ def test_simulate_variances(student, ref, case, grader_seed):
                      f"{SIM_SEEDS} seeds; the reference simulation averages {t[:, l].mean():.4g} "
                      f"(mean-field prediction {pred[part][l]:.4g}); two-sample t-test p = {p:.1e} "
                      f"(fails below {SIM_ALPHA:g}; a correct simulation fails with probability "
-                     f"<= 1e-5). Next: draw x ~ N(0, I) and g ~ N(0, I) afresh in every trial and "
-                     f"average the per-draw q_l and delta_l.")
+                     f"<= 1e-5).", advice="Next: draw x ~ N(0, I) and g ~ N(0, I) afresh in every "
+                     "trial and average the per-draw q_l and delta_l.")
 
 
 # Fresh draws in every trial. With n_0 = 1 the input's squared norm ||x||^2
@@ -297,14 +307,26 @@ def test_simulate_variances_fresh_draws(student, ref, case, grader_seed):
             fail(f"your simulated {name} is not finite in some calls: {s[:5]}.")
         p = mannwhitneyu(np.abs(s - mu), np.abs(t - mu), alternative="greater").pvalue
         if not p >= FRESH_ALPHA:
+            # the advice names the slip only when the spread itself is too wide
+            # (scale-free: interquartile range of the logs, against the reference's)
+            with np.errstate(all="ignore"):
+                spread = np.subtract(*np.percentile(np.log(s), [75, 25])) / \
+                    np.subtract(*np.percentile(np.log(t), [75, 25]))
+            if not spread > 2.0:
+                fail(f"your {name} over {FRESH_SEEDS} calls (seeds, {FRESH_TRIALS} trials each) is "
+                     f"centred at {np.median(s):.4g} (median), where the prediction is {mu:.4g} and "
+                     f"the reference's calls give {np.median(t):.4g} (one-sided Mann-Whitney test of "
+                     f"the distances from the prediction: p = {p:.1e}, fails below {FRESH_ALPHA:g}).",
+                     advice=f"Next: compare your simulation with predicted_variances({widths}, "
+                     f"{scheme!r}, {act!r}, {widths[0]}.0, 1.0): the variances or the propagation differ.")
             fail(f"with n_0 = n_{L1} = 1 and {FRESH_TRIALS} trials per call, your {name} over "
                  f"{FRESH_SEEDS} calls (seeds) spreads far more around the prediction {mu:.4g} than a "
                  f"correct simulation's: median distance {np.median(np.abs(s - mu)):.3g}, against "
                  f"{np.median(np.abs(t - mu)):.3g} for the reference at other seeds (one-sided "
                  f"Mann-Whitney p = {p:.1e}, fails below {FRESH_ALPHA:g}; a correct simulation fails "
-                 f"with probability <= 1e-5). Each call looks like an average conditional on one "
-                 f"draw. Next: draw {what} afresh in every trial, inside the loop, together with "
-                 f"the weights.")
+                 f"with probability <= 1e-5).", advice=f"Each call looks like an average conditional "
+                 f"on one draw. Next: draw {what} afresh in every trial, inside the loop, together "
+                 f"with the weights.")
 
 
 def plot(student, ref, outdir):

@@ -416,7 +416,7 @@ def _two_sample(got, refs, what, hint, theory=None):
     p = st.mannwhitneyu(got, refs, alternative="two-sided").pvalue
     if not p >= ALPHA:
         fail(f"{what} are shifted: Mann-Whitney p = {p:.2e} (the check fails below {ALPHA:g}; a "
-             f"correct solution fails it with probability {ALPHA:g}). {hint}")
+             f"correct solution fails it with probability {ALPHA:g}).", advice=hint)
     stats.ks_check(got, refs, ALPHA, what=what, hint=hint)
 
 

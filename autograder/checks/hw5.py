@@ -501,8 +501,9 @@ def test_escape_steps(student, ref, case):
     want = ref.escape_steps(*case.args, **case.kwargs)
     v = np.array([0.0, 1.0]) if name == "quartic" else np.array([_S, _S])
     w = np.array([1.0, 0.0]) if name == "quartic" else np.array([_S, -_S])   # positive curvature
-    horizon = want + 2
-    traj = ref.gd(name, theta0, lr, horizon)
+    # computed before the student's call, so that public fixtures record them
+    long = ref.gd(name, theta0, lr, 5 * (want + 2) + 100)
+    traj = long[:want + 3]
     positive = _first_crossing(traj, w, thr)
     slips = [Slip("off by one: k counts GD steps and k = 0 (theta0 itself) is a candidate", want + 1),
              Slip("off by one: you return the index of the last iterate below the threshold; "
@@ -522,8 +523,7 @@ def test_escape_steps(student, ref, case):
     except Raised as err:
         # GD shrinks the positive-curvature component: measured along it, the
         # iterates never escape (the slip's "value" is the RuntimeError).
-        if err.exc_type == "RuntimeError" and positive is None and \
-                _first_crossing(ref.gd(name, theta0, lr, 5 * horizon + 100), w, thr) is None:
+        if err.exc_type == "RuntimeError" and _first_crossing(long, w, thr) is None:
             fail(f"{call} raised RuntimeError, but GD escapes at step {want}. This looks like: "
                  f"{largest} (GD shrinks that component, so it never reaches the threshold). "
                  "Next: measure |<theta_k, v>| with v the eigenvector of lambda_min < 0.")

@@ -20,6 +20,14 @@ FUNCTIONS = ["finite_class_bound", "sauer_bound", "vc_bound", "rademacher_linear
              "rademacher_finite", "spectral_complexity", "neyshabur_bound", "mcallester_bound",
              "kl_diag_gaussians", "dziugaite_roy_bound"]
 
+#: graded functions each one calls (as the reference does): a failing one is
+#: named as the likely cause of its callers' failures (plugin.py)
+DEPENDS = {
+    "neyshabur_bound": ("spectral_complexity",),
+    "dziugaite_roy_bound": ("kl_diag_gaussians",),
+}
+
+
 RTOL_EXACT = 1e-12   # closed forms on grader-supplied inputs: float64 round-off only
 RTOL_STRUCT = 1e-10  # a property relating two of your own values (rescaled nets: SVDs of other matrices)
 ATOL_KL = 1e-12      # KL near 0: e^t - 1 - t evaluated directly loses ~1e-16 per coordinate
