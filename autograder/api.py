@@ -2,11 +2,11 @@
 from . import stats
 from .compare import (CheckFailure, close, expect_array, expect_int, expect_raises,
                       expect_scalar, expect_sequence, fail)
-from .hints import Slip
+from .hints import Slip, name_by_mean, name_slips
 from .sandbox.codec import Opaque
-from .sandbox.errors import StudentError
+from .sandbox.errors import Raised, StudentError
 from .spec import Case, check
 
 __all__ = ["check", "Case", "close", "expect_array", "expect_scalar", "expect_int",
            "expect_sequence", "expect_raises", "fail", "Slip", "stats", "Opaque",
-           "CheckFailure", "StudentError"]
+           "CheckFailure", "StudentError", "Raised", "name_slips", "name_by_mean"]

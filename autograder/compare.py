@@ -11,22 +11,38 @@ import numbers
 
 import numpy as np
 
-from .hints import Slip, generic_hints, matches
+from .hints import Slip, generic_hints, matches, name_slips
 from .sandbox.codec import Opaque
 
 
 class CheckFailure(AssertionError):
-    """A check's verdict: the submission is wrong (not a grader error)."""
+    """A check's verdict: the submission is wrong (not a grader error).
 
-    def __init__(self, message: str):
+    ``advice`` is the tail of ``message`` that names a slip or says what to
+    change (empty when the check did not mark it); ``body`` is the rest,
+    the plain facts. The engine drops the advice when a failing dependency
+    is the likely cause (plugin.py).
+    """
+
+    def __init__(self, message: str, advice: str = ""):
         super().__init__(message)
         self.message = message
+        self.advice = advice if advice and message.endswith(advice) else ""
+
+    @property
+    def body(self) -> str:
+        if self.advice:
+            return self.message[:-len(self.advice)].rstrip()
+        cut = [i for i in (self.message.find("This looks like"), self.message.find("Next:")) if i > 0]
+        return self.message[:min(cut)].rstrip() if cut else self.message
 
 
-def fail(message: str):
-    """Fail the current check with ``message``."""
+def fail(message: str, advice: str = ""):
+    """Fail the current check with ``message`` followed by ``advice`` (slip named, next step)."""
     __tracebackhide__ = True
-    raise CheckFailure(message)
+    if advice:
+        message = message.rstrip() + (" " if "\n" not in advice[:1] else "") + advice
+    raise CheckFailure(message, advice)
 
 
 def _fmt(x, limit=6):
@@ -136,8 +152,11 @@ def expect_sequence(got, length, name="result"):
     return got
 
 
-def expect_raises(call, exc_type, *args, **kwargs):
-    """``call(*args, **kwargs)`` must raise ``exc_type`` (by name, in the sandbox)."""
+def expect_raises(call, exc_type, *args, slips=(), **kwargs):
+    """``call(*args, **kwargs)`` must raise ``exc_type`` (by name, in the sandbox).
+
+    A returned value that matches one of ``slips`` (exactly, to 1e-8) names it.
+    """
     __tracebackhide__ = True
     from .sandbox.errors import Raised, StudentError
 
@@ -150,6 +169,10 @@ def expect_raises(call, exc_type, *args, **kwargs):
         fail(f"expected {name}, but your code raised {err.exc_type}: {err.message}")
     except StudentError:
         raise
+    hint = name_slips(value, slips) if slips else None
+    if hint:
+        fail(f"expected {name} to be raised, but it returned {_fmt(value)}. {hint} "
+             f"Next: fix that, and `raise {name}(...)` where no valid answer exists.")
     fail(f"expected {name} to be raised, but it returned {_fmt(value)}. "
          f"Next: validate the arguments and `raise {name}(...)`.")
 
@@ -196,22 +219,49 @@ def close(got, want, rtol=1e-10, atol=0.0, slips=(), name="result", shape_strict
     ok, report = _compare(g, want_arr, rtol, atol)
     if ok:
         return got
-    lines = [f"{name} differs from the reference beyond rtol={rtol:g}, atol={atol:g}.",
-             f"  expected: {_fmt(want if not isinstance(want, np.ndarray) else want_arr)}",
-             f"  got:      {_fmt(got if not isinstance(got, np.ndarray) else g)}",
-             "  " + report]
-    hint = None
-    for slip in slips:
-        if matches(g, slip.value, rtol=max(rtol, 1e-8), atol=atol):
-            hint = f"This looks like: {slip.description}."
-            break
+    lines = [f"{name} differs from the reference beyond rtol={rtol:g}, atol={atol:g}."]
+    window = _window(g, want_arr, rtol, atol) if isinstance(want, np.ndarray) else None
+    if window is None:
+        lines += [f"  expected: {_fmt(want if not isinstance(want, np.ndarray) else want_arr)}",
+                  f"  got:      {_fmt(got if not isinstance(got, np.ndarray) else g)}"]
+    else:
+        lines += window
+    lines.append("  " + report)
+    hint = name_slips(g, slips, rtol=max(rtol, 1e-8), atol=atol)
     if hint is None:
         hint = generic_hints(g, want_arr)
-    if hint:
-        lines.append("  " + hint)
+    if not hint:
+        hint = "Next: test your function on a small case you can work out by hand."
+    fail("\n".join(lines), advice="\n  " + hint)
+
+
+def _window(g, w, rtol, atol, width=7):
+    """Lines showing the entries around the largest error of a long 1-d array (None: show it all).
+
+    A summarised preview ([0., 0., 0., ..., 0.]) shows only the ends, which
+    say nothing when the error sits in the middle (a density that is 0 at
+    both ends, a curve that differs inside).
+    """
+    if g.ndim == 0 or g.ndim > 2 or (g.ndim == 1 and g.size <= width) or (g.ndim == 2 and g.size <= 36):
+        return None
+    with np.errstate(all="ignore"):
+        err = np.abs(g - w)
+        bad = ~(err <= atol + rtol * np.abs(w)) & ~(np.isnan(g) & np.isnan(w))
+    err = np.where(bad & np.isfinite(err), err, 0.0)
+    idx = np.unravel_index(int(np.argmax(err)), err.shape)
+    i = idx[-1]
+    n = g.shape[-1]
+    lo = max(0, min(i - width // 2, n - width))
+    hi = min(lo + width, n)
+    if g.ndim == 1:
+        where = f"entries {lo}..{hi - 1} of {n}, around the largest error at index {i}"
+        rows = (w[lo:hi], g[lo:hi])
     else:
-        lines.append("  Next: test your function on a small case you can work out by hand.")
-    fail("\n".join(lines))
+        where = (f"row {idx[0]} of {g.shape[0]}, columns {lo}..{hi - 1} of {n}, around the "
+                 f"largest error at index {tuple(int(k) for k in idx)}")
+        rows = (w[idx[0], lo:hi], g[idx[0], lo:hi])
+    return [f"  expected [{where}]: {_fmt(rows[0], limit=width)}",
+            f"  got      [{where}]: {_fmt(rows[1], limit=width)}"]
 
 
 def _compare(g, w, rtol, atol):

@@ -21,6 +21,49 @@ class Slip:
     value: object
 
 
+def name_slips(got, slips, rtol=1e-8, atol=0.0) -> str | None:
+    """The hint naming the slips whose values ``got`` matches within (rtol, atol), else None.
+
+    The course's rule for every hint that names a slip: a slip is named only
+    when the student's values match that slip's values within the check's
+    tolerance. When several slips give the same values on this input, all of
+    them are named (the input cannot tell them apart); when none matches, the
+    caller's generic message stands.
+    """
+    found = [s.description for s in slips if matches(got, s.value, rtol=rtol, atol=atol)]
+    found = list(dict.fromkeys(found))
+    if not found:
+        return None
+    if len(found) == 1:
+        return f"This looks like: {found[0]}."
+    return ("This looks like one of these slips (they give the same values here): "
+            + "; ".join(f"({i}) {t}" for i, t in enumerate(found, 1)) + ".")
+
+
+def name_by_mean(sample, candidates, z=4.0) -> str | None:
+    """The rule above for a random sample: name the candidates whose mean it matches.
+
+    ``candidates`` are (description, mean of a submission with that slip).
+    A candidate matches when it lies within ``z`` standard errors of the
+    sample's mean, the standard error taken from the sample's own spread (a
+    submission with that slip fails to be named with probability about
+    2 * norm.sf(z), 6e-5 at z = 4, and a far-off mean is never named).
+    """
+    x = np.asarray(sample, dtype=np.float64).ravel()
+    if x.size < 2 or not np.all(np.isfinite(x)):
+        return None
+    mean, se = float(x.mean()), float(x.std(ddof=1)) / np.sqrt(x.size)
+    found = [(t, mu) for t, mu in candidates
+             if np.isfinite(mu) and abs(mean - mu) <= z * se + 1e-9 * abs(mu)]
+    if not found:
+        return None
+    text = "; ".join(f"({i}) {t} (that would give mean {mu:.6g})" for i, (t, mu) in enumerate(found, 1))
+    if len(found) == 1:
+        text = text[4:]
+    return ("This looks like: " if len(found) == 1 else
+            "This looks like one of these slips (their means agree with yours): ") + text + "."
+
+
 def matches(got, value, rtol=1e-8, atol=0.0) -> bool:
     try:
         v = np.asarray(value, dtype=np.float64)

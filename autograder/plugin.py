@@ -14,6 +14,7 @@ item, with a message in the student's terms instead of a traceback.
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from dataclasses import asdict, dataclass
 
@@ -24,6 +25,7 @@ from .reference import GraderSetupError, Reference
 from .sandbox import Limits, Sandbox
 from .sandbox.errors import LoadFailed, StudentError
 from .student import SandboxStudent, TrustedStudent
+from .spec import REGISTRY
 from .submission import SubmissionError, load_submission
 
 
@@ -97,6 +99,7 @@ class CourseState:
         self.load_notes: list = []
         self.isolation = ""
         self.confinement: dict = {}
+        self._probed: dict = {}
 
     # -- collection ---------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -209,10 +212,75 @@ class CourseState:
             status, message = describe_failure(exc, call.excinfo, getattr(item, "_course_values", None))
             if rep.skipped:
                 status, message = "skipped", str(getattr(exc, "msg", exc))
+            elif status in ("failed", "raised"):
+                message = self._blame_dependencies(item, mark.kwargs["function"], exc, message)
             res = self._result(item, False, 0.0, status, message, rep.duration)
             self.results.append(res)
             if rep.failed:
                 rep.longrepr = f"{res.id}: {res.call}\n{message}"
+
+    # -- a failing function that the failing one calls ----------------------------
+    def _blame_dependencies(self, item, function, exc, message):
+        """The message of a failed check of ``function``, when a function it calls fails too.
+
+        A check module declares once ``DEPENDS = {function: (graded functions it
+        calls, as the reference does)}``. When a check of ``function`` fails and
+        one of those (or theirs, transitively) fails its own deterministic
+        checks on this submission, that failure is the likely cause: the
+        message keeps its facts, drops the advice (a slip named for correct
+        code would send the student to change it) and says so. The
+        dependencies are probed by running their checks here, whatever was
+        selected, so one check cell of a notebook says the same.
+        """
+        deps = _dependencies(item.module, function)
+        if not deps:
+            return message
+        # an unwritten dependency explains a check that raised (NameError,
+        # NotImplementedError from inside), not a wrong value
+        failing = [d for d in deps if self._function_fails(item, d) == "wrong"
+                   or (self._function_fails(item, d) == "missing" and not isinstance(exc, CheckFailure))]
+        if not failing:
+            return message
+        names = ", ".join(f"`{d}`" for d in failing)
+        body = exc.body if isinstance(exc, CheckFailure) else message
+        one = len(failing) == 1
+        return (f"{body}\n  Your {names} {'fails its' if one else 'fail their'} own checks, and "
+                f"`{function}` is meant to call {'it' if one else 'them'}: that is the likely cause "
+                f"of this failure, not necessarily `{function}` itself. Next: fix {names} first, "
+                f"then run this check again.")
+
+    def _function_fails(self, item, function):
+        """False, "wrong" (a check fails) or "missing" (not written) for a dependency."""
+        if function in self._probed:
+            return self._probed[function]
+        self._probed[function] = False        # no cycles
+        specs = [s for s in REGISTRY.get(item.module.__name__, ()) if s.function == function and not s.stochastic]
+        hidden_ok = self.config.getoption("all_checks")
+        student, ref = self.student_for(item), self.ref_for(item)
+        seed = self.config.getoption("grader_seed")
+        fails = False
+        from .sandbox.errors import Missing, NotAttempted
+        for spec in specs:
+            params = inspect.signature(spec.fn).parameters
+            for case, _, hidden, _ in spec.resolved:
+                if hidden and not hidden_ok:
+                    continue
+                kwargs = {"student": student, "ref": ref, "case": case, "grader_seed": seed,
+                          "device": self.config.getoption("device")}
+                try:
+                    spec.fn(**{k: v for k, v in kwargs.items() if k in params})
+                except (Missing, NotAttempted):
+                    fails = "missing"
+                except (CheckFailure, StudentError, AssertionError):
+                    fails = "wrong"
+                except Exception:  # noqa: BLE001 - a probe must never turn into a grader error
+                    continue
+                if fails:
+                    break
+            if fails:
+                break
+        self._probed[function] = fails
+        return fails
 
     def pytest_sessionfinish(self, session):
         if self.sandbox is not None:
@@ -220,6 +288,18 @@ class CourseState:
         if self.config.getoption("ref_mode") == "record":
             for ref in self.refs.values():
                 ref.save(self.config.getoption("record_to"))
+
+
+def _dependencies(module, function):
+    """The graded functions ``function`` calls, transitively, from the module's DEPENDS."""
+    graph = getattr(module, "DEPENDS", None) or {}
+    out, todo = [], list(graph.get(function, ()))
+    while todo:
+        d = todo.pop(0)
+        if d != function and d not in out:
+            out.append(d)
+            todo.extend(graph.get(d, ()))
+    return out
 
 
 def _keyword_matches(expr, *names):

@@ -52,7 +52,7 @@ def z_check(value, mean, se, z, what="the statistic", hint="", against="theory s
         return
     fail(f"{what} is {value:.6g}; {against} {mean:.6g} with sampling error {se:.3g}. "
          f"It is {dev / se:.1f} standard errors away (the check allows {z:.1f}; a correct "
-         f"solution fails this with probability {ffp_of_z(z):.1e}). " + hint)
+         f"solution fails this with probability {ffp_of_z(z):.1e}).", advice=hint)
 
 
 def ks_check(sample, reference, alpha, what="your sample", hint=""):
@@ -72,8 +72,8 @@ def ks_check(sample, reference, alpha, what="your sample", hint=""):
     if res.pvalue >= alpha:
         return res
     fail(f"{what} does not follow the expected distribution: Kolmogorov-Smirnov distance "
-         f"{res.statistic:.4f}, p-value {res.pvalue:.2e} (the check fails below {alpha:.0e}). "
-         + hint)
+         f"{res.statistic:.4f}, p-value {res.pvalue:.2e} (the check fails below {alpha:.0e}).",
+         advice=hint)
 
 
 def binomial_check(successes, n, p, ffp, what="the fraction", hint=""):
@@ -83,4 +83,4 @@ def binomial_check(successes, n, p, ffp, what="the fraction", hint=""):
     if lo <= successes <= hi:
         return
     fail(f"{what} is {successes}/{n}; with probability {p:.4g} per trial a correct solution "
-         f"gives between {int(lo)} and {int(hi)} (false-failure probability {ffp:.0e}). " + hint)
+         f"gives between {int(lo)} and {int(hi)} (false-failure probability {ffp:.0e}).", advice=hint)

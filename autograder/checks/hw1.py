@@ -8,6 +8,16 @@ TITLE = "Preserving the variance: LeCun, Glorot, He"
 FUNCTIONS = ["init_variance", "init_weights", "forward_variances", "backward_variances",
              "predicted_variances", "simulate_variances"]
 
+#: graded functions each one calls (as the reference does): when one of these
+#: fails its own checks, the engine names it as the likely cause instead of
+#: giving slip hints for the caller (plugin.py)
+DEPENDS = {
+    "init_weights": ("init_variance",),
+    "predicted_variances": ("init_variance",),
+    "simulate_variances": ("init_weights", "forward_variances", "backward_variances"),
+}
+
+
 CALL_TIMEOUT = 5.0    # CPU seconds per call: every hw1 call needs milliseconds
 RTOL_EXACT = 1e-12    # closed-form formulas: float64 round-off only
 RTOL_PROP = 1e-10     # a few matrix products on grader-supplied weights
@@ -223,7 +233,7 @@ SIM_ALPHA = 1e-6     # per two-sample t-test; 2(L+1) <= 10 tests per case: ffp <
 # The student's seed-means and the reference's (at other seeds) are compared
 # layer by layer by a two-sample t-test: each seed-mean averages SIM_TRIALS
 # independent draws, so it is close to normal whatever the law of one draw.
-@check("simulate_variances", points=1.5, cases=SIM_CASES, stochastic=True, ffp=1e-5, timeout=30)
+@check("simulate_variances", points=1.0, cases=SIM_CASES, stochastic=True, ffp=1e-5, timeout=30)
 def test_simulate_variances(student, ref, case, grader_seed):
     widths, scheme, act = case.args
     runs = [expect_sequence(student.simulate_variances(widths, scheme, act, SIM_TRIALS, grader_seed + k),
@@ -252,8 +262,71 @@ def test_simulate_variances(student, ref, case, grader_seed):
                      f"{SIM_SEEDS} seeds; the reference simulation averages {t[:, l].mean():.4g} "
                      f"(mean-field prediction {pred[part][l]:.4g}); two-sample t-test p = {p:.1e} "
                      f"(fails below {SIM_ALPHA:g}; a correct simulation fails with probability "
-                     f"<= 1e-5). Next: draw x ~ N(0, I) and g ~ N(0, I) afresh in every trial and "
-                     f"average the per-draw q_l and delta_l.")
+                     f"<= 1e-5).", advice="Next: draw x ~ N(0, I) and g ~ N(0, I) afresh in every "
+                     "trial and average the per-draw q_l and delta_l.")
+
+
+# Fresh draws in every trial. With n_0 = 1 the input's squared norm ||x||^2
+# is chi^2_1, and q_1 = v_0 ||x||^2 chi^2_{n_1}/n_1 per trial (whatever the
+# activation). A call that draws x once, outside the trial loop, averages
+# over the weights only, conditional on that x: its q_1 spreads like
+# v_0 chi^2_1 around the prediction v_0 n_0, while a correct call's spreads
+# like a mean of n_trials draws (relative sd sqrt(((1 + 2/n_0)(1 + 2/n_1) - 1)
+# / n_trials) = 0.23 here, against sqrt(2) for x drawn once). Likewise for
+# delta_{L+1} with n_{L+1} = 1 and g drawn once. The distances of per-call
+# values from the prediction, |q_1 - v_0 n_0| and |delta_{L+1} - 1|, are iid
+# for the student's calls and the reference's (at other seeds) when the
+# student is correct, so a one-sided Mann-Whitney test (student larger) at
+# FRESH_ALPHA each has level FRESH_ALPHA exactly: ffp <= 2 * 5e-6 = 1e-5.
+# Over 10 grader seeds a simulation drawing x and g once per call gave
+# p <= 1.2e-6 on the worse part and <= 1.2e-8 on the better one.
+FRESH_WIDTHS = [1, 30, 30, 1]
+FRESH_TRIALS, FRESH_SEEDS, FRESH_REF_SEEDS = 40, 30, 120
+FRESH_ALPHA = 5e-6
+
+
+@check("simulate_variances", points=1.5, aspect="fresh_draws", stochastic=True, ffp=1e-5, timeout=30,
+       cases=[Case("he_relu_n0_1", FRESH_WIDTHS, "he", "relu")])
+def test_simulate_variances_fresh_draws(student, ref, case, grader_seed):
+    widths, scheme, act = case.args
+    L1 = len(widths) - 1
+    runs = []
+    for k in range(FRESH_SEEDS):
+        r = expect_sequence(student.simulate_variances(widths, scheme, act, FRESH_TRIALS, grader_seed + k),
+                            2, "(q, delta)")
+        runs.append((expect_array(r[0], (L1,), "q"), expect_array(r[1], (L1,), "delta")))
+    refs = [ref.simulate_variances(widths, scheme, act, FRESH_TRIALS, grader_seed + stats.REF_SEED_OFFSET + k)
+            for k in range(FRESH_REF_SEEDS)]
+    pred = ref.predicted_variances(widths, scheme, act, float(widths[0]), 1.0)
+    from scipy.stats import mannwhitneyu
+    for part, l, name, what in ((0, 0, "q_1", "x ~ N(0, I)"), (1, L1 - 1, f"delta_{L1}", "g ~ N(0, I)")):
+        mu = pred[part][l]
+        s = np.array([r[part][l] for r in runs])
+        t = np.array([r[part][l] for r in refs])
+        if not np.all(np.isfinite(s)):
+            fail(f"your simulated {name} is not finite in some calls: {s[:5]}.")
+        p = mannwhitneyu(np.abs(s - mu), np.abs(t - mu), alternative="greater").pvalue
+        if not p >= FRESH_ALPHA:
+            # the advice names the slip only when the spread itself is too wide
+            # (scale-free: interquartile range of the logs, against the reference's)
+            with np.errstate(all="ignore"):
+                spread = np.subtract(*np.percentile(np.log(s), [75, 25])) / \
+                    np.subtract(*np.percentile(np.log(t), [75, 25]))
+            if not spread > 2.0:
+                fail(f"your {name} over {FRESH_SEEDS} calls (seeds, {FRESH_TRIALS} trials each) is "
+                     f"centred at {np.median(s):.4g} (median), where the prediction is {mu:.4g} and "
+                     f"the reference's calls give {np.median(t):.4g} (one-sided Mann-Whitney test of "
+                     f"the distances from the prediction: p = {p:.1e}, fails below {FRESH_ALPHA:g}).",
+                     advice=f"Next: compare your simulation with predicted_variances({widths}, "
+                     f"{scheme!r}, {act!r}, {widths[0]}.0, 1.0): the variances or the propagation differ.")
+            fail(f"with n_0 = n_{L1} = 1 and {FRESH_TRIALS} trials per call, your {name} over "
+                 f"{FRESH_SEEDS} calls (seeds) spreads far more around the prediction {mu:.4g} than a "
+                 f"correct simulation's: median distance {np.median(np.abs(s - mu)):.3g}, against "
+                 f"{np.median(np.abs(t - mu)):.3g} for the reference at other seeds (one-sided "
+                 f"Mann-Whitney p = {p:.1e}, fails below {FRESH_ALPHA:g}; a correct simulation fails "
+                 f"with probability <= 1e-5).", advice=f"Each call looks like an average conditional "
+                 f"on one draw. Next: draw {what} afresh in every trial, inside the loop, together "
+                 f"with the weights.")
 
 
 def plot(student, ref, outdir):

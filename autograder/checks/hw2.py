@@ -10,6 +10,15 @@ TITLE = "The length map, its fixed point and the edge of chaos"
 FUNCTIONS = ["length_map", "length_fixed_point", "chi1", "correlation_map", "edge_of_chaos",
              "simulate_lengths"]
 
+#: graded functions each one calls (as the reference does): a failing one is
+#: named as the likely cause of its callers' failures (plugin.py)
+DEPENDS = {
+    "chi1": ("length_fixed_point",),
+    "correlation_map": ("length_fixed_point",),
+    "edge_of_chaos": ("length_fixed_point",),
+}
+
+
 # The contract asks for Gaussian expectations to ~1e-10; the tolerances leave a
 # factor >= 100 for a student's own rule (Gauss-Hermite with 150+ nodes at the
 # q used below), and every known slip is off by more than 1e-3.

@@ -13,6 +13,13 @@ FUNCTIONS = ["mp_density", "wishart_eigenvalues", "product_wishart_curve",
              "product_wishart_density", "product_wishart_edge", "fuss_catalan",
              "jacobian_eigenvalues", "relu_orthogonal_edge"]
 
+#: graded functions each one calls (as the reference does): a failing one is
+#: named as the likely cause of its callers' failures (plugin.py)
+DEPENDS = {
+    "product_wishart_density": ("product_wishart_curve", "product_wishart_edge"),
+}
+
+
 RTOL_EXACT = 1e-12     # closed forms: float64 round-off only
 RTOL_CURVE = 1e-10     # (2.95): products of sines, written in other orders or through logs
 RTOL_ROOT = 1e-8       # rho(x) after solving lam(phi) = x: brentq's default xtol (2e-12 on phi)
@@ -104,30 +111,42 @@ def _mp_wrong(x, ratio, kind):
     a, b = _mp_edges(ratio)
     if kind == "edges_without_sqrt":
         a, b = (1 - ratio) ** 2, (1 + ratio) ** 2
+    if kind == "inverted":                  # m/n where n/m belongs, everywhere
+        a, b = (1 - math.sqrt(1 / ratio)) ** 2, (1 + math.sqrt(1 / ratio)) ** 2
     with np.errstate(all="ignore"):
         r = np.sqrt(np.clip((b - x) * (x - a), 0, None)) / (2 * np.pi * x)
-        if kind != "no_ratio":
+        if kind == "ratio_on_top":
+            r = r * ratio
+        elif kind == "inverted":
+            r = r * ratio
+        elif kind != "no_ratio":
             r = r / ratio
     return np.where((x > a) & (x < b) & (x > 0), r, 0.0)
 
 
+def _mp_slips(x, ratio):
+    return [Slip("the 1/ratio in front of the density is missing: the density must integrate to 1",
+                 _mp_wrong(x, ratio, "no_ratio")),
+            Slip("ratio / (2 pi x) in front where (2.52) generalises to 1 / (2 pi ratio x): your values "
+                 "are the reference's times ratio^2", _mp_wrong(x, ratio, "ratio_on_top")),
+            Slip("the ratio inverted (m/n where ratio = n/m): edges (1 -+ sqrt(1/ratio))^2 and "
+                 "prefactor ratio / (2 pi x)", _mp_wrong(x, ratio, "inverted")),
+            Slip("the edges (1 -+ ratio)^2 instead of (1 -+ sqrt(ratio))^2",
+                 _mp_wrong(x, ratio, "edges_without_sqrt"))]
+
+
 @check("mp_density", points=0.5, cases=[
-    Case("ratio_1", 1.0),
-    Case("ratio_0.25", 0.25),
-    Case("ratio_0.5", 0.5),
-    Case("ratio_0.1", 0.1, hidden=True),
-    Case("ratio_0.9", 0.9, hidden=True),
+    Case("ratio_1", _mp_grid(1.0), 1.0),
+    Case("ratio_0.25", _mp_grid(0.25), 0.25),
+    Case("ratio_0.5", _mp_grid(0.5), 0.5),
+    Case("ratio_0.1", _mp_grid(0.1), 0.1, hidden=True),
+    Case("ratio_0.9", _mp_grid(0.9), 0.9, hidden=True),
 ])
 def test_mp_density(student, ref, case):
-    (ratio,) = case.args
-    x = _mp_grid(ratio)
+    x, ratio = case.args
     got = student.mp_density(x, ratio)
     want = ref.mp_density(x, ratio)
-    slips = [Slip("the 1/ratio in front of the density is missing: the density must integrate to 1",
-                  _mp_wrong(x, ratio, "no_ratio")),
-             Slip("the edges (1 -+ ratio)^2 instead of (1 -+ sqrt(ratio))^2",
-                  _mp_wrong(x, ratio, "edges_without_sqrt"))]
-    close(got, want, rtol=RTOL_CURVE, atol=1e-14, slips=slips, name="rho(x)")
+    close(got, want, rtol=RTOL_CURVE, atol=1e-14, slips=_mp_slips(x, ratio), name="rho(x)")
 
 
 @check("mp_density", points=0.5, aspect="shape", cases=[Case("matrix_input", 0.5, hidden=True)])
@@ -135,7 +154,7 @@ def test_mp_density_keeps_shape(student, ref, case):
     (ratio,) = case.args
     x = np.linspace(-0.5, 3.5, 12).reshape(3, 4)
     close(student.mp_density(x, ratio), ref.mp_density(x, ratio), rtol=RTOL_CURVE, atol=1e-14,
-          name="rho(x) for x of shape (3, 4)")
+          slips=_mp_slips(x, ratio), name="rho(x) for x of shape (3, 4)")
 
 
 @check("mp_density", points=0.5, aspect="normalised", cases=[Case("ratio_0.3", 0.3), Case("ratio_1", 1.0)])
@@ -154,6 +173,9 @@ def test_mp_density_moments(student, ref, case):
             extra = ""
             if k == 0 and abs(got - ratio) < 1e-6:
                 extra = " It integrates to the ratio: the 1/ratio factor is missing."
+            elif k == 0 and abs(got - ratio ** 2) < 1e-6:
+                extra = (" It integrates to ratio^2: ratio / (2 pi x) in front where 1 / (2 pi ratio x) "
+                         "belongs.")
             fail(f"the moment int x^{k} rho(x) dx of your density at ratio {ratio} is {got:.10g}; "
                  f"Marchenko-Pastur has {want:.10g}.{extra} Next: compare your formula with "
                  f"(2.52) at ratio 1 and check that it integrates to 1.")

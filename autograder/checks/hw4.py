@@ -15,7 +15,7 @@ from scipy import stats as st
 from scipy.special import erf, expit
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
-                            expect_scalar, expect_sequence, fail, stats)
+                            expect_scalar, expect_sequence, fail, name_by_mean, stats)
 
 TITLE = "Wide nets have no bad local minima: Yu & Chen, Laurent & Brecht"
 FUNCTIONS = ["hidden_features", "numerical_rank", "full_rank_probability",
@@ -389,7 +389,8 @@ _X_I = _rng(442).standard_normal((3, 6))
 _Y_I = 0.3 * _rng(447).standard_normal((2, 6))
 
 
-def _init_slip_hint(X, Y, n1, act, mean, se):
+def _init_slip_hint(X, Y, n1, act, got):
+    """Names the init/loss slips whose mean initial loss matches the sample ``got`` (name_by_mean)."""
     n0, m = X.shape
     cands = [
         ("the loss divided by m (the 1/(2m) misprint after (3.4))",
@@ -397,14 +398,13 @@ def _init_slip_hint(X, Y, n1, act, mean, se):
         ("a loss without the factor 1/2", 2 * expected_initial_loss(X, Y, n1, act)),
         ("W1 drawn with variance 1/n0 instead of 1/n1", expected_initial_loss(X, Y, n1, act, var1=1.0 / n0)),
         ("W0 drawn with variance 1/n1 instead of 1/n0", expected_initial_loss(X, Y, n1, act, var0=1.0 / n1)),
-        ("standard deviation 1/n instead of 1/sqrt(n) in both layers",
+        ("standard deviation 1/n instead of 1/sqrt(n) in both layers (the variance passed where "
+         "NumPy's normal(loc, scale) expects the standard deviation)",
          expected_initial_loss(X, Y, n1, act, var0=1.0 / n0 ** 2, var1=1.0 / n1 ** 2)),
     ]
-    for text, mu in cands:
-        if abs(mean - mu) <= 4 * se + 1e-9 * abs(mu):
-            return f"This looks like: {text} (that would give mean {mu:.6g})."
-    return ("Next: draw W0 ~ N(0, 1/n0) of shape (n1, n0) and W1 ~ N(0, 1/n1) of shape (n2, n1), "
-            "and return 1/2 ||Y - W1 phi(W0 X)||_F^2 summed over the points.")
+    return name_by_mean(got, cands) or (
+        "Next: draw W0 ~ N(0, 1/n0) of shape (n1, n0) and W1 ~ N(0, 1/n1) of shape (n2, n1), "
+        "and return 1/2 ||Y - W1 phi(W0 X)||_F^2 summed over the points.")
 
 
 def _two_sample(got, refs, what, hint, theory=None):
@@ -416,7 +416,7 @@ def _two_sample(got, refs, what, hint, theory=None):
     p = st.mannwhitneyu(got, refs, alternative="two-sided").pvalue
     if not p >= ALPHA:
         fail(f"{what} are shifted: Mann-Whitney p = {p:.2e} (the check fails below {ALPHA:g}; a "
-             f"correct solution fails it with probability {ALPHA:g}). {hint}")
+             f"correct solution fails it with probability {ALPHA:g}).", advice=hint)
     stats.ks_check(got, refs, ALPHA, what=what, hint=hint)
 
 
@@ -444,8 +444,7 @@ def test_train_two_layer_initial_loss(student, ref, case, grader_seed):
     refs = np.array([ref.train_two_layer(X, Y, n1, act, 0.01, 0, grader_seed + stats.REF_SEED_OFFSET + k)[0]
                      for k in range(INIT_REF_SEEDS)])
     mu = expected_initial_loss(X, Y, n1, act)
-    se = float(np.std(refs, ddof=1)) / math.sqrt(INIT_SEEDS)
-    hint = _init_slip_hint(X, Y, n1, act, float(got.mean()), se)
+    hint = _init_slip_hint(X, Y, n1, act, got)
     _two_sample(got, refs, f"the initial losses of {INIT_SEEDS} seeds", hint, theory=mu)
 
 
@@ -454,11 +453,77 @@ _X_N, _Y_N = _data(20, 10, 1, 443)            # narrow nets, n0 large: W0's grad
 
 
 def _first_step_rates(fn, X, Y, n1, act, seeds):
-    out = []
+    rates, initial = [], []
     for s in seeds:
         losses = np.asarray(fn(X, Y, n1, act, FIRST_LR, 1, s), dtype=np.float64)
-        out.append((losses[0] - losses[-1]) / FIRST_LR)
-    return np.array(out)
+        rates.append((losses[0] - losses[-1]) / FIRST_LR)
+        initial.append(losses[0])
+    return np.array(rates), np.array(initial)
+
+
+def _dphi(act, z):
+    return {"linear": np.ones_like, "relu": lambda t: (t > 0) * 1.0,
+            "tanh": lambda t: 1 - np.tanh(t) ** 2, "erf": lambda t: 2 / math.sqrt(math.pi) * np.exp(-t * t),
+            "sigmoid": lambda t: expit(t) * (1 - expit(t)), "square": lambda t: 2 * t}[act](z)
+
+
+def _slip_rates(X, Y, n1, act, n, seed):
+    """First-step rates <grad L, d> of GD with a slipped direction d, at n inits of the contract.
+
+    To first order in lr a step W <- W - lr d lowers the loss by lr <grad L, d>:
+    the rate of a correct step is ||grad L||^2; a slip changes d. Returns
+    {description: n rates}, the inits drawn here (W0 ~ N(0, 1/n0), W1 ~ N(0, 1/n1)).
+    """
+    rng = _rng(seed)
+    n0, n2 = X.shape[0], Y.shape[0]
+    out = {}
+    names = {
+        "no_dphi": "phi'(H1) missing from W0's gradient (3.6)",
+        "w0_frozen": "W0 not updated (only the output layer W1 moves)",
+        "dphi_of_z": "the derivative written in terms of z where it is in terms of s = phi(z) "
+                     "(e.g. sigmoid' = z (1 - z) instead of s (1 - s))",
+    }
+    for key in names:
+        out[names[key]] = []
+    for _ in range(n):
+        W0 = rng.standard_normal((n1, n0)) / math.sqrt(n0)
+        W1 = rng.standard_normal((n2, n1)) / math.sqrt(n1)
+        H1 = W0 @ X
+        X1 = _phi(act, H1)
+        E = W1 @ X1 - Y
+        g1 = E @ X1.T
+        back = W1.T @ E
+        g0 = (_dphi(act, H1) * back) @ X.T
+        base = float(np.sum(g1 * g1))
+        out[names["no_dphi"]].append(base + float(np.sum(g0 * (back @ X.T))))
+        out[names["w0_frozen"]].append(base)
+        out[names["dphi_of_z"]].append(base + float(np.sum(g0 * ((H1 * (1 - H1) * back) @ X.T))))
+    if act != "sigmoid":
+        out.pop(names["dphi_of_z"])
+    if act == "linear":
+        out.pop(names["no_dphi"])
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def _consistent(a, b):
+    """Both tests of _two_sample pass at ALPHA: sample a may come from the law of sample b."""
+    return (st.mannwhitneyu(a, b, alternative="two-sided").pvalue >= ALPHA
+            and st.ks_2samp(a, b).pvalue >= ALPHA)
+
+
+def _initial_losses_match(student, ref, grader_seed):
+    """The initial_loss check's public case, as a yes/no (its reference draws are cached)."""
+    X, Y, n1, act = _X_I, _Y_I, 12, "tanh"
+    got = []
+    for k in range(INIT_SEEDS):
+        out = np.asarray(student.train_two_layer(X, Y, n1, act, 0.01, 0, grader_seed + k), dtype=np.float64)
+        if out.shape != (1,):
+            return False        # the initial_loss check says what is wrong with the shape
+        got.append(float(out[0]))
+    got = np.array(got)
+    refs = np.array([ref.train_two_layer(X, Y, n1, act, 0.01, 0, grader_seed + stats.REF_SEED_OFFSET + k)[0]
+                     for k in range(INIT_REF_SEEDS)])
+    return bool(np.all(np.isfinite(got))) and _consistent(got, refs)
 
 
 # One step of size 1e-5 lowers the loss by lr <grad L, d> (+ O(lr^2), here
@@ -466,7 +531,11 @@ def _first_step_rates(fn, X, Y, n1, act, seeds):
 # (L0 - L1)/lr over 60 seeds are compared with the reference's over 400
 # other seeds (Mann-Whitney and KS, ALPHA = 1e-6 each): ffp <= 2e-6. Square
 # (phi' = 2z, far from 1) exposes a missing phi'(H1); sigmoid exposes a wrong
-# sigmoid'; erf and square expose a W0 that is not updated.
+# sigmoid'; erf and square expose a W0 that is not updated. A slip is named
+# only when the rates match it: the slipped rates of 400 inits drawn here
+# pass the same Mann-Whitney test against the student's (and the initial
+# losses of the same runs match the reference's; if they do not, the
+# initialisation is named as the likely cause).
 @check("train_two_layer", points=1.0, stochastic=True, ffp=2e-6, aspect="gradient", cases=[
     Case("narrow_square", _X_N / 2, _Y_N, 2, "square"),
     Case("narrow_sigmoid", _X_N, _Y_N, 2, "sigmoid"),
@@ -474,27 +543,34 @@ def _first_step_rates(fn, X, Y, n1, act, seeds):
 ])
 def test_train_two_layer_gradient(student, ref, case, grader_seed):
     X, Y, n1, act = case.args
-    got = _first_step_rates(student.train_two_layer, X, Y, n1, act,
-                            [grader_seed + k for k in range(FIRST_SEEDS)])
+    got, got_l0 = _first_step_rates(student.train_two_layer, X, Y, n1, act,
+                                    [grader_seed + k for k in range(FIRST_SEEDS)])
     if not np.all(np.isfinite(got)):
         fail("a tiny step (lr = 1e-5) gave a non-finite loss.")
-    refs = _first_step_rates(ref.train_two_layer, X, Y, n1, act,
-                             [grader_seed + stats.REF_SEED_OFFSET + k for k in range(FIRST_REF_SEEDS)])
-    ratio = float(np.median(got) / np.median(refs))
-    if np.median(got) <= 0:
-        hint = ("Most tiny steps increase the loss: the update must go against the gradient, "
-                "W <- W - lr * grad.")
-    elif abs(ratio - 2) < 0.3:
-        hint = ("The decrease is about twice the reference's: a gradient twice too large (the "
-                "derivative of 1/2 ||E||^2 is E, no factor 2)?")
-    elif act == "square":
-        hint = ("With phi(z) = z^2 the factor phi'(H1) = 2 H1 is far from 1: is phi'(H1) missing from "
-                "W0's gradient (3.6), or is W0 not updated?")
-    elif act == "sigmoid":
-        hint = ("Is sigmoid'(z) = s(1 - s) with s = sigmoid(z), evaluated at the pre-activation H1?")
+    refs, ref_l0 = _first_step_rates(ref.train_two_layer, X, Y, n1, act,
+                                     [grader_seed + stats.REF_SEED_OFFSET + k for k in range(FIRST_REF_SEEDS)])
+    if _consistent(got, refs):
+        return
+    hint = ""
+    if not (_consistent(got_l0, ref_l0) and _initial_losses_match(student, ref, grader_seed)):
+        hint = ("Your initial losses (before any step) differ from the reference's as well: the "
+                "initialisation or the loss, not the gradient, is the likely cause (see the "
+                "initial_loss check). Next: fix that first.")
     else:
-        hint = ("Is W0 updated too, with grad W0 = (phi'(H1) * (W1^T E)) X^T, both layers from the "
-                "same old weights?")
+        cands = dict(_slip_rates(X, Y, n1, act, FIRST_REF_SEEDS, grader_seed + 2 * stats.REF_SEED_OFFSET))
+        cands["a gradient twice too large (the derivative of 1/2 ||E||^2 is E, no factor 2)"] = 2 * refs
+        cands["a step along the gradient instead of against it (W <- W + lr * grad)"] = -refs
+        found = [text for text, sample in cands.items() if _consistent(got, sample)]
+        if len(found) == 1:
+            hint = f"This looks like: {found[0]}."
+        elif found:
+            hint = ("This looks like one of these slips (their rates agree with yours): "
+                    + "; ".join(f"({i}) {t}" for i, t in enumerate(found, 1)) + ".")
+        elif np.median(got) <= 0:
+            hint = "Most of your tiny steps increase the loss."
+    if "Next:" not in hint:
+        hint = (hint + " Next: compute both gradients from the same old weights, grad W1 = E X1^T and "
+                "grad W0 = (phi'(H1) * (W1^T E)) X^T (3.6)-(3.8), and update both layers.").strip()
     _two_sample(got, refs, f"the first-step decreases (L0 - L1)/lr of {FIRST_SEEDS} seeds", hint)
 
 
@@ -737,8 +813,6 @@ def test_deep_linear_gap_initial(student, ref, case, grader_seed):
     refs = np.array([ref.deep_linear_gap(widths, _X_D, _Y_D, lr, 0, grader_seed + stats.REF_SEED_OFFSET + k)
                      for k in range(GAP_REF_SEEDS)])
     mu = expected_initial_gap(widths, _X_D, _Y_D)
-    se = float(np.std(refs, ddof=1)) / math.sqrt(GAP_SEEDS)
-    mean = float(got.mean())
     opt, m = _opt(_X_D, _Y_D), _X_D.shape[1]
     cands = [("the least-squares optimum is not subtracted", mu + opt),
              ("W_l drawn with variance 1/n_{l+1} (fan-out) instead of 1/n_l",
@@ -747,8 +821,7 @@ def test_deep_linear_gap_initial(student, ref, case, grader_seed):
              ("one gradient step too many: steps = 0 must return the gap at the initial weights",
               float(np.mean([ref.deep_linear_gap(widths, _X_D, _Y_D, lr, 1, grader_seed + stats.REF_SEED_OFFSET + k)
                              for k in range(GAP_SEEDS)])))]
-    hint = next((f"This looks like: {t} (that would give mean {v:.6g})." for t, v in cands
-                 if abs(mean - v) <= 4 * se), "Next: draw W_l ~ N(0, 1/n_l) of shape (n_{l+1}, n_l).")
+    hint = name_by_mean(got, cands) or "Next: draw W_l ~ N(0, 1/n_l) of shape (n_{l+1}, n_l)."
     _two_sample(got, refs, f"the initial gaps of {GAP_SEEDS} seeds", hint, theory=mu)
 
 
@@ -773,11 +846,10 @@ def test_deep_linear_gap_gradient(student, ref, case, grader_seed):
                       [grader_seed + stats.REF_SEED_OFFSET + k for k in range(FIRST_REF_SEEDS)])
     if not np.all(np.isfinite(got)):
         fail("a tiny step (lr = 1e-5) gave a non-finite gap.")
-    ratio = float(np.median(got) / np.median(refs))
-    hint = ("Most tiny steps increase the loss: step against the gradient." if np.median(got) <= 0 else
-            "The decrease is about twice the reference's: a gradient twice too large?" if abs(ratio - 2) < 0.3 else
-            "Next: the gradient of layer l is W_{l+1}^T...W_L^T (A X - Y) X^T W_0^T...W_{l-1}^T (3.29); "
-            "update all layers from the same old weights.")
+    hint = ("This looks like: a step along the gradient instead of against it. " if _consistent(got, -refs) else
+            "This looks like: a gradient twice too large. " if _consistent(got, 2 * refs) else "")
+    hint += ("Next: the gradient of layer l is W_{l+1}^T...W_L^T (A X - Y) X^T W_0^T...W_{l-1}^T (3.29); "
+             "update all layers from the same old weights.")
     _two_sample(got, refs, f"the first-step decreases (gap0 - gap1)/lr of {FIRST_SEEDS} seeds", hint)
 
 

@@ -5,8 +5,8 @@ import numpy as np
 from scipy import integrate
 from scipy import stats as st
 
-from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
-                            expect_scalar, fail, stats)
+from autograder.api import (Case, Raised, Slip, check, close, expect_array, expect_int, expect_raises,
+                            expect_scalar, fail, name_slips, stats)
 
 TITLE = "Gradient descent escapes strict saddles: Lee et al."
 FUNCTIONS = ["gradient", "hessian", "classify_critical_point", "gd", "lipschitz_constant",
@@ -498,28 +498,41 @@ def _first_crossing(traj, v, thr, norm=False):
 @check("escape_steps", points=0.25, cases=ESCAPE_CASES)
 def test_escape_steps(student, ref, case):
     name, theta0, lr, thr = case.args
-    got = int(_number(student.escape_steps(*case.args, **case.kwargs), "the escape step", integer=True))
     want = ref.escape_steps(*case.args, **case.kwargs)
+    v = np.array([0.0, 1.0]) if name == "quartic" else np.array([_S, _S])
+    w = np.array([1.0, 0.0]) if name == "quartic" else np.array([_S, -_S])   # positive curvature
+    # computed before the student's call, so that public fixtures record them
+    long = ref.gd(name, theta0, lr, 5 * (want + 2) + 100)
+    traj = long[:want + 3]
+    positive = _first_crossing(traj, w, thr)
+    slips = [Slip("off by one: k counts GD steps and k = 0 (theta0 itself) is a candidate", want + 1),
+             Slip("off by one: you return the index of the last iterate below the threshold; "
+                  "theta_k is the iterate after k GD steps", want - 1)]
+    norm = _first_crossing(traj, v, thr, norm=True)
+    if norm is not None:
+        slips.append(Slip("the norm |theta_k| was compared with the threshold; the task asks for the "
+                          "component along the negative-curvature eigenvector of H(0)", norm))
+    largest = ("the component along the eigenvector of the largest eigenvalue of H(0) "
+               f"({'(1, 0)' if name == 'quartic' else '(1, -1)/sqrt(2)'}, positive curvature); the "
+               "escape direction is the eigenvector of the most negative eigenvalue")
+    if positive is not None:
+        slips.append(Slip(largest, positive))
+    call = f"escape_steps({name!r}, ({theta0[0]:.6g}, {theta0[1]:.6g}), {lr:g}, {thr:g})"
+    try:
+        got = int(_number(student.escape_steps(*case.args, **case.kwargs), "the escape step", integer=True))
+    except Raised as err:
+        # GD shrinks the positive-curvature component: measured along it, the
+        # iterates never escape (the slip's "value" is the RuntimeError).
+        if err.exc_type == "RuntimeError" and _first_crossing(long, w, thr) is None:
+            fail(f"{call} raised RuntimeError, but GD escapes at step {want}. This looks like: "
+                 f"{largest} (GD shrinks that component, so it never reaches the threshold). "
+                 "Next: measure |<theta_k, v>| with v the eigenvector of lambda_min < 0.")
+        raise
     if got == want:
         return
-    traj = ref.gd(name, theta0, lr, want + 2)
-    v = np.array([0.0, 1.0]) if name == "quartic" else np.array([_S, _S])
-    hint = ""
-    if got == want + 1:
-        hint = "off by one: k counts GD steps and k = 0 (theta0 itself) is a candidate."
-    elif got == want - 1:
-        hint = ("off by one: you return the index of the last iterate below the threshold; "
-                "theta_k is the iterate after k GD steps.")
-    elif got == _first_crossing(traj, v, thr, norm=True):
-        hint = ("the norm |theta_k| was compared with the threshold; the task asks for the "
-                "component along the negative-curvature eigenvector of H(0).")
-    elif name == "factorization":
-        w = np.array([_S, -_S])
-        if got == _first_crossing(ref.gd(name, theta0, lr, max(got, 0) + 2), w, thr):
-            hint = "the component along (1, -1)/sqrt(2), the positive-curvature eigenvector."
-    call = f"escape_steps({name!r}, ({theta0[0]:.6g}, {theta0[1]:.6g}), {lr:g}, {thr:g})"
+    hint = name_slips(got, slips)
     fail(f"{call} returned {got}, expected {want}."
-         + (f" This looks like: {hint}" if hint else "")
+         + (f" {hint}" if hint else "")
          + " Next: follow theta_k by GD and stop at the first k with |<theta_k, v>| >= threshold.")
 
 
@@ -532,7 +545,18 @@ def test_escape_steps(student, ref, case):
 def test_escape_steps_errors(student, ref, case):
     kwargs = dict(case.kwargs)
     exc = kwargs.pop("exc", "RuntimeError")
-    expect_raises(student.escape_steps, exc, *case.args, **kwargs)
+    slips = []
+    name, theta0, lr, thr = case.args
+    if name != "monkey":
+        traj = ref.gd(name, theta0, lr, 200)
+        w = np.array([1.0, 0.0]) if name == "quartic" else np.array([_S, -_S])
+        for text, k in (("the norm |theta_k| was compared with the threshold, not the component along "
+                         "the negative-curvature eigenvector", _first_crossing(traj, w, thr, norm=True)),
+                        ("the component along the eigenvector of the largest eigenvalue of H(0) (positive "
+                         "curvature) was compared with the threshold", _first_crossing(traj, w, thr))):
+            if k is not None:
+                slips.append(Slip(text, k))
+    expect_raises(student.escape_steps, exc, *case.args, slips=slips, **kwargs)
 
 
 # ---------------------------------------------------------------- predicted_escape_steps

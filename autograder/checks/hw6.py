@@ -28,6 +28,16 @@ FUNCTIONS = ["nngp_kernel", "ntk_kernel", "empirical_ntk", "ntk_deviation",
              "linearized_prediction", "train_vs_linearized", "du_gram_matrix",
              "alignment_residuals"]
 
+#: graded functions each one calls (as the reference does, or as a student's
+#: natural solution does): when one of these fails its own checks, the engine
+#: names it as the likely cause instead of slip hints for the caller (plugin.py)
+DEPENDS = {
+    "ntk_kernel": ("nngp_kernel",),
+    "ntk_deviation": ("ntk_kernel", "empirical_ntk"),
+    "train_vs_linearized": ("empirical_ntk", "linearized_prediction"),
+}
+
+
 RTOL_KERNEL = 1e-7      # arccos(c) at c = 1 - ulp loses ~1e-8 per layer (ASSIGNMENTS.md)
 ATOL_KERNEL = 1e-12     # times max |K|: entries that cancel to ~0 (anti-correlated inputs)
 RTOL_AUTODIFF = 1e-8    # float64 gradients summed in another order (contract: ~1e-8)
@@ -122,7 +132,7 @@ def _ntk_sum(qs, chis, first=0, shift=0):
                for l in range(first, L + 1))
 
 
-def _emp_terms(weights, X1, X2, act, s2, scaled_forward=True, dphi_post=False):
+def _emp_terms(weights, X1, X2, act, s2, scaled_forward=True, dphi_post=False, no_dphi=False):
     """Per-layer terms (5.36) of the empirical NTK of the net (5.38), numpy."""
     L = len(weights) - 1
 
@@ -140,7 +150,7 @@ def _emp_terms(weights, X1, X2, act, s2, scaled_forward=True, dphi_post=False):
         for l in range(L, 0, -1):
             c = math.sqrt(s2 / weights[l].shape[1]) if scaled_forward else 1.0
             at = _phi(act, hs[l - 1]) if dphi_post else hs[l - 1]
-            B = c * _dphi(act, at) * (weights[l].T @ B)
+            B = c * (1.0 if no_dphi else _dphi(act, at)) * (weights[l].T @ B)
             bs.insert(0, B)
         return xs, bs
 
@@ -314,6 +324,10 @@ def test_empirical_ntk(student, ref, case):
     if act in ("tanh", "erf"):
         slips.append(Slip("phi' evaluated at the post-activation phi(h_l) instead of h_l",
                           sum(_emp_terms(W, X1, X2, act, s2, dphi_post=True))))
+    if act != "linear":
+        slips.append(Slip("the backward pass without the factor phi'(h_l) (the diagonal D_l of (5.36)): "
+                          "the gradient through a hidden layer is W_{l+1}^T B times phi'(h_l)",
+                          sum(_emp_terms(W, X1, X2, act, s2, no_dphi=True))))
     scale = float(np.max(np.abs(want)))
     close(got, want, rtol=RTOL_AUTODIFF, atol=ATOL_AUTODIFF * scale, slips=slips, name="Theta-hat")
 
@@ -345,9 +359,19 @@ def _dev_case(cid, n0, m, depth, width, act, seed, hidden=False):
     return Case(cid, _inputs(n0, m, seed, 0.6, 1.2), depth, width, act, SIGMA_W2[act], hidden=hidden)
 
 
+def _antipodal_case(cid, n0, m, depth, width, act, seed, hidden=False):
+    """Half the inputs are the other half negated (and rescaled): for relu the
+    off-diagonal chi_l of (5.32) are then far below 1, so a limit kernel
+    without the chi products of (5.46) is far from the right one."""
+    X = _inputs(n0, m, seed, 0.6, 1.2)
+    h = m // 2
+    X[:, h:2 * h] = -X[:, :h] * np.linspace(0.8, 1.2, h)
+    return Case(cid, X, depth, width, act, SIGMA_W2[act], hidden=hidden)
+
+
 DEV_CASES = [
     _dev_case("relu_depth2_width64", 4, 6, 2, 64, "relu", 621),
-    _dev_case("relu_depth2_width256", 4, 6, 2, 256, "relu", 621),
+    _antipodal_case("relu_antipodal_depth2_width256", 4, 6, 2, 256, "relu", 626),
     _dev_case("erf_depth1_width128", 3, 5, 1, 128, "erf", 622),
     _dev_case("tanh_depth2_width128", 5, 4, 2, 128, "tanh", 623, hidden=True),
     _dev_case("linear_depth3_width64", 3, 5, 3, 64, "linear", 624, hidden=True),
@@ -369,7 +393,35 @@ def _two_sample(theirs, refs, alpha, ffp, what, hint):
              f"the reference {np.exp(b.mean()):.4g} over {len(b)} other seeds (spread x"
              f"{np.exp(b.std(ddof=1)):.2f} per run). Two-sample t-test on the logs: p = {p:.1e}; "
              f"the check fails below {alpha:g}, which a correct submission does with probability "
-             f"<= {ffp:g}. " + hint)
+             f"<= {ffp:g}.", advice=hint)
+
+
+def _deviation_slip(vals, X, depth, width, act, s2, seed, runs=12):
+    """Names a limit kernel without the chi products when the student's values match it.
+
+    Deviations from Theta = sum_l q_l (chi_l set to 1 in (5.46)) are drawn
+    here (numpy nets, DEV_INITS inits per run, at most width 512 on the CPU)
+    and compared with the student's by the same t-test on the logs.
+    """
+    if width > 512:
+        return ""
+    qs, chis = _layers(X, X, depth, act, s2)
+    chiless = sum(qs)
+    if np.allclose(chiless, _ntk_sum(qs, chis), rtol=1e-3):
+        return ""
+    rng = _rng(seed + 7 * stats.REF_SEED_OFFSET)
+    widths = [X.shape[0]] + [width] * depth + [1]
+    slip = []
+    for _ in range(runs):
+        d = 0.0
+        for _ in range(DEV_INITS):
+            W = [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:])]
+            d += np.linalg.norm(sum(_emp_terms(W, X, X, act, s2)) - chiless) / np.linalg.norm(chiless)
+        slip.append(d / DEV_INITS)
+    if st.ttest_ind(np.log(vals), np.log(slip)).pvalue >= P_DEV:
+        return ("This looks like: a limit kernel without the chi_l products of (5.46) "
+                "(Theta = sum_l q_l, where each q_l is multiplied by chi_l ... chi_L). ")
+    return ""
 
 
 @check("ntk_deviation", points=1.0, cases=DEV_CASES, stochastic=True, ffp=1e-4, timeout=60)
@@ -394,8 +446,12 @@ def test_ntk_deviation(student, ref, case, grader_seed, device):
     refs = np.array([ref.ntk_deviation(*args, DEV_REF_SEED + 7919 * j, device=device)
                      for j in range(DEV_REF_RUNS)])
     limit = ref.ntk_kernel(X, X, depth, act, s2)
+    a, b = np.log(vals), np.log(refs)
+    if st.ttest_ind(a, b).pvalue >= P_DEV:
+        return
+    hint = _deviation_slip(vals, X, depth, width, act, s2, grader_seed)
     _two_sample(vals, refs, P_DEV, 1e-4, f"the mean deviation at width {width}",
-                f"Next: compare Theta-hat = empirical_ntk(W, X, X, ...) of nets with standard-normal "
+                hint + f"Next: compare Theta-hat = empirical_ntk(W, X, X, ...) of nets with standard-normal "
                 f"W_l of widths [n_0] + [width] * depth + [1] with the limit ntk_kernel(X, X, depth, "
                 f"...) (||Theta||_F = {np.linalg.norm(limit):.4g} here), by the relative Frobenius "
                 f"norm, averaged over n_seeds inits.")

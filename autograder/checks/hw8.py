@@ -20,6 +20,14 @@ FUNCTIONS = ["finite_class_bound", "sauer_bound", "vc_bound", "rademacher_linear
              "rademacher_finite", "spectral_complexity", "neyshabur_bound", "mcallester_bound",
              "kl_diag_gaussians", "dziugaite_roy_bound"]
 
+#: graded functions each one calls (as the reference does): a failing one is
+#: named as the likely cause of its callers' failures (plugin.py)
+DEPENDS = {
+    "neyshabur_bound": ("spectral_complexity",),
+    "dziugaite_roy_bound": ("kl_diag_gaussians",),
+}
+
+
 RTOL_EXACT = 1e-12   # closed forms on grader-supplied inputs: float64 round-off only
 RTOL_STRUCT = 1e-10  # a property relating two of your own values (rescaled nets: SVDs of other matrices)
 ATOL_KL = 1e-12      # KL near 0: e^t - 1 - t evaluated directly loses ~1e-16 per coordinate
@@ -198,14 +206,17 @@ def test_sauer_bound_below_4_20(student, ref, case):
 
 
 # ================================================================ vc_bound
+def _vc_G(m, d, small_m=True):
+    if d == 0:
+        return 0.0
+    if m <= d and small_m:
+        return m * math.log(2)
+    return d * (1 + math.log(m) - math.log(d))
+
+
 def _vc(m, d, delta, factor=2.0, small_m=True, log2=True, G=None):
     if G is None:
-        if d == 0:
-            G = 0.0
-        elif m <= d and small_m:
-            G = m * math.log(2)
-        else:
-            G = d * (1 + math.log(m) - math.log(d))
+        G = _vc_G(m, d, small_m)
     rad = math.sqrt(2 / m * ((math.log(2) if log2 else 0.0) + G))
     return factor * rad + math.sqrt(math.log(1 / delta) / (2 * m))
 
@@ -227,7 +238,10 @@ def test_vc_bound(student, ref, case):
              Slip("log 2 of (4.18) dropped: the chain (4.16) bounds log(2|F_S|), not log|F_S|",
                   _vc(m, d, delta, log2=False)),
              Slip("G = log of Sauer's sum instead of the closed form (4.20)",
-                  _vc(m, d, delta, G=math.log(_sauer_to(m, d))))]
+                  _vc(m, d, delta, G=math.log(_sauer_to(m, d)))),
+             Slip("the log of the growth function taken in bits (log2) while the rest of the bound "
+                  "uses natural logs: G must be the natural log of Pi_F(m)",
+                  _vc(m, d, delta, G=_vc_G(m, d) / math.log(2)))]
     if 0 < d and m <= d:
         slips.insert(0, Slip("(4.20) used for m <= d: it needs m > d; there Pi = 2^m, G = m log 2",
                              _vc(m, d, delta, small_m=False)))

@@ -1,6 +1,7 @@
 # The reference with one slip: the sigmoid's derivative is written z (1 - z), at the pre-activation instead of s (1 - s).
 # EXPECT: fail train_two_layer
 # EXPECT: pass hidden_features, numerical_rank, full_rank_probability, output_layer_optimum, deep_linear_gap
+# EXPECT: hint "s (1 - s)"
 import numpy as np
 from scipy.special import erf, expit
 
