@@ -6,6 +6,8 @@ differently from the reference must pass everything, hidden checks included.
 """
 import pytest
 
+from autograder import catalog
+from autograder.notebook import cell_text
 from autograder.runner import run_checks
 from conftest import known_submissions, parse_expect
 
@@ -16,6 +18,7 @@ def test_known_submission(assignment, path):
     assert expect_fail or expect_pass, f"{path.name} has no EXPECT header"
     rep = run_checks(assignment, path, hidden=True)
     assert not rep.grader_errors, [r.message for r in rep.grader_errors]
+    _one_score_on_every_path(assignment, rep)
     by_fn = {}
     for r in rep.ran:
         by_fn.setdefault(r.function, []).append(r)
@@ -34,3 +37,17 @@ def test_known_submission(assignment, path):
     for h in hints:
         assert h.lower() in messages.lower(), f"hint {h!r} not in:\n{messages}"
     assert rep.score < rep.max_score
+
+
+def _one_score_on_every_path(assignment, rep):
+    """`course grade` stores the report's score; `nbgrader autograde` (the
+    course's SandboxAutograde) and the notebook's check cells score each
+    function's public and hidden check cell by `cell_text`. For every known
+    submission both must add up to the same total, function by function."""
+    total = 0.0
+    for fn in catalog.get(assignment).functions:
+        own = round(sum(r.points for r in rep.ran if r.function == fn), 6)
+        cells = sum(cell_text(rep.results, fn, hidden)[1] for hidden in (False, True))
+        assert abs(cells - own) < 1e-9, (fn, cells, own)
+        total += cells
+    assert abs(total - rep.score) < 1e-9, (total, rep.score)
