@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .hints import Slip, generic_hints, matches, name_slips
+from .hints import Slip, generic_hints, name_slips
 from .sandbox.codec import Opaque
 
 

@@ -71,10 +71,10 @@ def run(device_name, depths, widths, ms, repeat, jacobian_gib, n0=8, activation=
             n_params = sum(W.numel() for W in weights)
             for m in ms:
                 X = torch.randn(n0, m, generator=gen, dtype=torch.float64, device=device)
-                t_lay, k_lay = _time(lambda: hw6._ntk_layerwise(weights, X, X, activation, 2.0), device, repeat)
+                t_lay, k_lay = _time(lambda W=weights, X=X: hw6._ntk_layerwise(W, X, X, activation, 2.0), device, repeat)
                 jac_gib = 8 * m * n_params / 2**30
                 if jac_gib <= jacobian_gib:
-                    t_jac, k_jac = _time(lambda: hw6._ntk_jacobian(weights, X, X, activation, 2.0), device, repeat)
+                    t_jac, k_jac = _time(lambda W=weights, X=X: hw6._ntk_jacobian(W, X, X, activation, 2.0), device, repeat)
                     diff = float(torch.max(torch.abs(k_jac - k_lay)) / torch.max(torch.abs(k_lay)))
                     jac, ratio, rel = f"{t_jac:11.4f}", f"{t_jac / t_lay:8.1f}", f"{diff:9.1e}"
                 else:

@@ -114,7 +114,7 @@ def list_cmd():
 def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grader_seed, verbose):
     """Grade one submission (PATH: .ipynb or .py; default: ASSIGNMENT.ipynb, ASSIGNMENT.py,
     or the only notebook or .py file here, as `course grade` chooses)."""
-    from autograder.reference import GraderSetupError, solutions_available
+    from autograder.reference import solutions_available
     from autograder.report import print_report, to_json, to_junit
     from autograder.runner import run_checks
     from autograder.submission import SubmissionError, load_submission

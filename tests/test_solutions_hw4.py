@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 import scipy.linalg
-from scipy import integrate, special
+from scipy import integrate
 from scipy.stats import norm
 
 import solutions.hw4 as hw4

@@ -35,8 +35,7 @@ from pathlib import Path
 
 from . import codec, modes
 from . import seccomp as _seccomp
-from .errors import (Crashed, LoadFailed, Missing, NotAttempted, Raised, SandboxError,
-                     StudentError, TimedOut)
+from .errors import (Crashed, LoadFailed, Missing, NotAttempted, Raised, StudentError, TimedOut)
 
 CHILD = Path(__file__).with_name("child.py")
 OUTPUT_CAP = 20_000  # bytes of the student's prints kept for the report
