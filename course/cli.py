@@ -69,17 +69,37 @@ def _instructor_only(name):
     return stand_in
 
 
+#: commands in modules of their own, imported only when run (or listed by
+#: --help): `course check` imports nothing of grading or release
+LAZY = {"release": "course.release:release", "grade": "course.grade:grade",
+        "student-dist": "course.student_dist:student_dist"}
+
+
 class _CourseGroup(click.Group):
-    """The student package lists and runs only :data:`STUDENT_COMMANDS`."""
+    """The student package lists and runs only :data:`STUDENT_COMMANDS`;
+    the instructor's commands of :data:`LAZY` load on first use."""
 
     def list_commands(self, ctx):
         names = super().list_commands(ctx)
-        return [n for n in names if n in STUDENT_COMMANDS] if catalog.is_student_install() else names
+        if catalog.is_student_install():
+            return [n for n in names if n in STUDENT_COMMANDS]
+        return sorted(set(names) | {n for n in LAZY if self._lazy(n) is not None})
+
+    def _lazy(self, name):
+        import importlib
+
+        module, attr = LAZY[name].split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ImportError:  # an instructor-only dependency is missing
+            return None
 
     def get_command(self, ctx, name):
         if catalog.is_student_install() and name not in STUDENT_COMMANDS and \
-                (name in self.commands or name in INSTRUCTOR_COMMANDS):
+                (name in self.commands or name in INSTRUCTOR_COMMANDS or name in LAZY):
             return _instructor_only(name)
+        if name in LAZY and name not in self.commands:
+            return self._lazy(name)
         return super().get_command(ctx, name)
 
 
@@ -258,26 +278,6 @@ def calibrate(assignment, every, seeds):
 #: commands registered only in the instructor's install (below)
 INSTRUCTOR_COMMANDS = ("release", "grade", "student-dist")
 
-
-def _register_optional():
-    """Commands whose modules bring instructor-only dependencies."""
-    if catalog.is_student_install():
-        return
-    try:
-        from course.release import release  # noqa: F401
-        main.add_command(release)
-    except ImportError:
-        pass
-    try:
-        from course.grade import grade  # noqa: F401
-        main.add_command(grade)
-    except ImportError:
-        pass
-    from course.student_dist import student_dist
-    main.add_command(student_dist)
-
-
-_register_optional()
 
 if __name__ == "__main__":
     main()
