@@ -6,6 +6,9 @@ rebuilt when their sources change: these tests fail otherwise.
 """
 import importlib
 import inspect
+import json
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -52,8 +55,6 @@ def test_public_fixtures_are_fresh(hw):
 # ------------------------------------------- the freshness tolerance, both ways
 
 def _entries(hw):
-    import json
-
     from autograder.reference import fixture_path
     return json.loads(fixture_path(hw).read_text())["entries"]
 
@@ -156,15 +157,35 @@ def test_fixtures_are_fresh_end_to_end(tmp_path, monkeypatch, factor, fresh):
     fresh; off by 1e-6 in one value it is stale, and the message says how to regenerate."""
     import json
 
+    import autograder.reference
     import course.fixtures
     from autograder.reference import fixture_path
     data = json.loads(fixture_path("hw5").read_text())
     data["entries"] = _edit(data["entries"], "lipschitz_constant", _scaled(factor))
     recorded = tmp_path / "hw5.json"
     recorded.write_text(json.dumps(data))
-    monkeypatch.setattr(course.fixtures, "fixture_path", lambda hw: recorded)
+    for module in (course.fixtures, autograder.reference):
+        monkeypatch.setattr(module, "fixture_path", lambda hw: recorded)
     ok, why = course.fixtures.fixtures_are_fresh("hw5")
     assert ok is fresh, why
     if not fresh:
         assert "lipschitz_constant" in why and "relative difference 1.0e-06" in why
         assert why.endswith("Next: run `course fixtures hw5` and commit hw5.json.")
+
+
+def test_freshness_holds_where_round_off_feeds_the_reference_again(monkeypatch):
+    """hw2's checks feed reference outputs back into the reference (V'(q*) at the recorded
+    q*, iterated length maps), so on a machine whose round-off differs the calls themselves
+    differ. Here the reference's q* moves by 1e-13 relative, as on another numpy build:
+    recording afresh makes other calls, yet the freshness check, which feeds the checks
+    the recorded values, finds the fixtures fresh."""
+    import course.fixtures
+    import solutions.hw2
+    exact = solutions.hw2.length_fixed_point
+    monkeypatch.setattr(solutions.hw2, "length_fixed_point", lambda *a, **k: exact(*a, **k) * (1 + 1e-13))
+    ok, why = course.fixtures.fixtures_are_fresh("hw2")
+    assert ok, why
+    with tempfile.TemporaryDirectory() as d:   # what comparing a plain re-recording would see
+        fresh, _ = course.fixtures.build_fixtures("hw2", Path(d) / "hw2.json")
+        diffs = course.fixtures.compare_entries(_entries("hw2"), json.loads(fresh.read_text())["entries"])
+    assert any("reference calls not recorded (e.g. length_map)" in d for d in diffs), diffs
