@@ -73,8 +73,6 @@ def _edit(entries, fn, change, pick=lambda value: True):
 
 def _scaled(factor, index=0):
     """Multiply one number of a value (a float, a tuple's element or an array's element) by factor."""
-    import numpy as np
-
     def change(v):
         if isinstance(v, tuple):
             return tuple(_scaled(factor, index)(x) if i == 0 else x for i, x in enumerate(v))
