@@ -3,7 +3,7 @@
 Options: ``--submission FILE`` (the student's .py/.ipynb), ``--all-checks``
 (hidden checks too), ``--grader-seed N``, ``--device cpu|cuda``,
 ``--trusted MODULE`` (call a trusted module in-process instead of the
-sandbox), ``--ref-mode auto|solutions|fixtures|record``.
+sandbox), ``--ref-mode auto|solutions|fixtures|record|verify``.
 
 Each collected check item carries a ``graded`` mark (function, case,
 points, hidden...). The plugin provides the ``student``, ``ref``,
@@ -63,7 +63,7 @@ def pytest_addoption(parser):
     g.addoption("--grader-seed", type=int, default=0, help="base seed of stochastic checks")
     g.addoption("--device", default="cpu", choices=["cpu", "cuda"], help="device profile")
     g.addoption("--trusted", default=None, help="module to call in-process instead of a sandbox")
-    g.addoption("--ref-mode", default="auto", choices=["auto", "solutions", "fixtures", "record"])
+    g.addoption("--ref-mode", default="auto", choices=["auto", "solutions", "fixtures", "record", "verify"])
     g.addoption("--call-timeout", type=float, default=None, help="seconds per call (default per check)")
     g.addoption("--sandbox-mask", action="append", default=[], help="extra paths hidden from student code")
     g.addoption("--sandbox-threads", type=int, default=1)
@@ -76,7 +76,7 @@ def pytest_addoption(parser):
     g.addoption("--stochastic-only", action="store_true", default=False,
                 help="only the statistical checks (calibration)")
     g.addoption("--function", action="append", default=[], help="only checks of this graded function")
-    g.addoption("--record-to", default=None, help="with --ref-mode record: fixture file to write")
+    g.addoption("--record-to", default=None, help="with --ref-mode record or verify: fixture file to write")
 
 
 def pytest_configure(config):
@@ -285,7 +285,7 @@ class CourseState:
     def pytest_sessionfinish(self, session):
         if self.sandbox is not None:
             self.sandbox.stop()
-        if self.config.getoption("ref_mode") == "record":
+        if self.config.getoption("ref_mode") in ("record", "verify"):
             for ref in self.refs.values():
                 ref.save(self.config.getoption("record_to"))
 

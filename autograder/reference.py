@@ -64,8 +64,13 @@ def fixture_path(assignment) -> Path:
 class Reference:
     """``ref.fn(*args)``: the reference value, from ``solutions`` or fixtures.
 
-    mode: "solutions" (import and call), "fixtures" (replay only) or
-    "record" (call ``solutions`` and remember every value for ``save``).
+    mode: "solutions" (import and call), "fixtures" (replay only),
+    "record" (call ``solutions`` and remember every value for ``save``) or
+    "verify" (as "record", but where the call is in the fixtures, return the
+    recorded value: a check that feeds a reference value back into the
+    reference then makes the recorded calls even where this machine's
+    round-off differs from the recording machine's; the freshness check
+    compares the values remembered with the recorded ones).
     """
 
     def __init__(self, assignment, mode="auto"):
@@ -77,14 +82,17 @@ class Reference:
         self.recorded: dict = {}
         self._module = None
         self._fixtures = None
-        if mode in ("solutions", "record"):
+        if mode in ("solutions", "record", "verify"):
             try:
                 self._module = importlib.import_module(f"solutions.{assignment}")
             except ImportError as exc:
                 raise GraderSetupError(
                     f"the reference `solutions.{assignment}` is not importable ({exc}); hidden "
                     "checks need the instructor's installation") from None
-        else:
+        if mode == "verify":
+            path = fixture_path(assignment)
+            self._fixtures = json.loads(path.read_text()).get("entries", {}) if path.exists() else {}
+        elif mode not in ("solutions", "record"):
             path = fixture_path(assignment)
             if not path.exists():
                 raise GraderSetupError(
@@ -100,8 +108,10 @@ class Reference:
         if self._module is not None:
             func = getattr(self._module, fn)
             value = normalize(func(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
-            if self.mode == "record":
+            if self.mode in ("record", "verify"):
                 self.recorded[key] = {"fn": fn, "value": codec.encode(value)}
+            if self.mode == "verify" and key in self._fixtures:
+                value = codec.decode(self._fixtures[key]["value"])
         else:
             entry = self._fixtures.get(key)
             if entry is None:

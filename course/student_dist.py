@@ -35,7 +35,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import types
 import zipfile
 from pathlib import Path
@@ -374,6 +373,15 @@ def _check_wheel(whl: Path) -> None:
         raise StudentDistError(f"the student wheel {whl.name} holds what it must not: {bad[:10]}")
 
 
+def _load_toml(text: str) -> dict:
+    """tomllib from Python 3.11 on; tomli (a dependency on 3.10) before."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def build_student_wheel(outdir) -> Path:
     """Build the student wheel into ``outdir``; return its path."""
     from autograder import catalog
@@ -383,7 +391,7 @@ def build_student_wheel(outdir) -> Path:
     if not pyproject.exists() or not (ROOT / "autograder" / "checks").is_dir():
         raise StudentDistError(f"no course checkout at {ROOT}: build the student wheel from the "
                                "instructor's checkout")
-    meta = tomllib.loads(pyproject.read_text())
+    meta = _load_toml(pyproject.read_text())
     with tempfile.TemporaryDirectory(prefix="course-student-dist-") as tmp:
         tmp = Path(tmp)
         src = tmp / "src"

@@ -149,7 +149,6 @@ def test_hostile_submissions_cost_only_their_own_verdict(graded):
     r = graded["recs"]
     assert r["erin"]["status"] == "timeout" and r["erin"]["score"] == 0
     assert f"longer than {TIMEOUT:g} s" in r["erin"]["message"]
-    assert r["erin"]["seconds"] < TIMEOUT + 15          # stopped at the deadline, not at 60 s
     assert r["fay"]["score"] == 0 and all(t["status"] == "not loaded" for t in r["fay"]["report"]["tests"])
     assert "stopped the Python process" in r["fay"]["report"]["tests"][0]["message"]
     assert r["gus"]["status"] == "graded" and r["gus"]["score"] < MAX

@@ -3,6 +3,10 @@
 Wrong submissions (one realistic slip each) must fail a check of the
 function they break, with a message naming the slip; correct ones written
 differently from the reference must pass everything, hidden checks included.
+A wrong submission is graded on the functions its header names (the one it
+breaks, and those that must still pass), hidden checks included: what the
+other functions score is not part of its expectation, and grading them too
+took five times as long (hw6).
 """
 import pytest
 
@@ -16,7 +20,8 @@ from conftest import known_submissions, parse_expect
 def test_known_submission(assignment, path):
     expect_fail, expect_pass, hints = parse_expect(path)
     assert expect_fail or expect_pass, f"{path.name} has no EXPECT header"
-    rep = run_checks(assignment, path, hidden=True)
+    named = () if "all" in expect_pass else tuple(sorted(expect_fail | expect_pass))
+    rep = run_checks(assignment, path, hidden=True, functions=named)
     assert not rep.grader_errors, [r.message for r in rep.grader_errors]
     _one_score_on_every_path(assignment, rep)
     by_fn = {}

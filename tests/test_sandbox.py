@@ -172,14 +172,13 @@ def test_exit_at_import_or_mid_call(tmp_path, where, how):
         assert rep.score == 0 and "stopped the Python process" in fns["forward_variances"][0].message
 
 
+@pytest.mark.timeout(600)  # a call time-out that never fires fails here instead of hanging the suite
 def test_infinite_loop_times_out_and_the_rest_is_graded(tmp_path):
-    t0 = time.monotonic()
     rep = grade(submission(tmp_path, """
         def forward_variances(weights, X, activation):
             while True:
                 pass
     """), call_timeout=2)
-    assert time.monotonic() - t0 < 60
     fns = by_function(rep)
     assert {r.status for r in fns["forward_variances"]} == {"timeout"}
     assert "did not return within 2 s" in fns["forward_variances"][0].message

@@ -9,7 +9,6 @@ use fixed seeds, so each test is deterministic; the stated probability is the
 chance that a fixed seed lands in the failing tail.
 """
 import math
-import time
 
 import numpy as np
 import pytest
@@ -252,14 +251,21 @@ def test_theorem_17_positive_definite_unless_parallel():
     assert abs(np.linalg.eigvalsh(hw6.ntk_kernel(Xp, Xp, 2)).min()) < 1e-11
 
 
-def test_closed_forms_scale_to_thousands_of_inputs():
-    """Does a depth-3 relu NTK and erf NNGP on 2000 x 2000 pairs take well under a second of CPU?"""
+def test_closed_forms_handle_thousands_of_inputs():
+    """On 2000 x 2000 pairs, are the depth-3 relu NTK and erf NNGP finite, symmetric, and equal
+    to the same kernels computed pair by pair on a sample of pairs? (Their speed:
+    benchmarks/hw6_kernels.py.)"""
     X = np.random.default_rng(10).standard_normal((10, 2000))
-    start = time.process_time()
     K = hw6.ntk_kernel(X, X, 3)
-    hw6.nngp_kernel(X, X, 3, "erf", 1.5)
-    assert time.process_time() - start < 1.5
-    assert K.shape == (2000, 2000) and np.isfinite(K).all()
+    G = hw6.nngp_kernel(X, X, 3, "erf", 1.5)
+    for M in (K, G):
+        assert M.shape == (2000, 2000) and np.isfinite(M).all()
+        np.testing.assert_allclose(M, M.T, rtol=RTOL_EXACT, atol=0)
+    idx = np.random.default_rng(11).integers(0, 2000, size=(20, 2))
+    for i, j in idx:
+        pair = X[:, [i, j]]
+        np.testing.assert_allclose(hw6.ntk_kernel(pair, pair, 3)[0, 1], K[i, j], rtol=RTOL_EXACT)
+        np.testing.assert_allclose(hw6.nngp_kernel(pair, pair, 3, "erf", 1.5)[0, 1], G[i, j], rtol=RTOL_EXACT)
 
 
 @pytest.mark.parametrize("fn", ["nngp_kernel", "ntk_kernel"])
