@@ -273,6 +273,11 @@ def _register_optional():
         main.add_command(grade)
     except ImportError:
         pass
+    try:
+        from course.report import report  # noqa: F401
+        main.add_command(report)
+    except ImportError:
+        pass
     from course.student_dist import student_dist
     main.add_command(student_dist)
 

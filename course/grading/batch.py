@@ -12,6 +12,7 @@ import fcntl
 import importlib
 import importlib.util
 import os
+import re
 import sys
 import threading
 import time
@@ -24,8 +25,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from . import exports
-from .discover import Unreadable, find_submissions, sha256_bytes, shown, student_folders
+from . import classpage, exports
+from .discover import Unreadable, find_submissions, read_regular, sha256_bytes, shown, student_folders
 from .executors import DaskPool, LocalPool
 from .gradebook import write_gradebook
 from .records import make_record, no_submission_record
@@ -225,10 +226,13 @@ def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
                 rec = fresh.get(s.student) or store.get(s.student, hw, s.sha256)
                 if rec is not None:
                     records.append(rec)
+            store.set_current(hw, records)
             old_umask = os.umask(0o077)   # what the exports (and a new gradebook) create is private
             try:
                 summary.outputs, summary.gradebook_errors = export_all(
-                    records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden)
+                    records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden,
+                    feedback_root=Path(opts.submitted).resolve().parent / "feedback",
+                    secrets=submission_secrets(everyone))
             finally:
                 os.umask(old_umask)
             summary.exported = len(records)
@@ -282,7 +286,28 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
                             errors=len(summary.lost) + summary.statuses.get("error", 0))
 
 
-def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False):
+_SECRET = re.compile(r"^[A-Za-z0-9+/=_-]{1,128}$")
+
+
+def submission_secrets(subs):
+    """{student: the ``submission_secret.txt`` nbgrader collected with the submission},
+    read without following links and bounded; one that is not a plain token is ignored."""
+    out = {}
+    for sub in subs:
+        if not getattr(sub, "valid_id", True):
+            continue
+        try:
+            raw = read_regular(Path(sub.folder) / "submission_secret.txt", limit=256)
+        except (Unreadable, OSError):
+            continue
+        text = raw.decode("ascii", "replace").strip()
+        if _SECRET.match(text):
+            out[sub.student] = text
+    return out
+
+
+def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, feedback_root=None,
+               secrets=None):
     """Write the gradebook (first: its manual grades reach every export), then the exports.
 
     Returns (outputs, gradebook errors). Hidden checks' inputs and expected
@@ -302,5 +327,8 @@ def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False):
         "store": out / "results.sqlite",
     })
     exports.export_gradescope(shown, out / "gradescope")
-    exports.export_feedback(shown, out / "feedback")
+    exports.export_feedback(shown, out / "feedback", nbgrader_root=feedback_root, secrets=secrets)
+    if feedback_root is not None:
+        outputs["nbgrader feedback"] = feedback_root
+    outputs["class page"] = classpage.export_class_page(records, out / f"{hw}-class.html", hw)
     return outputs, gb_errors

@@ -199,10 +199,16 @@ HTML_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>{title}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; max-width: 60em; }}
 table.meta td {{ padding: 0.1em 1em 0.1em 0; vertical-align: top; }}
+table.fns td, table.fns th {{ border-bottom: 1px solid #ddd; padding: 0.2em 0.8em; text-align: left; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+li.fail {{ margin-bottom: 0.8em; }} .slip {{ background: #fff3a0; font-weight: bold; }}
+pre.msg {{ white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.3em 0; font-size: 0.9em; }}
+.ok {{ color: #2e7d32; }} .bad {{ color: #c62828; }}
 pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo, Consolas, monospace;
              font-size: 0.9em; background: #fafafa; padding: 1em; border: 1px solid #ddd; }}
 </style>
@@ -212,6 +218,8 @@ pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo
 <table class="meta">
 {meta}
 </table>
+{summary}
+<h2>Full report</h2>
 <pre class="report"><code>{body}</code></pre>
 </body>
 </html>
@@ -221,17 +229,82 @@ pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo
 def feedback_html(rec, body):
     e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
     rows = "\n".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _meta(rec))
-    return HTML_PAGE.format(title=e(f"{rec['assignment']}: feedback for {rec['student']}"), meta=rows, body=body)
+    return HTML_PAGE.format(title=e(f"{rec['assignment']}: feedback for {rec['student']}"), meta=rows,
+                            summary=feedback_summary_html(rec), body=body)
 
 
-def export_feedback(records, outdir):
+def feedback_summary_html(rec):
+    """What a student reads first: points per function, then each failed check with
+    why and the named slip highlighted. ``rec`` is already redacted (hidden checks
+    carry no inputs or expected values) unless the instructor revealed them."""
+    from .classpage import slips_of
+
+    e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
+    if rec["status"] != "graded":
+        return f'<p class="bad">{e(rec.get("message", ""))}</p>'
+    pts = points_by_function(rec)
+    rows = "".join(
+        f'<tr><td><code>{e(f)}</code></td><td class="num">{p:g} / {m:g}</td>'
+        f'<td class="{"ok" if p >= m - 1e-9 else "bad"}">{"all checks passed" if p >= m - 1e-9 else "lost points"}'
+        "</td></tr>" for f, (p, m) in pts.items())
+    parts = ['<h2>By function</h2><table class="fns"><tr><th>function</th><th>points</th><th></th></tr>'
+             + rows + "</table>"]
+    failed = [t for t in rec["report"]["tests"] if not t["passed"] and t["status"] != "not run"]
+    if not failed:
+        parts.append('<p class="ok">Every check passed.</p>')
+        return "\n".join(parts)
+    parts.append(f"<h2>What failed and why ({len(failed)} check{'s' * (len(failed) != 1)})</h2><ul>")
+    for t in failed:
+        hidden = " (hidden check: what failed and the hint, without its inputs or expected values)" \
+            if t.get("hidden") and not rec.get("hidden_revealed") else (" (hidden)" if t.get("hidden") else "")
+        slips = "".join(f'<div>This looks like: <span class="slip">{e(s)}</span></div>'
+                        for s in slips_of(t.get("message", "")))
+        call = f"<div>inputs: <code>{e(t['call'])}</code></div>" if t.get("call") else ""
+        parts.append(f'<li class="fail"><code>{e(t["function"])} :: {e(t["case"])}</code>{e(hidden)}'
+                     f' <span class="bad">{t["points"]:g} / {t["max_points"]:g}</span>{call}'
+                     f'<pre class="msg">{e(t.get("message", ""))}</pre>{slips}</li>')
+    parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def export_feedback(records, outdir, nbgrader_root=None, secrets=None):
+    """``outdir/<student>/<hw>.md`` and ``.html``; with ``nbgrader_root`` (the course's
+    ``feedback/`` folder) the same page also as ``<student>/<hw>/<hw>.html`` with the
+    ``timestamp.txt`` and ``submission_secret.txt`` that ``nbgrader release_feedback``
+    reads (the secret collected with the submission, or a fresh one when it has none,
+    so that the release does not stop at that student)."""
     paths = []
+    secrets = secrets or {}
     for rec in records:
         text, body = render_feedback(rec)
+        page = feedback_html(rec, body)
         base = Path(outdir) / rec["student"] / rec["assignment"]
         paths.append(write_atomic(base.with_suffix(".md"), feedback_markdown(rec, text)))
-        paths.append(write_atomic(base.with_suffix(".html"), feedback_html(rec, body)))
+        paths.append(write_atomic(base.with_suffix(".html"), page))
+        if nbgrader_root is not None and not rec.get("invalid_id"):
+            folder = Path(nbgrader_root) / rec["student"] / rec["assignment"]
+            paths.append(write_atomic(folder / f"{rec['assignment']}.html", page))
+            write_atomic(folder / "timestamp.txt", _nbgrader_time(rec.get("timestamp") or rec["graded_at"]))
+            secret = secrets.get(rec["student"]) or secrets_token()
+            write_atomic(folder / "submission_secret.txt", secret)
     return paths
+
+
+def secrets_token():
+    import secrets as _secrets
+
+    return _secrets.token_hex(16)
+
+
+def _nbgrader_time(iso):
+    """nbgrader's timestamp format (``YYYY-MM-DD HH:MM:SS.ffffff UTC``)."""
+    from datetime import datetime, timezone
+
+    try:
+        t = datetime.fromisoformat(str(iso)).astimezone(timezone.utc)
+    except ValueError:
+        t = datetime.now(timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 # ------------------------------------------------------------------ Gradescope, JUnit

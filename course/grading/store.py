@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS runs (
     queued     INTEGER,
     committed  INTEGER DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS current (
+    student    TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    PRIMARY KEY (student, assignment)
+);
 """
 
 #: statuses graded again on the next run without being asked
@@ -124,3 +130,23 @@ class Store:
             args = (assignment,)
         cols = ("student", "assignment", "sha256", "status", "score", "max_score", "run_id", "graded_at")
         return [dict(zip(cols, row)) for row in self.db.execute(q + " ORDER BY student, graded_at", args)]
+
+    # -- the verdicts the exports were last written from ------------------------
+    def set_current(self, assignment, records):
+        """Remember which verdict of each student the exports show (``course report``
+        and ``course export`` read the same ones later)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM current WHERE assignment = ?", (assignment,))
+            self.db.executemany("INSERT INTO current(student, assignment, sha256) VALUES (?, ?, ?)",
+                                [(r["student"], assignment, r["sha256"]) for r in records])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def current_records(self, assignment):
+        """The verdicts of the last export, in the order they were exported (by student)."""
+        q = ("SELECT v.record FROM current c JOIN verdicts v ON v.student = c.student AND "
+             "v.assignment = c.assignment AND v.sha256 = c.sha256 WHERE c.assignment = ? ORDER BY c.rowid")
+        return [json.loads(row[0]) for row in self.db.execute(q, (assignment,))]

@@ -1,0 +1,226 @@
+"""The class page and the student feedback pages that `course grade` writes.
+
+One small hw1 class is graded once (module fixture): a correct submission
+(with nbgrader's submission_secret.txt), one with a named slip (fan_in and
+fan_out swapped, whose secret is a symbolic link that must not be read), a
+wrong one without a named slip, an empty folder, and one whose returned
+value is markup. The page's numbers are compared with the CSV's.
+"""
+import csv
+import os
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder import catalog
+from autograder.report import redact
+from course.cli import main
+from course.grading import Options, grade_class
+from course.grading.classpage import class_stats, slips_of
+from course.grading.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWN = ROOT / "tests" / "submissions" / "hw1"
+FNS = list(catalog.get("hw1").functions)
+MARKUP = "<script>alert(1)</script>"
+
+
+def _write(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    sub = course / "submitted"
+    correct = (KNOWN / "correct_loops.py").read_text()
+    _write(sub / "ann" / "hw1", "hw1.py", correct)
+    _write(sub / "ann" / "hw1", "submission_secret.txt", "a1b2c3d4e5f6\n")
+    _write(sub / "bob" / "hw1", "hw1.py", (KNOWN / "wrong_fans_swapped.py").read_text())
+    _write(course, "instructor_secret.txt", "INSTRUCTOR-ONLY")
+    os.symlink(course / "instructor_secret.txt", sub / "bob" / "hw1" / "submission_secret.txt")
+    _write(sub / "cat" / "hw1", "hw1.py", (KNOWN / "wrong_variance_as_std.py").read_text())
+    (sub / "dan" / "hw1").mkdir(parents=True)
+    _write(sub / "eve" / "hw1", "hw1.py", correct + (
+        f"\n\ndef init_variance(fan_in, fan_out, scheme):\n    return {MARKUP!r}\n"))
+    summary = grade_class(Options("hw1", sub, workers=2, timeout=60, progress=False, gradebook=None))
+    out = course / "grades" / "hw1"
+    with open(out / "hw1.csv", newline="") as fh:
+        rows = {r["student"]: r for r in csv.DictReader(fh)}
+    with Store(out / "results.sqlite") as st:
+        recs = {r["student"]: r for r in st.current_records("hw1")}
+    return {"course": course, "out": out, "summary": summary, "rows": rows, "recs": recs,
+            "page": (out / "hw1-class.html").read_text()}
+
+
+class Tables(HTMLParser):
+    """Every <table id=...> of a page as rows of cell texts, and every data-stat value."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.stats, self._table, self._row, self._cell = {}, {}, None, None, None
+        self._stat = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and "id" in a:
+            self._table = self.tables.setdefault(a["id"], [])
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+            self._table.append(self._row)
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "b" and "data-stat" in a:
+            self._stat = a["data-stat"]
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._table = self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._stat:
+            self.stats[self._stat] = data
+            self._stat = None
+
+
+def parse(page):
+    p = Tables()
+    p.feed(page)
+    return p
+
+
+def _students_table(page):
+    rows = parse(page).tables["students"]
+    head = rows[0]
+    return {r[0]: dict(zip(head, r)) for r in rows[1:]}
+
+
+def test_class_page_numbers_equal_the_csv(graded):
+    """Does the class page show every student with the CSV's status, score, maximum and function points?"""
+    page, rows = graded["page"], graded["rows"]
+    shown = _students_table(page)
+    assert sorted(shown) == sorted(rows) == ["ann", "bob", "cat", "dan", "eve"]
+    for student, row in rows.items():
+        s = shown[student]
+        assert s["status"] == row["status"]
+        assert float(s["score"]) == pytest.approx(float(row["score"]), abs=1e-9)
+        assert float(s["max"]) == pytest.approx(float(row["max_score"]), abs=1e-9)
+        for f in FNS:
+            assert float(s[f]) == pytest.approx(float(row[f]), abs=1e-9), (student, f)
+    scores = sorted(float(r["score"]) for r in rows.values())
+    stats = parse(page).stats
+    assert float(stats["mean"]) == pytest.approx(sum(scores) / len(scores), abs=0.005)
+    assert float(stats["median"]) == pytest.approx(scores[len(scores) // 2], abs=1e-9)
+
+
+def test_function_failure_rates_equal_the_csv(graded):
+    """Is each function's 'lost points' count the number of graded CSV rows below that function's full marks?"""
+    rows = graded["rows"]
+    full = {f: float(rows["ann"][f]) for f in FNS}          # ann's submission is correct
+    table = {r[0]: r[1] for r in parse(graded["page"]).tables["functions"][1:]}
+    graded_rows = [r for r in rows.values() if r["status"] == "graded"]
+    for f in FNS:
+        lost = sum(1 for r in graded_rows if float(r[f]) < full[f] - 1e-9)
+        assert table[f] == f"{lost} / {len(graded_rows)}", f
+    assert table["init_variance"] != f"0 / {len(graded_rows)}"    # bob and eve lose points there
+
+
+def test_named_slips_and_students_below_threshold(graded):
+    """Does the page name bob's slip, and list exactly the students below 60% of the maximum?"""
+    slips = {r[0]: r for r in parse(graded["page"]).tables["slips"][1:]}
+    assert "fan_in and fan_out swapped" in slips
+    assert "bob" in slips["fan_in and fan_out swapped"][2]
+    below = {s for s, r in graded["rows"].items() if float(r["score"]) < 0.6 * float(r["max_score"])}
+    listed = set(re.findall(r'<li><a href="#student-([^"]+)">', graded["page"].split('id="attention"')[1]
+                            .split("<h2>")[0]))
+    assert listed == below and "dan" in below
+
+
+def test_class_page_shows_confinement_and_is_offline_and_escaped(graded):
+    """Does the page carry the stored isolation, load nothing from elsewhere, and escape student markup?"""
+    page = graded["page"]
+    iso = {r[0]: r[1] for r in parse(page).tables["isolation"][1:]}
+    stored = [r["report"]["isolation"] for r in graded["recs"].values() if r["status"] == "graded"]
+    assert stored and stored[0] in iso and int(iso[stored[0]]) == stored.count(stored[0])
+    assert "<svg" in page and MARKUP not in page
+    assert not re.search(r"<(script|link|img|iframe)\b", page, re.I)
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:|//)", page, re.I) and "@import" not in page
+    mode = stat.S_IMODE(os.stat(graded["out"] / "hw1-class.html").st_mode)
+    assert mode == 0o600
+
+
+def test_course_report_rebuilds_the_page_from_the_store(graded, tmp_path):
+    """Does `course report` rebuild the same student table from the store, with its own threshold?"""
+    out = graded["out"]
+    (out / "hw1-class.html").rename(tmp_path / "before.html")
+    res = CliRunner().invoke(main, ["report", "hw1", "--out", str(out), "--threshold", "0.9",
+                                    "--no-gradebook"])
+    assert res.exit_code == 0, res.output
+    page = (out / "hw1-class.html").read_text()
+    assert _students_table(page) == _students_table(graded["page"])
+    assert "Students below 90% of the maximum" in page
+    res = CliRunner().invoke(main, ["report", "hw1", "--out", str(tmp_path / "nothing")])
+    assert res.exit_code != 0 and "course grade hw1" in res.output
+
+
+def test_class_stats_unit():
+    """Does a failed check count once per student, with its slip, and only for graded submissions?"""
+    def rec(student, status, passed, msg):
+        t = {"id": "hw1::init_variance::a", "function": "init_variance", "case": "a", "passed": passed,
+             "points": 1.0 if passed else 0.0, "max_points": 1.0, "status": "passed" if passed else "failed",
+             "message": msg, "hidden": False}
+        return {"student": student, "status": status, "score": t["points"], "max_score": 1.0,
+                "report": {"tests": [t], "isolation": "x"}}
+    recs = [rec("a", "graded", True, ""), rec("b", "graded", False, "bad\nThis looks like: a slip."),
+            rec("c", "timeout", False, "This looks like: other.")]
+    st = class_stats(recs, "hw1", threshold=0.5)
+    assert st["checks"][0]["failed"] == 1 and st["checks"][0]["ran"] == 2
+    assert st["slips"] == [("a slip", 1, ["b"])]
+    assert [r["student"] for r in st["below"]] == ["b", "c"]
+    assert slips_of("x\nThis looks like: fan_in and fan_out swapped.\n") == ["fan_in and fan_out swapped"]
+
+
+# ------------------------------------------------------------------ feedback in nbgrader's layout
+def test_feedback_in_nbgrader_layout(graded):
+    """Is each student's page where `nbgrader release_feedback` looks, with its timestamp and secret?"""
+    fb = graded["course"] / "feedback"
+    for student in graded["rows"]:
+        folder = fb / student / "hw1"
+        for name in ("hw1.html", "timestamp.txt", "submission_secret.txt"):
+            p = folder / name
+            assert p.is_file() and stat.S_IMODE(p.stat().st_mode) == 0o600, p
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} UTC", (folder / "timestamp.txt").read_text())
+    assert (fb / "ann" / "hw1" / "submission_secret.txt").read_text() == "a1b2c3d4e5f6"
+    bob_secret = (fb / "bob" / "hw1" / "submission_secret.txt").read_text()
+    assert "INSTRUCTOR" not in bob_secret and re.fullmatch(r"[0-9a-f]{32}", bob_secret)
+
+
+def test_feedback_page_says_what_failed_why_and_the_slip_without_hidden_values(graded):
+    """Does bob's page list his failed checks with the slip highlighted, and hide hidden checks' values?"""
+    page = (graded["course"] / "feedback" / "bob" / "hw1" / "hw1.html").read_text()
+    assert "What failed and why" in page and '<span class="slip">fan_in and fan_out swapped</span>' in page
+    rec = graded["recs"]["bob"]
+    hidden = [t for t in rec["report"]["tests"] if t.get("hidden") and not t["passed"]]
+    public = [t for t in rec["report"]["tests"] if not t.get("hidden") and not t["passed"]]
+    assert hidden and public
+    for t in hidden:
+        for line in t["message"].splitlines():
+            if "expected" in line and line.strip() not in redact(t["message"]):
+                assert line.strip() not in page, line
+        if t.get("call"):
+            assert t["call"] not in page
+    assert any("expected" in line for t in public for line in t["message"].splitlines())
+    ann = (graded["course"] / "feedback" / "ann" / "hw1" / "hw1.html").read_text()
+    assert "Every check passed." in ann
+    eve = (graded["course"] / "feedback" / "eve" / "hw1" / "hw1.html").read_text()
+    assert MARKUP not in eve and "&lt;script&gt;" in eve
