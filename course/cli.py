@@ -274,8 +274,10 @@ def _register_optional():
     except ImportError:
         pass
     try:
+        from course.override import override  # noqa: F401
         from course.report import report  # noqa: F401
         main.add_command(report)
+        main.add_command(override)
     except ImportError:
         pass
     from course.student_dist import student_dist

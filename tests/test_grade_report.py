@@ -224,3 +224,74 @@ def test_feedback_page_says_what_failed_why_and_the_slip_without_hidden_values(g
     assert "Every check passed." in ann
     eve = (graded["course"] / "feedback" / "eve" / "hw1" / "hw1.html").read_text()
     assert MARKUP not in eve and "&lt;script&gt;" in eve
+
+
+# ------------------------------------------------------------------ course override
+def _copy(graded, tmp_path):
+    import shutil
+
+    course = tmp_path / "course"
+    shutil.copytree(graded["course"], course, symlinks=True)
+    return course, course / "grades" / "hw1"
+
+
+def _csv(out):
+    with open(out / "hw1.csv", newline="") as fh:
+        return {r["student"]: r for r in csv.DictReader(fh)}
+
+
+def test_override_without_gradebook_reaches_every_export(graded, tmp_path):
+    """Does an override kept in the store alone change the CSV, Gradescope, JUnit, feedback and class page,
+    and survive the next `course grade`?"""
+    import json
+    from xml.etree import ElementTree as ET
+
+    course, out = _copy(graded, tmp_path)
+    auto = graded["rows"]["bob"]
+    res = CliRunner().invoke(main, ["override", "hw1", "bob", "init_variance", "4", "--comment",
+                                    "<b>partial credit</b>", "--out", str(out), "--no-gradebook"])
+    assert res.exit_code == 0, res.output
+    want = float(auto["score"]) - float(auto["init_variance"]) + 4
+    for _ in range(2):            # after the override, and after a later `course grade` (nothing to grade)
+        row = _csv(out)["bob"]
+        assert float(row["score"]) == pytest.approx(want) and float(row["init_variance"]) == 4
+        assert float(row["auto_score"]) == pytest.approx(float(auto["score"]))
+        assert "course override" in row["score_source"]
+        gs = json.loads((out / "gradescope" / "bob" / "results.json").read_text())
+        assert gs["score"] == pytest.approx(want)
+        suite = [s for s in ET.parse(out / "junit.xml").getroot() if "bob" in s.get("name")][0]
+        props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert float(props["score"]) == pytest.approx(want)
+        page = (course / "feedback" / "bob" / "hw1" / "hw1.html").read_text()
+        assert "&lt;b&gt;partial credit&lt;/b&gt;" in page and "<b>partial credit</b>" not in page
+        shown = _students_table((out / "hw1-class.html").read_text())["bob"]
+        assert float(shown["score"]) == pytest.approx(want) and float(shown["init_variance"]) == 4
+        assert _csv(out)["ann"] == graded["rows"]["ann"] | {"graded_at": _csv(out)["ann"]["graded_at"]}
+        s = grade_class(Options("hw1", course / "submitted", workers=1, progress=False, gradebook=None))
+        assert s.committed == 0
+
+
+def test_override_is_a_manual_grade_in_the_gradebook(graded, tmp_path):
+    """Does an override land as nbgrader manual scores and a comment, and does a later formgrader edit win?"""
+    from nbgrader.api import Gradebook
+
+    course, out = _copy(graded, tmp_path)
+    gb_path = course / "gradebook.db"
+    res = CliRunner().invoke(main, ["override", "hw1", "bob", "init_variance", "4", "--comment", "ok",
+                                    "--out", str(out), "--gradebook", str(gb_path)])
+    assert res.exit_code == 0, res.output
+    with Gradebook(f"sqlite:///{gb_path}") as gb:
+        g_pub = gb.find_grade("check_init_variance", "hw1", "hw1", "bob")
+        g_hid = gb.find_grade("hidden_init_variance", "hw1", "hw1", "bob")
+        assert g_pub.manual_score + g_hid.manual_score == pytest.approx(4)
+        assert gb.find_submission("hw1", "bob").score == pytest.approx(float(_csv(out)["bob"]["score"]))
+        g_hid.manual_score = 0.0              # the instructor changes it again in formgrader
+        gb.db.commit()
+        final = gb.find_submission("hw1", "bob").score
+    res = CliRunner().invoke(main, ["report", "hw1", "--out", str(out), "--gradebook", str(gb_path)])
+    assert res.exit_code == 0, res.output
+    shown = _students_table((out / "hw1-class.html").read_text())["bob"]
+    assert float(shown["score"]) == pytest.approx(final)
+    bad = CliRunner().invoke(main, ["override", "hw1", "bob", "init_variance", "99", "--comment", "x",
+                                    "--out", str(out), "--no-gradebook"])
+    assert bad.exit_code == 2 and "0 to" in bad.output

@@ -29,6 +29,7 @@ from . import classpage, exports
 from .discover import Unreadable, find_submissions, read_regular, sha256_bytes, shown, student_folders
 from .executors import DaskPool, LocalPool
 from .gradebook import write_gradebook
+from .overrides import manual_from_overrides
 from .records import make_record, no_submission_record
 from .store import Store
 
@@ -232,7 +233,7 @@ def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
                 summary.outputs, summary.gradebook_errors = export_all(
                     records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden,
                     feedback_root=Path(opts.submitted).resolve().parent / "feedback",
-                    secrets=submission_secrets(everyone))
+                    secrets=submission_secrets(everyone), overrides=store.overrides(hw))
             finally:
                 os.umask(old_umask)
             summary.exported = len(records)
@@ -307,7 +308,7 @@ def submission_secrets(subs):
 
 
 def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, feedback_root=None,
-               secrets=None):
+               secrets=None, overrides=None):
     """Write the gradebook (first: its manual grades reach every export), then the exports.
 
     Returns (outputs, gradebook errors). Hidden checks' inputs and expected
@@ -317,6 +318,10 @@ def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, fe
     outputs, gb_errors, manual = {}, [], {}
     if gradebook_target is not None and records:
         outputs["gradebook"], gb_errors, manual = write_gradebook(records, gradebook_target, hw)
+    elif overrides:          # no gradebook: the store's overrides are the manual grades
+        manual = manual_from_overrides(records, overrides)
+        for m in manual.values():
+            m["source"] = "course override"
     records = [exports.with_manual(r, manual.get(r["student"])) for r in records]
     shown = [exports.redact_record(r, reveal=reveal_hidden) for r in records]
     outputs.update({

@@ -22,12 +22,17 @@ from datetime import datetime, timezone
 from autograder import catalog
 from autograder.report import clean_text
 
-from .records import points_by_function
 
 #: students whose score is below this fraction of the maximum are listed for attention
 DEFAULT_THRESHOLD = 0.6
 
 _SLIP = re.compile(r"This looks like:?\s*(.+?)\.?\s*$", re.MULTILINE)
+
+
+def function_points(rec):
+    from .exports import function_points as fp
+
+    return fp(rec)
 
 
 def e(value) -> str:
@@ -54,7 +59,7 @@ def class_stats(records, assignment, threshold=DEFAULT_THRESHOLD):
     slips = Counter()
     slip_students = defaultdict(set)
     for r in graded:
-        pts = points_by_function(r)
+        pts = function_points(r)
         for f in fns:
             p, m = pts.get(f, (0.0, 0.0))
             if m and p < m - 1e-9:
@@ -210,7 +215,7 @@ def render_class_page(records, assignment, threshold=DEFAULT_THRESHOLD, similari
                + "<th>late</th><th>score source</th></tr>")
     below = {r["student"] for r in st["below"]}
     for r in records:
-        pts = points_by_function(r)
+        pts = function_points(r)
         cls = ' class="below"' if r["student"] in below else ""
         late = r.get("late")
         late_txt = "" if not late else e(late.get("label", "late"))

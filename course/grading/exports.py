@@ -95,8 +95,28 @@ def with_manual(rec, manual=None):
     parts = [f"manual grade{'s' * (n != 1)} of {n} cell{'s' * (n != 1)}"] if n else []
     if manual.get("extra_credit"):
         parts.append(f"{manual['extra_credit']:g} extra credit")
-    out["score_source"] = "gradebook: autograder + " + " and ".join(parts)
+    out["score_source"] = manual.get("source", "gradebook") + ": autograder + " + " and ".join(parts)
     out["manual_cells"] = dict(manual["cells"])
+    if manual.get("comments"):
+        out["comments"] = dict(manual["comments"])
+    return out
+
+
+def function_points(rec):
+    """{function: (points, max)}: the autograder's, with the gradebook's manual scores of
+    the function's cells in place of the autograded ones (what the score adds up)."""
+    pts = points_by_function(rec)
+    manual = rec.get("manual_cells") or {}
+    if not manual:
+        return pts
+    cells = cell_points(rec)
+    out = {}
+    for f, (p, m) in pts.items():
+        for hidden in (False, True):
+            name = f"hidden_{f}" if hidden else f"check_{f}"
+            if name in manual and name in cells:
+                p += manual[name] - cells[name][0]
+        out[f] = (round(p, 6), m)
     return out
 
 
@@ -108,7 +128,7 @@ def export_csv(records, path, assignment):
     w.writerow(["student", "assignment", "file", "sha256", "status", "score", "max_score",
                 *fns, "graded_at", "seconds", "auto_score", "score_source"])
     for rec in records:
-        pts = points_by_function(rec)
+        pts = function_points(rec)
         w.writerow([_csv_cell(rec["student"]), rec["assignment"], _csv_cell(rec.get("file") or ""),
                     rec["sha256"], rec["status"], f"{rec['score']:g}", f"{rec['max_score']:g}",
                     *(f"{pts[f][0]:g}" if f in pts else "" for f in fns),
@@ -152,6 +172,8 @@ def render_feedback(rec):
     if rec.get("score_source", "autograder") != "autograder":
         con.print(f"Final score, with the instructor's grading: {_score_line(rec)}", style="bold",
                   markup=False, highlight=False)
+    for fn, comment in (rec.get("comments") or {}).items():
+        con.print(f"Instructor's comment on {fn}: {clean_text(comment)}", markup=False, highlight=False)
     if rec["status"] == "graded" and not rec.get("hidden_revealed") and \
             any(t.get("hidden") and not t["passed"] for t in rec["report"]["tests"]):
         con.print("Hidden checks show what failed and the hint, not their inputs or expected values.",
@@ -242,13 +264,17 @@ def feedback_summary_html(rec):
     e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
     if rec["status"] != "graded":
         return f'<p class="bad">{e(rec.get("message", ""))}</p>'
-    pts = points_by_function(rec)
+    pts = function_points(rec)
     rows = "".join(
         f'<tr><td><code>{e(f)}</code></td><td class="num">{p:g} / {m:g}</td>'
         f'<td class="{"ok" if p >= m - 1e-9 else "bad"}">{"all checks passed" if p >= m - 1e-9 else "lost points"}'
         "</td></tr>" for f, (p, m) in pts.items())
     parts = ['<h2>By function</h2><table class="fns"><tr><th>function</th><th>points</th><th></th></tr>'
              + rows + "</table>"]
+    if rec.get("score_source", "autograder") != "autograder":
+        parts.append(f"<p><b>Final score: {e(_score_line(rec))}</b></p>")
+    for fn, comment in (rec.get("comments") or {}).items():
+        parts.append(f'<p class="comment">Instructor\'s comment on <code>{e(fn)}</code>: {e(comment)}</p>')
     failed = [t for t in rec["report"]["tests"] if not t["passed"] and t["status"] != "not run"]
     if not failed:
         parts.append('<p class="ok">Every check passed.</p>')
@@ -285,9 +311,20 @@ def export_feedback(records, outdir, nbgrader_root=None, secrets=None):
             folder = Path(nbgrader_root) / rec["student"] / rec["assignment"]
             paths.append(write_atomic(folder / f"{rec['assignment']}.html", page))
             write_atomic(folder / "timestamp.txt", _nbgrader_time(rec.get("timestamp") or rec["graded_at"]))
-            secret = secrets.get(rec["student"]) or secrets_token()
+            secret = secrets.get(rec["student"]) or _kept_secret(folder) or secrets_token()
             write_atomic(folder / "submission_secret.txt", secret)
     return paths
+
+
+def _kept_secret(folder):
+    """The secret an earlier export wrote here (so rewriting the exports keeps it)."""
+    try:
+        fd = os.open(Path(folder) / "submission_secret.txt", os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        text = fh.read(256).decode("ascii", "replace").strip()
+    return text if re.fullmatch(r"[A-Za-z0-9+/=_-]{1,128}", text) else None
 
 
 def secrets_token():

@@ -90,7 +90,11 @@ def _write_one(gb, rec, notebook, assignment, maxima, Grade, MissingEntry):
             manual[name] = float(grade.manual_score)
         extra += float(grade.extra_credit or 0.0)
     gb.db.commit()
-    return {"cells": manual, "extra_credit": extra} if manual or extra else None
+    from .overrides import read_comments
+
+    comments = read_comments(gb, notebook, assignment, rec["student"])
+    return {"cells": manual, "extra_credit": extra, "comments": comments} if manual or extra or comments \
+        else None
 
 
 def write_gradebook(records, target, assignment, notebook=None):
@@ -161,6 +165,9 @@ def read_manual(target, assignment, notebook=None):
                     if grade.manual_score is not None:
                         manual[grade.name] = float(grade.manual_score)
                     extra += float(grade.extra_credit or 0.0)
-            if manual or extra:
-                out[sub.student.id] = {"cells": manual, "extra_credit": extra}
+            from .overrides import read_comments
+
+            comments = read_comments(gb, notebook, assignment, sub.student.id)
+            if manual or extra or comments:
+                out[sub.student.id] = {"cells": manual, "extra_credit": extra, "comments": comments}
     return out

@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS runs (
     queued     INTEGER,
     committed  INTEGER DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS overrides (
+    student    TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    function   TEXT NOT NULL,
+    points     REAL NOT NULL,
+    comment    TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    at         TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS current (
     student    TEXT NOT NULL,
     assignment TEXT NOT NULL,
@@ -150,3 +159,19 @@ class Store:
         q = ("SELECT v.record FROM current c JOIN verdicts v ON v.student = c.student AND "
              "v.assignment = c.assignment AND v.sha256 = c.sha256 WHERE c.assignment = ? ORDER BY c.rowid")
         return [json.loads(row[0]) for row in self.db.execute(q, (assignment,))]
+
+    # -- the instructor's overrides (``course override``) ------------------------
+    def add_override(self, student, assignment, function, points, comment, sha256):
+        self.db.execute("INSERT INTO overrides(student, assignment, function, points, comment, sha256, at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (student, assignment, function, float(points), comment, sha256, now_iso()))
+
+    def overrides(self, assignment):
+        """{student: {function: (points, comment, sha256)}}: the latest override of each
+        function (earlier ones stay in the table as history)."""
+        out = {}
+        for st, fn, pts, com, sha in self.db.execute(
+                "SELECT student, function, points, comment, sha256 FROM overrides WHERE assignment = ? "
+                "ORDER BY at, rowid", (assignment,)):
+            out.setdefault(st, {})[fn] = (pts, com, sha)
+        return out
