@@ -82,7 +82,9 @@ def override(assignment, student, function, points, comment, out, gradebook, no_
                 course_dir = out.resolve().parent.parent
                 outputs, errors = export_all(records, out, assignment, gb, reveal_hidden=reveal_hidden,
                                              feedback_root=course_dir / "feedback", secrets={},
-                                             overrides=st.overrides(assignment))
+                                             overrides=st.overrides(assignment),
+                                             policy=st.setting(assignment, "deadline"),
+                                             first_seen=st.first_seen(assignment))
             finally:
                 os.umask(old)
     finally:

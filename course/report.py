@@ -23,18 +23,29 @@ def load_current(out: Path, assignment: str, gradebook=None):
     if not store_path.is_file():
         raise click.ClickException(f"no results store at {store_path}. Next: run `course grade {assignment}` "
                                    "first, or give --out the folder it wrote to.")
+    from course.grading.deadlines import with_late
+
     with Store(store_path) as st:
         records = st.current_records(assignment)
+        policy, seen = st.setting(assignment, "deadline"), st.first_seen(assignment)
+        overrides = st.overrides(assignment)
     if not records:
         raise click.ClickException(f"the store {store_path} holds no exported verdict of {assignment}. "
                                    f"Next: run `course grade {assignment}` (it writes them).")
     manual = {}
-    if gradebook is not None:
+    if gradebook is None and overrides:      # as `course grade --no-gradebook` exports them
+        from course.grading.overrides import manual_from_overrides
+
+        manual = manual_from_overrides(records, overrides)
+        for m in manual.values():
+            m["source"] = "course override"
+    elif gradebook is not None:
         try:
             manual = read_manual(gradebook, assignment)
         except ImportError:
             manual = {}
-    return [exports.with_manual(r, manual.get(r["student"])) for r in records]
+    return [with_late(exports.with_manual(r, manual.get(r["student"])), policy, seen.get((r["student"], r["sha256"])))
+            for r in records]
 
 
 def default_paths(assignment, out, gradebook, no_gradebook):

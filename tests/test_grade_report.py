@@ -295,3 +295,70 @@ def test_override_is_a_manual_grade_in_the_gradebook(graded, tmp_path):
     bad = CliRunner().invoke(main, ["override", "hw1", "bob", "init_variance", "99", "--comment", "x",
                                     "--out", str(out), "--no-gradebook"])
     assert bad.exit_code == 2 and "0 to" in bad.output
+
+
+# ------------------------------------------------------------------ deadlines
+def test_deadlines_flag_late_students_in_every_export(graded, tmp_path):
+    """Are late flags and the penalty, from nbgrader's timestamp or the collection time, in the CSV,
+    Gradescope, feedback and class page, and kept by `course report`?"""
+    import json
+
+    from course.grading.deadlines import make_policy, parse_when
+
+    course, out = _copy(graded, tmp_path)
+    sub = course / "submitted"
+    (sub / "ann" / "hw1" / "timestamp.txt").write_text("2026-01-10 09:00:00.000000 UTC")   # on time
+    (sub / "cat" / "hw1" / "timestamp.txt").write_text("2026-01-12 09:00:00 UTC")  # late, but extended
+    (sub / "eve" / "hw1" / "timestamp.txt").write_text("2026-01-11 01:00:00+00:00")  # 1 h late
+    (sub / "bob" / "hw1" / "timestamp.txt").write_text("2999-01-01 00:00:00 UTC")   # future: a note
+    due = parse_when("2026-01-11T00:00:00Z")
+    policy = make_policy(due, {"cat": "2026-01-13T00:00:00+00:00"}, late_penalty=10)
+    s = grade_class(Options("hw1", sub, workers=1, progress=False, gradebook=None, deadline=policy))
+    assert s.committed == 0                          # nothing graded again: only the exports change
+    rows = _csv(out)
+    assert rows["ann"]["late"] == "no" and rows["cat"]["late"] == "no"
+    assert rows["eve"]["late"] == "yes" and rows["eve"]["late_penalty_pct"] == "10"
+    assert float(rows["eve"]["score"]) == pytest.approx(0.9 * float(rows["eve"]["auto_score"]))
+    assert rows["cat"]["due"].startswith("2026-01-13")
+    # bob's timestamp is refused (future): the collection time is used, long after the due date
+    assert rows["bob"]["late"] == "yes" and float(rows["bob"]["late_penalty_pct"]) == 100
+    assert float(rows["bob"]["score"]) == 0
+    gs = json.loads((out / "gradescope" / "eve" / "results.json").read_text())
+    assert gs["score"] == pytest.approx(float(rows["eve"]["score"])) and "late by 1 h" in gs["output"]
+    fb = (course / "feedback" / "bob" / "hw1" / "hw1.html").read_text()
+    assert "date in the future" in fb and "collection time" in fb
+    page = (out / "hw1-class.html").read_text()
+    shown = _students_table(page)
+    for st, row in rows.items():
+        assert float(shown[st]["score"]) == pytest.approx(float(row["score"]))
+        assert shown[st]["late"].startswith("late") == (row["late"] == "yes")
+    assert parse(page).stats["late"] == str(sum(r["late"] == "yes" for r in rows.values()))
+    res = CliRunner().invoke(main, ["report", "hw1", "--out", str(out), "--no-gradebook"])
+    assert res.exit_code == 0, res.output
+    assert _students_table((out / "hw1-class.html").read_text()) == shown
+
+
+def test_deadline_inputs_are_checked():
+    """Do a bad due date, extensions file or penalty get a clear error, and extensions in days work?"""
+    from course.grading.deadlines import DeadlineError, lateness, make_policy, parse_when, read_extensions
+
+    due = parse_when("2026-01-11T00:00:00+01:00")
+    assert due.isoformat() == "2026-01-10T23:00:00+00:00"
+    assert read_extensions(b"student,days\nann,1.5\n", due) == {"ann": "2026-01-12T11:00:00+00:00"}
+    for bad in (b"name,days\nann,1\n", b"student,days\nann,-1\n", b"student,due\nann,tomorrow\n"):
+        with pytest.raises(DeadlineError, match="Next|--due|line"):
+            read_extensions(bad, due)
+    with pytest.raises(DeadlineError):
+        parse_when("2026-13-40")
+    with pytest.raises(DeadlineError):
+        make_policy(None, {}, late_penalty=5)
+    pol = make_policy(due, {}, late_penalty=25)
+    rec = {"student": "x", "status": "graded", "timestamp": "2026-01-12 23:30:00.000000",
+           "graded_at": "2026-01-20T00:00:00+00:00"}
+    late = lateness(rec, pol)
+    assert late["days_late"] == 3 and late["penalty_pct"] == 75 and late["source"] == "nbgrader timestamp"
+    rec["graded_at"] = "2026-01-11T00:00:00+00:00"     # a timestamp later than collection is not trusted
+    late = lateness(rec, pol)
+    assert late["source"] == "collection time" and late["days_late"] == 1 and late["notes"]
+    res = CliRunner().invoke(main, ["grade", "hw1", "nowhere", "--due", "soon"])
+    assert res.exit_code == 2 and "ISO 8601" in res.output

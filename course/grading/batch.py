@@ -29,6 +29,7 @@ from . import classpage, exports
 from .discover import Unreadable, find_submissions, read_regular, sha256_bytes, shown, student_folders
 from .executors import DaskPool, LocalPool
 from .gradebook import write_gradebook
+from .deadlines import with_late
 from .overrides import manual_from_overrides
 from .records import make_record, no_submission_record
 from .store import Store
@@ -61,6 +62,7 @@ class Options:
         """Each concurrent submission's share of the GPU's memory."""
         return min(0.5, 0.9 / max(1, self.workers or 1))
     reveal_hidden: bool = False            # exports show hidden checks' inputs and expected values
+    deadline: dict | None = None           # deadlines.make_policy(); None: keep the stored one, {}: clear
 
 
 @dataclass
@@ -225,15 +227,21 @@ def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
             records = []      # exports list the whole class, also when --student graded a few
             for s in everyone:
                 rec = fresh.get(s.student) or store.get(s.student, hw, s.sha256)
-                if rec is not None:
-                    records.append(rec)
+                if rec is not None:      # nbgrader's timestamp.txt as it is now (it may change alone)
+                    said = set(rec["report"].get("notes", []))
+                    records.append(dict(rec, timestamp=s.timestamp,
+                                        folder_notes=[n for n in s.notes if n not in said]))
             store.set_current(hw, records)
+            if opts.deadline is not None:       # saved: later exports apply the same policy
+                store.set_setting(hw, "deadline", opts.deadline or None)
+            policy = store.setting(hw, "deadline")
             old_umask = os.umask(0o077)   # what the exports (and a new gradebook) create is private
             try:
                 summary.outputs, summary.gradebook_errors = export_all(
                     records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden,
                     feedback_root=Path(opts.submitted).resolve().parent / "feedback",
-                    secrets=submission_secrets(everyone), overrides=store.overrides(hw))
+                    secrets=submission_secrets(everyone), overrides=store.overrides(hw),
+                    policy=policy, first_seen=store.first_seen(hw))
             finally:
                 os.umask(old_umask)
             summary.exported = len(records)
@@ -308,7 +316,7 @@ def submission_secrets(subs):
 
 
 def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, feedback_root=None,
-               secrets=None, overrides=None):
+               secrets=None, overrides=None, policy=None, first_seen=None):
     """Write the gradebook (first: its manual grades reach every export), then the exports.
 
     Returns (outputs, gradebook errors). Hidden checks' inputs and expected
@@ -322,7 +330,9 @@ def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, fe
         manual = manual_from_overrides(records, overrides)
         for m in manual.values():
             m["source"] = "course override"
-    records = [exports.with_manual(r, manual.get(r["student"])) for r in records]
+    seen = first_seen or {}
+    records = [with_late(exports.with_manual(r, manual.get(r["student"])), policy,
+                         seen.get((r["student"], r["sha256"]))) for r in records]
     shown = [exports.redact_record(r, reveal=reveal_hidden) for r in records]
     outputs.update({
         "csv": exports.export_csv(records, out / f"{hw}.csv", hw),

@@ -166,7 +166,9 @@ def render_class_page(records, assignment, threshold=DEFAULT_THRESHOLD, similari
            f'<span>median <b data-stat="median">{fmt(st["median"])}</b></span>'
            f'<span>max possible <b data-stat="max">{fmt(st["max"])}</b></span>'
            + "".join(f'<span>{e(s)} <b data-status="{e(s)}">{k}</b></span>'
-                     for s, k in sorted(st["statuses"].items())) + "</p>",
+                     for s, k in sorted(st["statuses"].items()))
+           + (f'<span>late <b data-stat="late">{sum(1 for r in records if (r.get("late") or {}).get("is_late"))}'
+              "</b></span>" if any(r.get("late") for r in records) else "") + "</p>",
            "<h2>Score distribution</h2>",
            f'<figure id="histogram">{histogram_svg([r["score"] for r in records], st["max"])}</figure>']
 

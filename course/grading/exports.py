@@ -126,15 +126,24 @@ def export_csv(records, path, assignment):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["student", "assignment", "file", "sha256", "status", "score", "max_score",
-                *fns, "graded_at", "seconds", "auto_score", "score_source"])
+                *fns, "graded_at", "seconds", "auto_score", "score_source",
+                "submitted_at", "due", "late", "late_hours", "late_penalty_pct"])
     for rec in records:
         pts = function_points(rec)
         w.writerow([_csv_cell(rec["student"]), rec["assignment"], _csv_cell(rec.get("file") or ""),
                     rec["sha256"], rec["status"], f"{rec['score']:g}", f"{rec['max_score']:g}",
                     *(f"{pts[f][0]:g}" if f in pts else "" for f in fns),
                     rec["graded_at"], rec.get("seconds") or "",
-                    f"{rec.get('auto_score', rec['score']):g}", rec.get("score_source", "autograder")])
+                    f"{rec.get('auto_score', rec['score']):g}", rec.get("score_source", "autograder"),
+                    *_late_cells(rec.get("late"))])
     return write_atomic(path, buf.getvalue())
+
+
+def _late_cells(late):
+    if not late:
+        return ["", "", "", "", ""]
+    return [late["submitted"], late["due"], "yes" if late["is_late"] else "no",
+            f"{late['late_seconds'] / 3600:.2f}", f"{late['penalty_pct']:g}"]
 
 
 def _csv_cell(text):
@@ -172,6 +181,14 @@ def render_feedback(rec):
     if rec.get("score_source", "autograder") != "autograder":
         con.print(f"Final score, with the instructor's grading: {_score_line(rec)}", style="bold",
                   markup=False, highlight=False)
+    for note in rec.get("folder_notes") or []:
+        con.print(f"note: {clean_text(note)}", style="yellow", markup=False, highlight=False)
+    if rec.get("late"):
+        late = rec["late"]
+        con.print(f"Submitted {late['submitted']} ({late['source']}), due {late['due']}: {late['label']}",
+                  style="yellow" if late["is_late"] else None, markup=False, highlight=False)
+        for note in late.get("notes", []):
+            con.print(f"note: {note}", style="dim", markup=False, highlight=False)
     for fn, comment in (rec.get("comments") or {}).items():
         con.print(f"Instructor's comment on {fn}: {clean_text(comment)}", markup=False, highlight=False)
     if rec["status"] == "graded" and not rec.get("hidden_revealed") and \
@@ -198,9 +215,13 @@ def wrap(text, width=WIDTH):
 
 
 def _meta(rec):
-    return [("student", rec["student"]), ("assignment", rec["assignment"]),
+    meta = [("student", rec["student"]), ("assignment", rec["assignment"]),
             ("file", rec.get("file") or "(none)"), ("sha256", rec["sha256"]),
             ("graded", rec["graded_at"]), ("status", rec["status"]), ("score", _score_line(rec))]
+    if rec.get("late"):
+        meta.append(("submitted", f"{rec['late']['submitted']} ({rec['late']['source']}); due "
+                                  f"{rec['late']['due']}: {rec['late']['label']}"))
+    return meta
 
 
 def _fence(text):
@@ -338,9 +359,10 @@ def _nbgrader_time(iso):
     from datetime import datetime, timezone
 
     try:
-        t = datetime.fromisoformat(str(iso)).astimezone(timezone.utc)
+        t = datetime.fromisoformat(str(iso))
     except ValueError:
         t = datetime.now(timezone.utc)
+    t = (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)   # nbgrader: UTC
     return t.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
@@ -359,6 +381,8 @@ def gradescope_json(rec) -> dict:
                       "output": out, "output_format": "text",
                       "visibility": "after_due_date" if t.get("hidden") else "visible"})
     summary = f"{rec['assignment']}: {_score_line(rec)}"
+    if rec.get("late"):
+        summary += f"\nsubmitted {rec['late']['submitted']}, due {rec['late']['due']}: {rec['late']['label']}"
     if rec["status"] != "graded":
         summary += f"\n{rec['message']}"
     return {"score": rec["score"], "execution_time": rec.get("seconds") or 0.0, "output": summary,
@@ -373,5 +397,6 @@ def export_gradescope(records, outdir):
 
 def export_junit(records, path):
     props = [{"score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
-              "score_source": r.get("score_source", "autograder")} for r in records]
+              "score_source": r.get("score_source", "autograder"),
+              **({"late": r["late"]["label"]} if r.get("late") else {})} for r in records]
     return write_atomic(path, to_junit([to_report(r) for r in records], properties=props))

@@ -54,10 +54,25 @@ CREATE TABLE IF NOT EXISTS overrides (
     sha256     TEXT NOT NULL,
     at         TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS first_seen (
+    student    TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    PRIMARY KEY (student, assignment, sha256)
+);
+CREATE TABLE IF NOT EXISTS settings (
+    assignment TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (assignment, key)
+);
 CREATE TABLE IF NOT EXISTS current (
     student    TEXT NOT NULL,
     assignment TEXT NOT NULL,
     sha256     TEXT NOT NULL,
+    timestamp  TEXT,
+    notes      TEXT,
     PRIMARY KEY (student, assignment)
 );
 """
@@ -124,6 +139,8 @@ class Store:
                 (r["student"], r["assignment"], r["sha256"], r.get("file"), r["status"],
                  float(r["score"]), float(r["max_score"]), json.dumps(r, allow_nan=True, default=str),
                  self.run_id or "", r["graded_at"], r.get("seconds")))
+            self.db.execute("INSERT OR IGNORE INTO first_seen(student, assignment, sha256, at) VALUES (?,?,?,?)",
+                            (r["student"], r["assignment"], r["sha256"], r["graded_at"]))
             if self.run_id:
                 self.db.execute("UPDATE runs SET committed = committed + 1 WHERE run_id = ?", (self.run_id,))
             self.db.execute("COMMIT")
@@ -147,8 +164,10 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.execute("DELETE FROM current WHERE assignment = ?", (assignment,))
-            self.db.executemany("INSERT INTO current(student, assignment, sha256) VALUES (?, ?, ?)",
-                                [(r["student"], assignment, r["sha256"]) for r in records])
+            self.db.executemany(
+                "INSERT INTO current(student, assignment, sha256, timestamp, notes) VALUES (?, ?, ?, ?, ?)",
+                [(r["student"], assignment, r["sha256"], r.get("timestamp"), json.dumps(r.get("folder_notes", [])))
+                 for r in records])
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -156,9 +175,15 @@ class Store:
 
     def current_records(self, assignment):
         """The verdicts of the last export, in the order they were exported (by student)."""
-        q = ("SELECT v.record FROM current c JOIN verdicts v ON v.student = c.student AND "
+        q = ("SELECT v.record, c.timestamp, c.notes FROM current c JOIN verdicts v ON v.student = c.student AND "
              "v.assignment = c.assignment AND v.sha256 = c.sha256 WHERE c.assignment = ? ORDER BY c.rowid")
-        return [json.loads(row[0]) for row in self.db.execute(q, (assignment,))]
+        out = []
+        for record, stamp, notes in self.db.execute(q, (assignment,)):
+            rec = json.loads(record)
+            rec["timestamp"] = stamp
+            rec["folder_notes"] = json.loads(notes or "[]")
+            out.append(rec)
+        return out
 
     # -- the instructor's overrides (``course override``) ------------------------
     def add_override(self, student, assignment, function, points, comment, sha256):
@@ -175,3 +200,18 @@ class Store:
                 "ORDER BY at, rowid", (assignment,)):
             out.setdefault(st, {})[fn] = (pts, com, sha)
         return out
+
+    # -- when the grader first saw a file; per-assignment settings (the deadline policy) --
+    def first_seen(self, assignment):
+        """{(student, sha256): the time the grader first stored a verdict for these bytes}."""
+        return {(st, sha): at for st, sha, at in self.db.execute(
+            "SELECT student, sha256, at FROM first_seen WHERE assignment = ?", (assignment,))}
+
+    def set_setting(self, assignment, key, value):
+        self.db.execute("INSERT OR REPLACE INTO settings(assignment, key, value) VALUES (?, ?, ?)",
+                        (assignment, key, json.dumps(value)))
+
+    def setting(self, assignment, key, default=None):
+        row = self.db.execute("SELECT value FROM settings WHERE assignment = ? AND key = ?",
+                              (assignment, key)).fetchone()
+        return json.loads(row[0]) if row else default
