@@ -276,8 +276,10 @@ def _register_optional():
     try:
         from course.override import override  # noqa: F401
         from course.report import report  # noqa: F401
+        from course.export_cmd import export  # noqa: F401
         main.add_command(report)
         main.add_command(override)
+        main.add_command(export)
     except ImportError:
         pass
     from course.student_dist import student_dist

@@ -362,3 +362,85 @@ def test_deadline_inputs_are_checked():
     assert late["source"] == "collection time" and late["days_late"] == 1 and late["notes"]
     res = CliRunner().invoke(main, ["grade", "hw1", "nowhere", "--due", "soon"])
     assert res.exit_code == 2 and "ISO 8601" in res.output
+
+
+# ------------------------------------------------------------------ LMS and Gradescope
+def test_canvas_and_moodle_csvs_carry_the_class_csv_scores(graded, tmp_path):
+    """Are the Canvas and Moodle files in their importers' layouts, with the class CSV's scores,
+    the roster's ids, and no spreadsheet formula from a roster cell?"""
+    course, out = _copy(graded, tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,Name,ID,SIS User ID,SIS Login ID,Section,ID number\n"
+                      "ann,=HYPERLINK(\"x\"),1001,S-ann,ann@uni,Sec A,77\n")
+    rows = _csv(out)
+    res = CliRunner().invoke(main, ["export", "hw1", "--to", "canvas", "--out", str(out), "--roster", str(roster),
+                                    "--column", "Homework 1 (42)"])
+    assert res.exit_code == 0, res.output
+    with open(out / "hw1-canvas.csv", newline="") as fh:
+        canvas = list(csv.reader(fh))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Homework 1 (42)"]
+    assert canvas[1][0].strip() == "Points Possible" and float(canvas[1][5]) == float(rows["ann"]["max_score"])
+    body = {r[2]: r for r in canvas[2:]}
+    assert body["S-ann"][:5] == ["'=HYPERLINK(\"x\")", "1001", "S-ann", "ann@uni", "Sec A"]
+    assert set(body) == {"S-ann", "bob", "cat", "dan", "eve"}
+    for st, row in rows.items():
+        assert float(body["S-ann" if st == "ann" else st][5]) == pytest.approx(float(row["score"]))
+    res = CliRunner().invoke(main, ["export", "hw1", "--to", "moodle", "--out", str(out), "--roster", str(roster)])
+    assert res.exit_code == 0, res.output
+    with open(out / "hw1-moodle.csv", newline="") as fh:
+        moodle = list(csv.reader(fh))
+    assert moodle[0] == ["ID number", "hw1", "Feedback"]
+    got = {r[0]: float(r[1]) for r in moodle[1:]}
+    assert got == {("77" if st == "ann" else st): float(r["score"]) for st, r in rows.items()}
+    assert stat.S_IMODE(os.stat(out / "hw1-moodle.csv").st_mode) == 0o600
+
+
+def test_gradescope_bundle_runs_on_a_fake_gradescope_layout(graded, tmp_path):
+    """Does the bundle's run_autograder grade /autograder/submission (moved by env vars) as `course grade`
+    did, writing Gradescope's results.json with hidden checks redacted?"""
+    import json
+    import subprocess
+    import sys
+    import zipfile
+
+    wheel = tmp_path / "dltheory_course-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"PK\x05\x06" + b"\0" * 18)           # stands for the course wheel setup.sh installs
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["export", "hw1", "--to", "gradescope-bundle", "--out", str(out),
+                                    "--wheel", str(wheel)])
+    assert res.exit_code == 0, res.output
+    ag = tmp_path / "autograder"
+    with zipfile.ZipFile(out / "hw1-gradescope-autograder.zip") as zf:
+        assert sorted(zf.namelist()) == sorted(["setup.sh", "run_autograder", wheel.name])
+        for name in ("setup.sh", "run_autograder"):
+            assert (zf.getinfo(name).external_attr >> 16) & 0o111
+        zf.extractall(ag / "source")
+    setup = (ag / "source" / "setup.sh").read_text()
+    assert f"/autograder/source/{wheel.name}" in setup and "download.pytorch.org/whl/cpu" in setup
+    run = ag / "source" / "run_autograder"
+    run.chmod(0o755)
+
+    def grade(files):
+        sub, results = ag / "submission", ag / "results"
+        import shutil
+        shutil.rmtree(sub, ignore_errors=True)
+        sub.mkdir(parents=True)
+        for name, text in files.items():
+            (sub / name).write_text(text)
+        env = dict(os.environ, GRADESCOPE_SUBMISSION_DIR=str(sub), GRADESCOPE_RESULTS_DIR=str(results),
+                   COURSE_PYTHON=sys.executable)
+        proc = subprocess.run([str(run)], env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads((results / "results.json").read_text())
+
+    got = grade({"hw1.py": (KNOWN / "wrong_fans_swapped.py").read_text(), "notes.txt": "x"})
+    assert got["score"] == pytest.approx(float(graded["rows"]["bob"]["auto_score"]))
+    assert sum(t["score"] for t in got["tests"]) == pytest.approx(got["score"])
+    hidden = [t for t in got["tests"] if t["visibility"] == "after_due_date"]
+    public = [t for t in got["tests"] if t["visibility"] == "visible"]
+    assert hidden and public
+    failed_hidden = [t for t in hidden if t["status"] == "failed"]
+    assert failed_hidden and not any("inputs:" in t["output"] or "expected:" in t["output"] for t in failed_hidden)
+    assert any("expected:" in t["output"] for t in public if t["status"] == "failed")
+    empty = grade({"readme.txt": "nothing"})
+    assert empty["score"] == 0 and "no .ipynb or .py file in your submission" in empty["output"]

@@ -96,6 +96,10 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(current)")}
+        for col in ("timestamp", "notes"):         # stores written before these columns
+            if col not in have:
+                self.db.execute(f"ALTER TABLE current ADD COLUMN {col} TEXT")
         self.run_id = None
 
     def close(self):
