@@ -70,7 +70,11 @@ def default_paths(assignment, out, gradebook, no_gradebook):
 @click.option("--gradebook", default=None, metavar="PATH|URL",
               help="nbgrader gradebook whose manual scores to show [default: COURSE/gradebook.db if present].")
 @click.option("--no-gradebook", is_flag=True, help="Show the autograder's scores only.")
-def report(assignment, out, threshold, gradebook, no_gradebook):
+@click.option("--submitted", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The class folder, for the similarity section [default: COURSE/submitted].")
+@click.option("--similarity", type=click.FloatRange(0, 1), default=0.7, show_default=True,
+              help="List the pairs of submissions at least this similar.")
+def report(assignment, out, threshold, gradebook, no_gradebook, submitted, similarity):
     """Write OUT/ASSIGNMENT-class.html: the class page (scores, failure rates, slips)."""
     from autograder import catalog
     from course.grading.classpage import export_class_page
@@ -81,9 +85,25 @@ def report(assignment, out, threshold, gradebook, no_gradebook):
     records = load_current(out, assignment, gb)
     old = os.umask(0o077)
     try:
-        path = export_class_page(records, out / f"{assignment}-class.html", assignment, threshold)
+        path = export_class_page(records, out / f"{assignment}-class.html", assignment, threshold,
+                                 similarity_html=_similarity(records, out, assignment, submitted, similarity))
     finally:
         os.umask(old)
     click.echo(f"class page: {path}")
     click.echo(f"{len(records)} students; open it in a browser (it needs no network).", err=True)
     sys.exit(0)
+
+
+def _similarity(records, out, assignment, submitted, threshold):
+    from course.grading.batch import similarity_section
+    from course.grading.discover import find_submissions
+
+    submitted = Path(submitted) if submitted else out.resolve().parent.parent / "submitted"
+    try:
+        subs = find_submissions(submitted, assignment)
+    except (OSError, ValueError):
+        import html
+
+        return (f"<h2>Similar submissions</h2><p>Not computed: no class folder at {html.escape(str(submitted))}; "
+                "give --submitted.</p>")
+    return similarity_section(records, subs, threshold)

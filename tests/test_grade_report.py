@@ -3,8 +3,8 @@
 One small hw1 class is graded once (module fixture): a correct submission
 (with nbgrader's submission_secret.txt), one with a named slip (fan_in and
 fan_out swapped, whose secret is a symbolic link that must not be read), a
-wrong one without a named slip, an empty folder, and one whose returned
-value is markup. The page's numbers are compared with the CSV's.
+disguised copy of it, a wrong one without a named slip, an empty folder, and
+one whose returned value is markup. The page's numbers are compared with the CSV's.
 """
 import csv
 import os
@@ -29,6 +29,14 @@ FNS = list(catalog.get("hw1").functions)
 MARKUP = "<script>alert(1)</script>"
 
 
+def _disguised(source):
+    """A copy with its helpers' and locals' names changed, comments rewritten and blank lines added."""
+    for a, b in (("_phi", "_act_fn"), ("_dphi", "_act_deriv"), ("activation", "nonlin"), ("_SCHEMES", "KINDS")):
+        source = re.sub(rf"\b{a}\b", b, source)
+    lines = [line + "   # mine" if line.strip().startswith("return") else line for line in source.splitlines()]
+    return "# my own work\n" + "\n\n".join(lines) + "\n"
+
+
 def _write(folder, name, text):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(text)
@@ -48,6 +56,7 @@ def graded(tmp_path_factory):
     (sub / "dan" / "hw1").mkdir(parents=True)
     _write(sub / "eve" / "hw1", "hw1.py", correct + (
         f"\n\ndef init_variance(fan_in, fan_out, scheme):\n    return {MARKUP!r}\n"))
+    _write(sub / "fay" / "hw1", "hw1.py", _disguised((KNOWN / "wrong_fans_swapped.py").read_text()))
     summary = grade_class(Options("hw1", sub, workers=2, timeout=60, progress=False, gradebook=None))
     out = course / "grades" / "hw1"
     with open(out / "hw1.csv", newline="") as fh:
@@ -109,7 +118,7 @@ def test_class_page_numbers_equal_the_csv(graded):
     """Does the class page show every student with the CSV's status, score, maximum and function points?"""
     page, rows = graded["page"], graded["rows"]
     shown = _students_table(page)
-    assert sorted(shown) == sorted(rows) == ["ann", "bob", "cat", "dan", "eve"]
+    assert sorted(shown) == sorted(rows) == ["ann", "bob", "cat", "dan", "eve", "fay"]
     for student, row in rows.items():
         s = shown[student]
         assert s["status"] == row["status"]
@@ -382,7 +391,7 @@ def test_canvas_and_moodle_csvs_carry_the_class_csv_scores(graded, tmp_path):
     assert canvas[1][0].strip() == "Points Possible" and float(canvas[1][5]) == float(rows["ann"]["max_score"])
     body = {r[2]: r for r in canvas[2:]}
     assert body["S-ann"][:5] == ["'=HYPERLINK(\"x\")", "1001", "S-ann", "ann@uni", "Sec A"]
-    assert set(body) == {"S-ann", "bob", "cat", "dan", "eve"}
+    assert set(body) == {"S-ann", "bob", "cat", "dan", "eve", "fay"}
     for st, row in rows.items():
         assert float(body["S-ann" if st == "ann" else st][5]) == pytest.approx(float(row["score"]))
     res = CliRunner().invoke(main, ["export", "hw1", "--to", "moodle", "--out", str(out), "--roster", str(roster)])
@@ -444,3 +453,38 @@ def test_gradescope_bundle_runs_on_a_fake_gradescope_layout(graded, tmp_path):
     assert any("expected:" in t["output"] for t in public if t["status"] == "failed")
     empty = grade({"readme.txt": "nothing"})
     assert empty["score"] == 0 and "no .ipynb or .py file in your submission" in empty["output"]
+
+
+# ------------------------------------------------------------------ similarity
+def test_similarity_finds_the_disguised_copy_on_the_class_page(graded):
+    """Does the class page list bob and fay's renamed, re-commented copy with the shared lines marked?"""
+    page = graded["page"]
+    pairs = {tuple(r[:2]): r for r in parse(page).tables["similar-pairs"][1:]}
+    assert ("bob", "fay") in pairs and int(pairs[("bob", "fay")][2].rstrip("%")) >= 90
+    section = page.split('id="similarity"')[1]
+    assert "<mark>" in section and "_act_fn" in section and MARKUP not in section
+
+
+def test_similarity_scores_copies_high_and_independent_work_low():
+    """Is a renamed, reformatted copy scored near 1, and two independent correct solutions low?"""
+    from course.grading.similarity import class_similarity, fingerprints, student_code
+
+    loops = (KNOWN / "correct_loops.py").read_bytes()
+    torch_ = (KNOWN / "correct_torch.py").read_bytes()
+    copy = _disguised(torch_.decode()).encode()
+    pairs, html_ = class_similarity([("a", "hw1.py", torch_), ("b", "hw1.py", copy), ("c", "hw1.py", loops)],
+                                    threshold=0.0)
+    score = {(a, b): sc for sc, a, b, _ in pairs}
+    assert score[("a", "b")] >= 0.9
+    assert score.get(("a", "c"), 0.0) < 0.3 and score.get(("b", "c"), 0.0) < 0.3
+    # a notebook: only the nbgrader solution cells count; a broken notebook or file gives no fingerprint
+    nb = {"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}},
+                    {"cell_type": "code", "source": ["def f(a):\n", "    return a + 1\n"],
+                     "metadata": {"nbgrader": {"solution": True}}}]}
+    assert student_code(json_bytes(nb), "hw1.ipynb") == "def f(a):\n    return a + 1\n"
+    assert student_code(b"{not json", "hw1.ipynb") == "" and fingerprints("def (((") == {}
+
+
+def json_bytes(obj):
+    import json
+    return json.dumps(obj).encode()

@@ -241,7 +241,8 @@ def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
                     records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden,
                     feedback_root=Path(opts.submitted).resolve().parent / "feedback",
                     secrets=submission_secrets(everyone), overrides=store.overrides(hw),
-                    policy=policy, first_seen=store.first_seen(hw))
+                    policy=policy, first_seen=store.first_seen(hw),
+                    similarity_html=similarity_section(records, everyone))
             finally:
                 os.umask(old_umask)
             summary.exported = len(records)
@@ -295,6 +296,36 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
                             errors=len(summary.lost) + summary.statuses.get("error", 0))
 
 
+def graded_files(records, subs):
+    """[(student, file name, bytes)] of the files the records graded (read again without
+    following links; a file that changed since it was graded is left out)."""
+    by = {r["student"]: r for r in records if r["status"] == "graded"}
+    out = []
+    for sub in subs:
+        rec = by.get(sub.student)
+        if rec is None or not sub.gradable:
+            continue
+        try:
+            data = sub.content()
+        except (Unreadable, OSError):
+            continue
+        if sha256_bytes(data) == rec["sha256"]:
+            out.append((sub.student, sub.file.name, data))
+    return out
+
+
+def similarity_section(records, subs, threshold=None):
+    """The class page's similarity section (never stops the exports: a failure is said there)."""
+    from . import similarity
+
+    try:
+        _, section = similarity.class_similarity(graded_files(records, subs),
+                                                 threshold or similarity.DEFAULT_THRESHOLD)
+    except Exception as exc:  # noqa: BLE001 - the page is written without it
+        return f"<h2>Similar submissions</h2><p>Not computed: {type(exc).__name__}.</p>"
+    return section
+
+
 _SECRET = re.compile(r"^[A-Za-z0-9+/=_-]{1,128}$")
 
 
@@ -316,7 +347,7 @@ def submission_secrets(subs):
 
 
 def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, feedback_root=None,
-               secrets=None, overrides=None, policy=None, first_seen=None):
+               secrets=None, overrides=None, policy=None, first_seen=None, similarity_html=""):
     """Write the gradebook (first: its manual grades reach every export), then the exports.
 
     Returns (outputs, gradebook errors). Hidden checks' inputs and expected
@@ -345,5 +376,6 @@ def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, fe
     exports.export_feedback(shown, out / "feedback", nbgrader_root=feedback_root, secrets=secrets)
     if feedback_root is not None:
         outputs["nbgrader feedback"] = feedback_root
-    outputs["class page"] = classpage.export_class_page(records, out / f"{hw}-class.html", hw)
+    outputs["class page"] = classpage.export_class_page(records, out / f"{hw}-class.html", hw,
+                                                        similarity_html=similarity_html)
     return outputs, gb_errors

@@ -136,7 +136,7 @@ tr.below td { background: #fff1f0; }
 .bar { display: inline-block; height: 0.8em; background: #d9534f; vertical-align: middle; }
 .hidden-tag { font-size: 0.8em; color: #8a6d3b; } code { overflow-wrap: anywhere; }
 .stats span { margin-right: 2em; } figure { margin: 0; } svg { max-width: 100%; height: auto; }
-mark { background: #fff3a0; } pre.code { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85em;
+mark { background: #fff3a0; } table.side td { width: 50%; } pre.code { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85em;
   background: #fafafa; border: 1px solid #ddd; padding: 0.5em; max-height: 30em; overflow: auto; }
 """
 
