@@ -488,3 +488,81 @@ def test_similarity_scores_copies_high_and_independent_work_low():
 def json_bytes(obj):
     import json
     return json.dumps(obj).encode()
+
+
+# ------------------------------------------------------------------ in a real headless browser
+def _browser_or_skip():
+    """Playwright's Python API and a Chromium (Debian's chromium-headless-shell, COURSE_CHROMIUM, or
+    Playwright's own); the test is skipped, saying which is missing, when there is none."""
+    import shutil
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright)")
+    candidates = [os.environ.get("COURSE_CHROMIUM"), shutil.which("chromium-headless-shell"),
+                  "/usr/lib/chromium/chromium-headless-shell", shutil.which("chromium")]
+    exe = next((c for c in candidates if c and os.path.isfile(c) and os.access(c, os.X_OK)), None)
+    return sync_playwright, exe
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright, exe = _browser_or_skip()
+    with sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=exe) if exe else p.chromium.launch()
+        except Exception as exc:  # noqa: BLE001 - no usable browser binary here
+            pytest.skip(f"no Chromium could be started ({type(exc).__name__}: {str(exc)[:200]}); "
+                        "install it: apt-get install -y chromium-headless-shell")
+        yield b
+        b.close()
+
+
+def _open_offline(browser, path):
+    """The page at ``path`` with every request that is not file:// blocked and recorded."""
+    page = browser.new_page()
+    blocked, errors = [], []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+               else (blocked.append(route.request.url), route.abort()))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(Path(path).resolve().as_uri(), wait_until="load")
+    return page, blocked, errors
+
+
+def test_class_page_in_a_headless_browser(graded, browser):
+    """In Chromium, offline: does the class page load with nothing fetched, draw its histogram, show every
+    student, and show the CSV's numbers?"""
+    page, blocked, errors = _open_offline(browser, graded["out"] / "hw1-class.html")
+    try:
+        assert not blocked and not errors
+        width = page.evaluate("document.querySelector('#histogram svg').getBoundingClientRect().width")
+        assert width > 100
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('#students tr[data-student]')).map(
+            tr => [tr.dataset.student, ...Array.from(tr.querySelectorAll('td[data-col]')).map(
+                td => [td.dataset.col, td.innerText.trim()])])""")
+        rows = graded["rows"]
+        assert sorted(s[0] for s in shown) == sorted(rows)
+        for student, *cells in shown:
+            for col, text in cells:
+                assert float(text) == pytest.approx(float(rows[student][col])), (student, col)
+        visible = page.evaluate("document.body.innerText")
+        assert all(s in visible for s in rows)
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+    finally:
+        page.close()
+
+
+def test_feedback_page_in_a_headless_browser(graded, browser):
+    """In Chromium, offline: does bob's feedback page load, name him, and show the CSV's score and his slip?"""
+    page, blocked, errors = _open_offline(browser, graded["course"] / "feedback" / "bob" / "hw1" / "hw1.html")
+    try:
+        assert not blocked and not errors
+        text = page.evaluate("document.body.innerText")
+        row = graded["rows"]["bob"]
+        assert "hw1: feedback for bob" in text
+        assert f"{float(row['score']):g} / {float(row['max_score']):g}" in text
+        assert page.evaluate("document.querySelector('span.slip').innerText") == "fan_in and fan_out swapped"
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+    finally:
+        page.close()
