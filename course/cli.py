@@ -49,7 +49,7 @@ def _default_submission(hw):
 _PYTEST_USAGE_ERROR = 4
 
 #: what the student package offers; every other command needs the instructor's parts
-STUDENT_COMMANDS = ("check", "list")
+STUDENT_COMMANDS = ("check", "list", "submit")
 
 
 def _instructor_only(name):
@@ -256,11 +256,13 @@ def calibrate(assignment, every, seeds):
 
 
 #: commands registered only in the instructor's install (below)
-INSTRUCTOR_COMMANDS = ("release", "grade", "student-dist")
+INSTRUCTOR_COMMANDS = ("release", "grade", "student-dist", "report", "override", "export")
 
 
 def _register_optional():
     """Commands whose modules bring instructor-only dependencies."""
+    from course.submit import submit      # for students too
+    main.add_command(submit)
     if catalog.is_student_install():
         return
     try:
