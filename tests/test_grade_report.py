@@ -472,7 +472,7 @@ def test_similarity_scores_copies_high_and_independent_work_low():
     loops = (KNOWN / "correct_loops.py").read_bytes()
     torch_ = (KNOWN / "correct_torch.py").read_bytes()
     copy = _disguised(torch_.decode()).encode()
-    pairs, html_ = class_similarity([("a", "hw1.py", torch_), ("b", "hw1.py", copy), ("c", "hw1.py", loops)],
+    pairs, _ = class_similarity([("a", "hw1.py", torch_), ("b", "hw1.py", copy), ("c", "hw1.py", loops)],
                                     threshold=0.0)
     score = {(a, b): sc for sc, a, b, _ in pairs}
     assert score[("a", "b")] >= 0.9

@@ -28,6 +28,8 @@ import token
 import tokenize
 from dataclasses import dataclass, field
 
+from autograder.report import clean_text
+
 K = 12                     # tokens per k-gram
 W = 6                      # winnowing window
 DEFAULT_THRESHOLD = 0.7
@@ -146,14 +148,14 @@ def _marked(code: Code, shared) -> str:
         lines |= code.prints.get(h, set())
     rows = []
     for n, line in enumerate(code.text.splitlines()[:400], start=1):
-        esc = html.escape(line)
+        esc = html.escape(clean_text(line))
         rows.append(f"<mark>{esc}</mark>" if n in lines else esc)
     return "\n".join(rows)
 
 
 def render(codes, pairs, threshold) -> str:
     """The class page's section (every student string escaped)."""
-    e = lambda v: html.escape(str(v), quote=True)  # noqa: E731
+    e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
     by = {c.student: c for c in codes}
     out = [f'<h2 id="similarity">Similar submissions ({len(pairs)} pair{"s" * (len(pairs) != 1)} at or above '
            f"{threshold * 100:g}%)</h2>",
