@@ -566,3 +566,15 @@ def test_feedback_page_in_a_headless_browser(graded, browser):
         assert page.evaluate("document.querySelectorAll('script').length") == 0
     finally:
         page.close()
+
+
+def test_similarity_section_escapes_student_code_and_names():
+    """Is a copied file full of markup shown as text in the similarity section?"""
+    from course.grading.similarity import class_similarity
+
+    code = (f"def init_variance(a, b, s):\n    x = {MARKUP!r}\n    y = '</pre></details><script>'\n"
+            "    for i in range(10):\n        x = x + str(i) * 2\n    return x\n").encode()
+    pairs, section = class_similarity([("a", "hw1.py", code), ("b", "hw1.py", code)], threshold=0.5)
+    assert pairs and pairs[0][:3] == (1.0, "a", "b")
+    assert "<script>" not in section and "</pre></details><script>" not in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section and "<mark>" in section
