@@ -578,3 +578,24 @@ def test_similarity_section_escapes_student_code_and_names():
     assert pairs and pairs[0][:3] == (1.0, "a", "b")
     assert "<script>" not in section and "</pre></details><script>" not in section
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section and "<mark>" in section
+
+
+def test_nbgrader_release_feedback_returns_the_pages(graded, tmp_path):
+    """Does `nbgrader release_feedback` (its Python API) publish each page under the hash a student's
+    `fetch_feedback` looks for (from the secret collected with the submission)?"""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.utils import notebook_hash
+    from traitlets.config import Config
+
+    course, _ = _copy(graded, tmp_path)
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    c = Config()
+    c.CourseDirectory.root = str(course)
+    c.CourseDirectory.course_id = "dlt"
+    c.Exchange.root = str(exchange)
+    result = NbGraderAPI(config=c).release_feedback("hw1")
+    assert result["success"], result.get("log")
+    released = exchange / "dlt" / "feedback" / f"{notebook_hash(secret='a1b2c3d4e5f6', notebook_id='hw1')}.html"
+    assert released.read_text() == (course / "feedback" / "ann" / "hw1" / "hw1.html").read_text()
+    assert len(list((exchange / "dlt" / "feedback").glob("*.html"))) == len(graded["rows"])
