@@ -39,6 +39,29 @@ def _log_text(assignment, label, report_json):
     return con.export_text()
 
 
+def kernel_order_notes(data: bytes, filename: str) -> list[str]:
+    """Warnings that a notebook's saved outputs (its check cells' results) may come from kernel
+    state that the saved code no longer produces: cells run out of order, or code cells never
+    run above cells that were."""
+    if not filename.endswith(".ipynb"):
+        return []
+    try:
+        nb = json.loads(data.decode("utf-8", errors="replace"))
+        counts = [c.get("execution_count") for c in nb.get("cells", [])
+                  if isinstance(c, dict) and c.get("cell_type") == "code"]
+    except (ValueError, AttributeError, RecursionError):
+        return []
+    ran = [n for n in counts if isinstance(n, int)]
+    notes = []
+    if any(b <= a for a, b in zip(ran, ran[1:])):
+        notes.append("the notebook's cells were run out of order, so the results its check cells show may "
+                     "come from an older version of your code (this check ran the saved file afresh)")
+    last_run = max((i for i, n in enumerate(counts) if isinstance(n, int)), default=-1)
+    if any(n is None for n in counts[:last_run]):
+        notes.append("some code cells above the last one you ran were never run in the saved kernel session")
+    return notes
+
+
 @click.command("submit")
 @click.argument("assignment")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -73,6 +96,7 @@ def submit(assignment, path, out, timeout):
     if hashlib.sha256(path.read_bytes()).digest() != hashlib.sha256(data).digest():
         raise click.ClickException(f"{path.name} changed while it was checked. Next: save it and submit again.")
     log = _log_text(assignment, path.name, report)
+    notes = kernel_order_notes(data, path.name)
     try:
         from importlib.metadata import version
 
@@ -85,7 +109,8 @@ def submit(assignment, path, out, timeout):
                 "score": report.get("score"), "max_score": report.get("max_score"),
                 "hidden_not_run": report.get("hidden_not_run"),
                 "python": platform.python_version(), "os": platform.platform(),
-                "course": course_version, "command": f"course check {assignment} {path.name} --json"}
+                "course": course_version, "command": f"course check {assignment} {path.name} --json",
+                "notes": notes}
     dest = (out or path.resolve().parent) / f"{assignment}-submission.zip"
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
@@ -96,6 +121,8 @@ def submit(assignment, path, out, timeout):
         zf.writestr("MANIFEST.json", json.dumps(manifest, indent=1) + "\n")
     tmp.replace(dest)
     click.echo(log, nl=False)
+    for note in notes:
+        click.echo(f"warning: {note}. Next: Restart & Run All, check the results, save, then submit.", err=True)
     click.echo(f"submission: {dest}")
     click.echo(f"Next: upload {dest.name} (or {path.name}) where your course collects {assignment}; the staff "
                "also run the hidden checks.", err=True)

@@ -38,3 +38,26 @@ def test_submit_without_a_file_says_what_to_do(tmp_path, monkeypatch):
     assert res.exit_code == 2 and "course check hw1 PATH" in res.output
     res = CliRunner().invoke(main, ["submit", "hw1", str(tmp_path / "missing.ipynb")])
     assert res.exit_code == 2 and "Next:" in res.output
+
+
+def test_submit_warns_when_the_saved_outputs_came_from_out_of_order_runs(tmp_path):
+    """Does submitting a notebook whose cells ran out of order warn (and record it), but not a clean one?"""
+    import nbformat
+
+    from course.submit import kernel_order_notes
+
+    code = (KNOWN / "correct_loops.py").read_text()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("x = 1")])
+    nb.cells[0].execution_count, nb.cells[1].execution_count = 5, 2
+    path = tmp_path / "hw1.ipynb"
+    path.write_text(nbformat.writes(nb))
+    res = CliRunner().invoke(main, ["submit", "hw1", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "out of order" in res.stderr and "Restart & Run All" in res.stderr
+    with zipfile.ZipFile(tmp_path / "hw1-submission.zip") as zf:
+        assert any("out of order" in n for n in json.loads(zf.read("MANIFEST.json"))["notes"])
+    nb.cells[0].execution_count, nb.cells[1].execution_count = 1, 2
+    assert kernel_order_notes(nbformat.writes(nb).encode(), "hw1.ipynb") == []
+    nb.cells[0].execution_count = None
+    assert kernel_order_notes(nbformat.writes(nb).encode(), "hw1.ipynb")
+    assert kernel_order_notes(b"{broken", "hw1.ipynb") == [] and kernel_order_notes(b"x", "hw1.py") == []
