@@ -49,7 +49,7 @@ def _default_submission(hw):
 _PYTEST_USAGE_ERROR = 4
 
 #: what the student package offers; every other command needs the instructor's parts
-STUDENT_COMMANDS = ("check", "list")
+STUDENT_COMMANDS = ("check", "list", "submit")
 
 
 def _instructor_only(name):
@@ -72,7 +72,9 @@ def _instructor_only(name):
 #: commands in modules of their own, imported only when run (or listed by
 #: --help): `course check` imports nothing of grading or release
 LAZY = {"release": "course.release:release", "grade": "course.grade:grade",
-        "student-dist": "course.student_dist:student_dist"}
+        "student-dist": "course.student_dist:student_dist", "report": "course.report:report",
+        "override": "course.override:override", "export": "course.export_cmd:export",
+        "submit": "course.submit:submit"}
 
 
 class _CourseGroup(click.Group):
@@ -80,10 +82,10 @@ class _CourseGroup(click.Group):
     the instructor's commands of :data:`LAZY` load on first use."""
 
     def list_commands(self, ctx):
-        names = super().list_commands(ctx)
+        names = set(super().list_commands(ctx)) | {n for n in LAZY if self._lazy(n) is not None}
         if catalog.is_student_install():
-            return [n for n in names if n in STUDENT_COMMANDS]
-        return sorted(set(names) | {n for n in LAZY if self._lazy(n) is not None})
+            names = {n for n in names if n in STUDENT_COMMANDS}
+        return sorted(names)
 
     def _lazy(self, name):
         import importlib
@@ -276,7 +278,7 @@ def calibrate(assignment, every, seeds):
 
 
 #: commands registered only in the instructor's install (below)
-INSTRUCTOR_COMMANDS = ("release", "grade", "student-dist")
+INSTRUCTOR_COMMANDS = ("release", "grade", "student-dist", "report", "override", "export")
 
 
 if __name__ == "__main__":

@@ -48,8 +48,16 @@ from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
 @click.option("--allow-weak-sandbox", is_flag=True,
               help="Grade even where the sandbox is below the floor (no namespaces and no seccomp "
                    "filter, or no Landlock on a kernel that has it); every verdict says so.")
+@click.option("--due", metavar="ISO", default=None,
+              help="Due date and time (ISO 8601); late submissions are flagged in every export "
+                   "('none' drops a saved one; given once, later runs keep it).")
+@click.option("--extensions", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="CSV of per-student extensions: student, then due (ISO) or hours or days.")
+@click.option("--late-penalty", type=float, default=None, metavar="PCT",
+              help="Percent of the score taken off per started day late (capped at 100).")
 def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook, students,
-          regrade, retry_timeouts, no_progress, reveal_hidden, device, allow_weak_sandbox):
+          regrade, retry_timeouts, no_progress, reveal_hidden, device, allow_weak_sandbox,
+          due, extensions, late_penalty):
     """Grade every SUBMITTED/<student>/ASSIGNMENT/ (default SUBMITTED: ./submitted).
 
     Same verdicts as `course check ASSIGNMENT FILE --all`; each verdict is
@@ -72,11 +80,16 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
                       "(--scheduler, workers started with --resources GPU=1).")
             sys.exit(2)
         workers = workers or 1
+    from course.grading.deadlines import DeadlineError, policy_from_cli
+    try:
+        deadline = policy_from_cli(due, extensions, late_penalty)
+    except DeadlineError as exc:
+        raise click.UsageError(str(exc)) from None
     _check_confinement(err, allow_weak_sandbox, device="cpu" if scheduler else device)
     opts = Options(assignment, submitted, out=out, gradebook=None if no_gradebook else gradebook,
                    workers=workers, scheduler=scheduler, timeout=timeout, students=tuple(students),
                    regrade=regrade, retry_timeouts=retry_timeouts, progress=not no_progress,
-                   reveal_hidden=reveal_hidden, device=device)
+                   reveal_hidden=reveal_hidden, device=device, deadline=deadline)
     try:
         s = grade_class(opts, console=err)
     except GradeError as exc:

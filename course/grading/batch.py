@@ -12,6 +12,7 @@ import fcntl
 import importlib
 import importlib.util
 import os
+import re
 import sys
 import threading
 import time
@@ -24,10 +25,12 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from . import exports
-from .discover import Unreadable, find_submissions, sha256_bytes, shown, student_folders
+from . import classpage, exports
+from .discover import Unreadable, find_submissions, read_regular, sha256_bytes, shown, student_folders
 from .executors import DaskPool, LocalPool
 from .gradebook import write_gradebook
+from .deadlines import with_late
+from .overrides import manual_from_overrides
 from .records import make_record, no_submission_record
 from .store import Store
 
@@ -59,6 +62,7 @@ class Options:
         """Each concurrent submission's share of the GPU's memory."""
         return min(0.5, 0.9 / max(1, self.workers or 1))
     reveal_hidden: bool = False            # exports show hidden checks' inputs and expected values
+    deadline: dict | None = None           # deadlines.make_policy(); None: keep the stored one, {}: clear
 
 
 @dataclass
@@ -223,12 +227,22 @@ def _grade_locked(opts, hw, subs, out, gb_target, mask, console, t0, everyone):
             records = []      # exports list the whole class, also when --student graded a few
             for s in everyone:
                 rec = fresh.get(s.student) or store.get(s.student, hw, s.sha256)
-                if rec is not None:
-                    records.append(rec)
+                if rec is not None:      # nbgrader's timestamp.txt as it is now (it may change alone)
+                    said = set(rec["report"].get("notes", []))
+                    records.append(dict(rec, timestamp=s.timestamp,
+                                        folder_notes=[n for n in s.notes if n not in said]))
+            store.set_current(hw, records)
+            if opts.deadline is not None:       # saved: later exports apply the same policy
+                store.set_setting(hw, "deadline", opts.deadline or None)
+            policy = store.setting(hw, "deadline")
             old_umask = os.umask(0o077)   # what the exports (and a new gradebook) create is private
             try:
                 summary.outputs, summary.gradebook_errors = export_all(
-                    records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden)
+                    records, out, hw, gb_target, reveal_hidden=opts.reveal_hidden,
+                    feedback_root=Path(opts.submitted).resolve().parent / "feedback",
+                    secrets=submission_secrets(everyone), overrides=store.overrides(hw),
+                    policy=policy, first_seen=store.first_seen(hw),
+                    similarity_html=similarity_section(records, everyone))
             finally:
                 os.umask(old_umask)
             summary.exported = len(records)
@@ -282,7 +296,58 @@ def _grade(todo, pool, store, opts, mask, summary, fresh, console):
                             errors=len(summary.lost) + summary.statuses.get("error", 0))
 
 
-def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False):
+def graded_files(records, subs):
+    """[(student, file name, bytes)] of the files the records graded (read again without
+    following links; a file that changed since it was graded is left out)."""
+    by = {r["student"]: r for r in records if r["status"] == "graded"}
+    out = []
+    for sub in subs:
+        rec = by.get(sub.student)
+        if rec is None or not sub.gradable:
+            continue
+        try:
+            data = sub.content()
+        except (Unreadable, OSError):
+            continue
+        if sha256_bytes(data) == rec["sha256"]:
+            out.append((sub.student, sub.file.name, data))
+    return out
+
+
+def similarity_section(records, subs, threshold=None):
+    """The class page's similarity section (never stops the exports: a failure is said there)."""
+    from . import similarity
+
+    try:
+        _, section = similarity.class_similarity(graded_files(records, subs),
+                                                 threshold or similarity.DEFAULT_THRESHOLD)
+    except Exception as exc:  # noqa: BLE001 - the page is written without it
+        return f"<h2>Similar submissions</h2><p>Not computed: {type(exc).__name__}.</p>"
+    return section
+
+
+_SECRET = re.compile(r"^[A-Za-z0-9+/=_-]{1,128}$")
+
+
+def submission_secrets(subs):
+    """{student: the ``submission_secret.txt`` nbgrader collected with the submission},
+    read without following links and bounded; one that is not a plain token is ignored."""
+    out = {}
+    for sub in subs:
+        if not getattr(sub, "valid_id", True):
+            continue
+        try:
+            raw = read_regular(Path(sub.folder) / "submission_secret.txt", limit=256)
+        except (Unreadable, OSError):
+            continue
+        text = raw.decode("ascii", "replace").strip()
+        if _SECRET.match(text):
+            out[sub.student] = text
+    return out
+
+
+def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False, feedback_root=None,
+               secrets=None, overrides=None, policy=None, first_seen=None, similarity_html=""):
     """Write the gradebook (first: its manual grades reach every export), then the exports.
 
     Returns (outputs, gradebook errors). Hidden checks' inputs and expected
@@ -292,7 +357,13 @@ def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False):
     outputs, gb_errors, manual = {}, [], {}
     if gradebook_target is not None and records:
         outputs["gradebook"], gb_errors, manual = write_gradebook(records, gradebook_target, hw)
-    records = [exports.with_manual(r, manual.get(r["student"])) for r in records]
+    elif overrides:          # no gradebook: the store's overrides are the manual grades
+        manual = manual_from_overrides(records, overrides)
+        for m in manual.values():
+            m["source"] = "course override"
+    seen = first_seen or {}
+    records = [with_late(exports.with_manual(r, manual.get(r["student"])), policy,
+                         seen.get((r["student"], r["sha256"]))) for r in records]
     shown = [exports.redact_record(r, reveal=reveal_hidden) for r in records]
     outputs.update({
         "csv": exports.export_csv(records, out / f"{hw}.csv", hw),
@@ -302,5 +373,9 @@ def export_all(records, out: Path, hw, gradebook_target, reveal_hidden=False):
         "store": out / "results.sqlite",
     })
     exports.export_gradescope(shown, out / "gradescope")
-    exports.export_feedback(shown, out / "feedback")
+    exports.export_feedback(shown, out / "feedback", nbgrader_root=feedback_root, secrets=secrets)
+    if feedback_root is not None:
+        outputs["nbgrader feedback"] = feedback_root
+    outputs["class page"] = classpage.export_class_page(records, out / f"{hw}-class.html", hw,
+                                                        similarity_html=similarity_html)
     return outputs, gb_errors

@@ -95,8 +95,28 @@ def with_manual(rec, manual=None):
     parts = [f"manual grade{'s' * (n != 1)} of {n} cell{'s' * (n != 1)}"] if n else []
     if manual.get("extra_credit"):
         parts.append(f"{manual['extra_credit']:g} extra credit")
-    out["score_source"] = "gradebook: autograder + " + " and ".join(parts)
+    out["score_source"] = manual.get("source", "gradebook") + ": autograder + " + " and ".join(parts)
     out["manual_cells"] = dict(manual["cells"])
+    if manual.get("comments"):
+        out["comments"] = dict(manual["comments"])
+    return out
+
+
+def function_points(rec):
+    """{function: (points, max)}: the autograder's, with the gradebook's manual scores of
+    the function's cells in place of the autograded ones (what the score adds up)."""
+    pts = points_by_function(rec)
+    manual = rec.get("manual_cells") or {}
+    if not manual:
+        return pts
+    cells = cell_points(rec)
+    out = {}
+    for f, (p, m) in pts.items():
+        for hidden in (False, True):
+            name = f"hidden_{f}" if hidden else f"check_{f}"
+            if name in manual and name in cells:
+                p += manual[name] - cells[name][0]
+        out[f] = (round(p, 6), m)
     return out
 
 
@@ -106,15 +126,24 @@ def export_csv(records, path, assignment):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["student", "assignment", "file", "sha256", "status", "score", "max_score",
-                *fns, "graded_at", "seconds", "auto_score", "score_source"])
+                *fns, "graded_at", "seconds", "auto_score", "score_source",
+                "submitted_at", "due", "late", "late_hours", "late_penalty_pct"])
     for rec in records:
-        pts = points_by_function(rec)
+        pts = function_points(rec)
         w.writerow([_csv_cell(rec["student"]), rec["assignment"], _csv_cell(rec.get("file") or ""),
                     rec["sha256"], rec["status"], f"{rec['score']:g}", f"{rec['max_score']:g}",
                     *(f"{pts[f][0]:g}" if f in pts else "" for f in fns),
                     rec["graded_at"], rec.get("seconds") or "",
-                    f"{rec.get('auto_score', rec['score']):g}", rec.get("score_source", "autograder")])
+                    f"{rec.get('auto_score', rec['score']):g}", rec.get("score_source", "autograder"),
+                    *_late_cells(rec.get("late"))])
     return write_atomic(path, buf.getvalue())
+
+
+def _late_cells(late):
+    if not late:
+        return ["", "", "", "", ""]
+    return [late["submitted"], late["due"], "yes" if late["is_late"] else "no",
+            f"{late['late_seconds'] / 3600:.2f}", f"{late['penalty_pct']:g}"]
 
 
 def _csv_cell(text):
@@ -152,6 +181,16 @@ def render_feedback(rec):
     if rec.get("score_source", "autograder") != "autograder":
         con.print(f"Final score, with the instructor's grading: {_score_line(rec)}", style="bold",
                   markup=False, highlight=False)
+    for note in rec.get("folder_notes") or []:
+        con.print(f"note: {clean_text(note)}", style="yellow", markup=False, highlight=False)
+    if rec.get("late"):
+        late = rec["late"]
+        con.print(f"Submitted {late['submitted']} ({late['source']}), due {late['due']}: {late['label']}",
+                  style="yellow" if late["is_late"] else None, markup=False, highlight=False)
+        for note in late.get("notes", []):
+            con.print(f"note: {note}", style="dim", markup=False, highlight=False)
+    for fn, comment in (rec.get("comments") or {}).items():
+        con.print(f"Instructor's comment on {fn}: {clean_text(comment)}", markup=False, highlight=False)
     if rec["status"] == "graded" and not rec.get("hidden_revealed") and \
             any(t.get("hidden") and not t["passed"] for t in rec["report"]["tests"]):
         con.print("Hidden checks show what failed and the hint, not their inputs or expected values.",
@@ -176,9 +215,13 @@ def wrap(text, width=WIDTH):
 
 
 def _meta(rec):
-    return [("student", rec["student"]), ("assignment", rec["assignment"]),
+    meta = [("student", rec["student"]), ("assignment", rec["assignment"]),
             ("file", rec.get("file") or "(none)"), ("sha256", rec["sha256"]),
             ("graded", rec["graded_at"]), ("status", rec["status"]), ("score", _score_line(rec))]
+    if rec.get("late"):
+        meta.append(("submitted", f"{rec['late']['submitted']} ({rec['late']['source']}); due "
+                                  f"{rec['late']['due']}: {rec['late']['label']}"))
+    return meta
 
 
 def _fence(text):
@@ -199,10 +242,16 @@ HTML_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>{title}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; max-width: 60em; }}
 table.meta td {{ padding: 0.1em 1em 0.1em 0; vertical-align: top; }}
+table.fns td, table.fns th {{ border-bottom: 1px solid #ddd; padding: 0.2em 0.8em; text-align: left; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+li.fail {{ margin-bottom: 0.8em; }} .slip {{ background: #fff3a0; font-weight: bold; }}
+pre.msg {{ white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.3em 0; font-size: 0.9em; }}
+.ok {{ color: #2e7d32; }} .bad {{ color: #c62828; }}
 pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo, Consolas, monospace;
              font-size: 0.9em; background: #fafafa; padding: 1em; border: 1px solid #ddd; }}
 </style>
@@ -212,6 +261,8 @@ pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo
 <table class="meta">
 {meta}
 </table>
+{summary}
+<h2>Full report</h2>
 <pre class="report"><code>{body}</code></pre>
 </body>
 </html>
@@ -221,17 +272,98 @@ pre.report {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: Menlo
 def feedback_html(rec, body):
     e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
     rows = "\n".join(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in _meta(rec))
-    return HTML_PAGE.format(title=e(f"{rec['assignment']}: feedback for {rec['student']}"), meta=rows, body=body)
+    return HTML_PAGE.format(title=e(f"{rec['assignment']}: feedback for {rec['student']}"), meta=rows,
+                            summary=feedback_summary_html(rec), body=body)
 
 
-def export_feedback(records, outdir):
+def feedback_summary_html(rec):
+    """What a student reads first: points per function, then each failed check with
+    why and the named slip highlighted. ``rec`` is already redacted (hidden checks
+    carry no inputs or expected values) unless the instructor revealed them."""
+    from .classpage import slips_of
+
+    e = lambda v: html.escape(clean_text(v), quote=True)  # noqa: E731
+    if rec["status"] != "graded":
+        return f'<p class="bad">{e(rec.get("message", ""))}</p>'
+    pts = function_points(rec)
+    rows = "".join(
+        f'<tr><td><code>{e(f)}</code></td><td class="num">{p:g} / {m:g}</td>'
+        f'<td class="{"ok" if p >= m - 1e-9 else "bad"}">{"all checks passed" if p >= m - 1e-9 else "lost points"}'
+        "</td></tr>" for f, (p, m) in pts.items())
+    parts = ['<h2>By function</h2><table class="fns"><tr><th>function</th><th>points</th><th></th></tr>'
+             + rows + "</table>"]
+    if rec.get("score_source", "autograder") != "autograder":
+        parts.append(f"<p><b>Final score: {e(_score_line(rec))}</b></p>")
+    for fn, comment in (rec.get("comments") or {}).items():
+        parts.append(f'<p class="comment">Instructor\'s comment on <code>{e(fn)}</code>: {e(comment)}</p>')
+    failed = [t for t in rec["report"]["tests"] if not t["passed"] and t["status"] != "not run"]
+    if not failed:
+        parts.append('<p class="ok">Every check passed.</p>')
+        return "\n".join(parts)
+    parts.append(f"<h2>What failed and why ({len(failed)} check{'s' * (len(failed) != 1)})</h2><ul>")
+    for t in failed:
+        hidden = " (hidden check: what failed and the hint, without its inputs or expected values)" \
+            if t.get("hidden") and not rec.get("hidden_revealed") else (" (hidden)" if t.get("hidden") else "")
+        slips = "".join(f'<div>This looks like: <span class="slip">{e(s)}</span></div>'
+                        for s in slips_of(t.get("message", "")))
+        call = f"<div>inputs: <code>{e(t['call'])}</code></div>" if t.get("call") else ""
+        parts.append(f'<li class="fail"><code>{e(t["function"])} :: {e(t["case"])}</code>{e(hidden)}'
+                     f' <span class="bad">{t["points"]:g} / {t["max_points"]:g}</span>{call}'
+                     f'<pre class="msg">{e(t.get("message", ""))}</pre>{slips}</li>')
+    parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def export_feedback(records, outdir, nbgrader_root=None, secrets=None):
+    """``outdir/<student>/<hw>.md`` and ``.html``; with ``nbgrader_root`` (the course's
+    ``feedback/`` folder) the same page also as ``<student>/<hw>/<hw>.html`` with the
+    ``timestamp.txt`` and ``submission_secret.txt`` that ``nbgrader release_feedback``
+    reads (the secret collected with the submission, or a fresh one when it has none,
+    so that the release does not stop at that student)."""
     paths = []
+    secrets = secrets or {}
     for rec in records:
         text, body = render_feedback(rec)
+        page = feedback_html(rec, body)
         base = Path(outdir) / rec["student"] / rec["assignment"]
         paths.append(write_atomic(base.with_suffix(".md"), feedback_markdown(rec, text)))
-        paths.append(write_atomic(base.with_suffix(".html"), feedback_html(rec, body)))
+        paths.append(write_atomic(base.with_suffix(".html"), page))
+        if nbgrader_root is not None and not rec.get("invalid_id"):
+            folder = Path(nbgrader_root) / rec["student"] / rec["assignment"]
+            paths.append(write_atomic(folder / f"{rec['assignment']}.html", page))
+            write_atomic(folder / "timestamp.txt", _nbgrader_time(rec.get("timestamp") or rec["graded_at"]))
+            secret = secrets.get(rec["student"]) or _kept_secret(folder) or secrets_token()
+            write_atomic(folder / "submission_secret.txt", secret)
     return paths
+
+
+def _kept_secret(folder):
+    """The secret an earlier export wrote here (so rewriting the exports keeps it)."""
+    try:
+        fd = os.open(Path(folder) / "submission_secret.txt", os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        text = fh.read(256).decode("ascii", "replace").strip()
+    return text if re.fullmatch(r"[A-Za-z0-9+/=_-]{1,128}", text) else None
+
+
+def secrets_token():
+    import secrets as _secrets
+
+    return _secrets.token_hex(16)
+
+
+def _nbgrader_time(iso):
+    """nbgrader's timestamp format (``YYYY-MM-DD HH:MM:SS.ffffff UTC``)."""
+    from datetime import datetime, timezone
+
+    try:
+        t = datetime.fromisoformat(str(iso))
+    except ValueError:
+        t = datetime.now(timezone.utc)
+    t = (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)   # nbgrader: UTC
+    return t.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 # ------------------------------------------------------------------ Gradescope, JUnit
@@ -249,6 +381,8 @@ def gradescope_json(rec) -> dict:
                       "output": out, "output_format": "text",
                       "visibility": "after_due_date" if t.get("hidden") else "visible"})
     summary = f"{rec['assignment']}: {_score_line(rec)}"
+    if rec.get("late"):
+        summary += f"\nsubmitted {rec['late']['submitted']}, due {rec['late']['due']}: {rec['late']['label']}"
     if rec["status"] != "graded":
         summary += f"\n{rec['message']}"
     return {"score": rec["score"], "execution_time": rec.get("seconds") or 0.0, "output": summary,
@@ -263,5 +397,6 @@ def export_gradescope(records, outdir):
 
 def export_junit(records, path):
     props = [{"score": f"{r['score']:g}", "max_score": f"{r['max_score']:g}",
-              "score_source": r.get("score_source", "autograder")} for r in records]
+              "score_source": r.get("score_source", "autograder"),
+              **({"late": r["late"]["label"]} if r.get("late") else {})} for r in records]
     return write_atomic(path, to_junit([to_report(r) for r in records], properties=props))

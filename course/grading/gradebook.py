@@ -90,7 +90,11 @@ def _write_one(gb, rec, notebook, assignment, maxima, Grade, MissingEntry):
             manual[name] = float(grade.manual_score)
         extra += float(grade.extra_credit or 0.0)
     gb.db.commit()
-    return {"cells": manual, "extra_credit": extra} if manual or extra else None
+    from .overrides import read_comments
+
+    comments = read_comments(gb, notebook, assignment, rec["student"])
+    return {"cells": manual, "extra_credit": extra, "comments": comments} if manual or extra or comments \
+        else None
 
 
 def write_gradebook(records, target, assignment, notebook=None):
@@ -135,3 +139,35 @@ def write_gradebook(records, target, assignment, notebook=None):
             if got:
                 manual[rec["student"]] = got
     return gradebook_url(target), errors, manual
+
+
+def read_manual(target, assignment, notebook=None):
+    """{student: {"cells": {cell: manual_score}, "extra_credit": x}} as the gradebook at
+    ``target`` holds them now (read only; what :func:`write_gradebook` returns as ``manual``),
+    for commands that rebuild a page from the store without grading."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    notebook = notebook or assignment
+    out = {}
+    if "://" not in str(target) and not Path(target).is_file():
+        return out
+    with warnings.catch_warnings(), _alembic_in_process(), Gradebook(gradebook_url(target)) as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            return out
+        for sub in gb.assignment_submissions(assignment):
+            manual, extra = {}, 0.0
+            for nb in sub.notebooks:
+                if nb.name != notebook:
+                    continue
+                for grade in nb.grades:
+                    if grade.manual_score is not None:
+                        manual[grade.name] = float(grade.manual_score)
+                    extra += float(grade.extra_credit or 0.0)
+            from .overrides import read_comments
+
+            comments = read_comments(gb, notebook, assignment, sub.student.id)
+            if manual or extra or comments:
+                out[sub.student.id] = {"cells": manual, "extra_credit": extra, "comments": comments}
+    return out
