@@ -93,7 +93,8 @@ def _signs(m):
     Case("thresholds_eps1.5", _H_THR, 1.5),
     Case("pm_eps3", _H_PM, 3.0),
     Case("soft_eps1", _H_SOFT, 1.0),
-    Case("integer_distance_eps2", _H_INT, 2.0),
+    Case("integer_distance_eps_sqrt8", _H_INT, math.sqrt(8.0)),
+    Case("integer_distance_eps_sqrt12", _H_INT, math.sqrt(12.0), hidden=True),
     Case("tiny_eps_counts_distinct_rows", _H_INT, 1e-9),
     Case("thresholds_eps2.5", _H_THR, 2.5, hidden=True),
     Case("soft_eps2", _H_SOFT, 2.0, hidden=True),
@@ -235,6 +236,7 @@ def _pq(ws, k, r, signed=False, book_all=False, quantise=True):
     Case("k10_r4", _net([4, 6, 1], 1221), 10, 4),
     Case("k3_r2", _net([3, 5, 1], 1222), 3, 2),
     Case("k40_r8", _net([5, 8, 8, 1], 1223), 40, 8),
+    Case("kept_all_positive", [np.array([[3.0, -0.5, 2.0], [0.25, -1.0, 1.5]]), np.array([[2.5, -0.75]])], 3, 3),
     Case("keep_all_r16", _net([2, 3, 1], 1224), 9, 16, hidden=True),
 ])
 def test_prune_quantize(student, ref, case):
