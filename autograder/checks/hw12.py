@@ -13,7 +13,7 @@ from scipy.special import betainc
 from scipy.stats import binom, norm
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
-                            expect_scalar, expect_sequence, fail, name_slips)
+                            expect_scalar, expect_sequence, fail)
 
 TITLE = "Beyond the uniform bounds: covering numbers, failure of uniform convergence, compression, PAC-Bayes tools, Tropp"
 FUNCTIONS = ["covering_number", "rademacher_exact", "dudley_bound", "sphere_errors", "prune_quantize",
