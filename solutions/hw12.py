@@ -3,8 +3,8 @@
 Covering numbers and Dudley's entropy integral (Theorem 9, (4.23)-(4.26)),
 the hypersphere example where uniform convergence fails ((4.45)-(4.48),
 Nagarajan & Kolter), the compression bound ((4.71)-(4.73) with (4.50)-(4.53)),
-Donsker-Varadhan (Lemma 9), the perturbation bound of Lemma 11 ((4.96)) and
-Tropp's bound for matrix Gaussian series (Theorem 16, (4.97)).
+Donsker-Varadhan (Lemma 9), the perturbation bound of Lemma 11 ((4.96)),
+McDiarmid's inequality (4.11) by simulation, and Tropp's bound for matrix Gaussian series (Theorem 16, (4.97)).
 """
 import itertools
 import math
@@ -216,6 +216,21 @@ def perturbation_bound(weights, perturbations, B):
     if any(u > s / L * (1 + 1e-12) for u, s in zip(su, sw)):
         raise ValueError("Lemma 11 needs ||U_l||_2 <= ||W_l||_2 / L for every l")
     return float(math.e * B * math.prod(sw) * sum(u / s for u, s in zip(su, sw)))
+
+
+def mcdiarmid_bound(c, eps):
+    """McDiarmid's inequality (4.11): P(g - E g >= eps) <= exp(-2 eps^2 / sum_i c_i^2)."""
+    c = np.atleast_1d(np.asarray(c, dtype=np.float64))
+    _check_positive(eps)
+    if c.size == 0 or np.any(c < 0):
+        raise ValueError("c must be a non-empty array of bounded differences >= 0")
+    return float(math.exp(-2.0 * eps * eps / float(np.sum(c * c))))
+
+
+def mcdiarmid_coins(m, eps, n_draws, seed):
+    """Monte Carlo P(mean of m fair 0/1 coins - 1/2 >= eps): (4.11) with g the mean, c_i = 1/m."""
+    heads = np.random.default_rng(seed).integers(0, 2, size=(n_draws, m))
+    return float(np.mean(heads.mean(axis=1) - 0.5 >= eps))
 
 
 def tropp_bound(A, t, tail="norm"):

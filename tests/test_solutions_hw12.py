@@ -192,3 +192,18 @@ def test_tropp_bounds_dominate_simulation_on_random_series():
     assert hw12.tropp_bound(A, 2.0, "norm") == pytest.approx(2 * hw12.tropp_bound(A, 2.0, "max"), rel=1e-15)
     with pytest.raises(ValueError):
         hw12.tropp_bound(G, 1.0)
+
+
+def test_mcdiarmid_simulation_against_the_binomial_tail_and_below_the_bound():
+    from scipy.stats import binom
+    for m, eps in [(50, 0.13), (20, 0.175), (100, 0.055)]:
+        k = math.floor(m * (0.5 + eps))          # m (1/2 + eps) is never an integer here
+        p = binom.sf(k, m, 0.5)
+        got = hw12.mcdiarmid_coins(m, eps, 40000, 16)
+        assert abs(got - p) < 5 * math.sqrt(p * (1 - p) / 40000)
+        assert p <= hw12.mcdiarmid_bound(np.full(m, 1 / m), eps)
+    for m in [5, 30, 200]:                       # (4.11) for the mean: the exact tail never exceeds it
+        for eps in np.linspace(0.01, 0.49, 25):
+            assert binom.sf(math.ceil(m * (0.5 + eps)) - 1, m, 0.5) <= hw12.mcdiarmid_bound(np.full(m, 1 / m), eps)
+    with pytest.raises(ValueError):
+        hw12.mcdiarmid_bound(np.full(3, 0.1), 0.0)

@@ -18,7 +18,7 @@ from autograder.api import (Case, Slip, check, close, expect_array, expect_int, 
 TITLE = "Beyond the uniform bounds: covering numbers, failure of uniform convergence, compression, PAC-Bayes tools, Tropp"
 FUNCTIONS = ["covering_number", "rademacher_exact", "dudley_bound", "sphere_errors", "prune_quantize",
              "compression_bound", "dv_objective", "dv_maximiser", "relu_perturbation", "perturbation_bound",
-             "tropp_bound", "tropp_tail"]
+             "mcdiarmid_bound", "mcdiarmid_coins", "tropp_bound", "tropp_tail"]
 
 DEPENDS = {"dudley_bound": ("covering_number",), "perturbation_bound": ("relu_perturbation",)}
 
@@ -440,6 +440,58 @@ def test_perturbation_bound_holds(student, ref, case):
             fail(f"on a random net (widths {widths}, ||U_l|| = ||W_l||/L) the output changes by {gap:.6g}, "
                  f"more than your bound {bound:.6g}; Lemma 11 says it cannot.",
                  advice="Next: recheck both functions against (4.96).")
+
+
+# ---------------------------------------------------------------- McDiarmid
+@check("mcdiarmid_bound", points=0.25, cases=[
+    Case("mean_m50", np.full(50, 1 / 50), 0.13),
+    Case("uneven", np.array([0.5, 0.1, 0.1, 0.3, 0.05]), 0.4),
+    Case("sup_deviation_m200", np.full(200, 1 / 200), 0.1, hidden=True),
+])
+def test_mcdiarmid_bound(student, ref, case):
+    c, eps = case.args
+    got = expect_scalar(student.mcdiarmid_bound(c, eps), "McDiarmid's bound")
+    want = ref.mcdiarmid_bound(c, eps)
+    close(got, want, rtol=RTOL, name="McDiarmid's bound", slips=[
+        Slip("sum of c_i instead of sum of c_i^2 in (4.11)", math.exp(-2 * eps * eps / float(np.sum(c)))),
+        Slip("exp(-eps^2 / (2 sum c_i^2)): Gaussian-style constants instead of (4.11)'s 2 eps^2",
+             math.exp(-eps * eps / (2 * float(np.sum(c * c))))),
+    ])
+
+
+@check("mcdiarmid_bound", points=0.25, aspect="errors", cases=[Case("eps_zero", np.full(3, 0.1), 0.0),
+                                                                Case("negative_c", np.array([0.1, -0.1]), 0.1, hidden=True)])
+def test_mcdiarmid_bound_errors(student, ref, case):
+    expect_raises(student.mcdiarmid_bound, ValueError, *case.args)
+
+
+# thresholds m (1/2 + eps) sit half-way between integers, so >= and > agree and round-off cannot matter
+COIN_CASES = [Case("m50_eps0.13", 50, 0.13, binom.sf(31, 50, 0.5)),
+              Case("m20_eps0.175", 20, 0.175, binom.sf(13, 20, 0.5)),
+              Case("m100_eps0.055", 100, 0.055, binom.sf(55, 100, 0.5), hidden=True)]
+
+
+@check("mcdiarmid_coins", points=0.5, cases=COIN_CASES, stochastic=True, ffp=FFP_CASE)
+def test_mcdiarmid_coins(student, ref, case, grader_seed):
+    m, eps, p = case.args
+    seeds = [1000 * grader_seed + 500 + k for k in range(K_SEEDS)]
+    fr = [expect_scalar(student.mcdiarmid_coins(m, eps, N_DRAWS, s), "the fraction") for s in seeds]
+    if expect_scalar(student.mcdiarmid_coins(m, eps, N_DRAWS, seeds[0]), "the fraction") != fr[0]:
+        fail(f"two calls with seed {seeds[0]} gave different fractions.",
+             advice="Next: draw only from np.random.default_rng(seed).")
+    succ = int(round(sum(fr) * N_DRAWS))
+    n = K_SEEDS * N_DRAWS
+    lo, hi = binom.ppf(FFP_CASE / 2, n, p), binom.isf(FFP_CASE / 2, n, p)
+    if lo <= succ <= hi:
+        return
+    p2 = 2 * p
+    hint = ""
+    if binom.ppf(FFP_CASE / 2, n, p2) <= succ <= binom.isf(FFP_CASE / 2, n, p2):
+        hint = "This looks like: both tails counted (|mean - 1/2| >= eps); (4.11) is one-sided. "
+    fail(f"over {K_SEEDS} seeds of {N_DRAWS} draws your fraction is {succ}/{n} = {succ / n:.4g}; the exact "
+         f"binomial tail is {p:.4g}, and a correct simulation lands in [{int(lo)}, {int(hi)}] "
+         f"(false-failure probability {FFP_CASE:.0e}).",
+         advice=hint + "Next: count the draws whose mean minus 1/2 is >= eps.")
 
 
 # ---------------------------------------------------------------- Tropp

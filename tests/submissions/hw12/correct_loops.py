@@ -175,3 +175,19 @@ def tropp_tail(A, t, n_draws, seed):
         M = np.tensordot(xi, A, axes=1)
         hits += float(np.max(np.abs(np.linalg.eigvalsh(M)))) >= t
     return hits / n_draws
+
+
+def mcdiarmid_bound(c, eps):
+    c = [float(x) for x in np.ravel(c)]
+    if eps <= 0 or not c or min(c) < 0:
+        raise ValueError("need eps > 0 and a non-empty c >= 0")
+    return math.exp(-2 * eps ** 2 / sum(x * x for x in c))
+
+
+def mcdiarmid_coins(m, eps, n_draws, seed):
+    rng = np.random.default_rng(seed)
+    hits = 0
+    for _ in range(n_draws):
+        heads = int(np.sum(rng.random(m) < 0.5))
+        hits += heads >= m * (0.5 + eps)
+    return hits / n_draws

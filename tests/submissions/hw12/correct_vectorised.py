@@ -158,3 +158,15 @@ def tropp_tail(A, t, n_draws, seed):
     xi = np.random.default_rng(seed).normal(size=(A.shape[0], n_draws))
     S = np.tensordot(xi.T, A, axes=(1, 0))
     return float((np.abs(np.linalg.eigvalsh(S)).max(axis=1) >= t).mean())
+
+
+def mcdiarmid_bound(c, eps):
+    c = np.atleast_1d(np.asarray(c, dtype=np.float64))
+    if not eps > 0 or c.size == 0 or (c < 0).any():
+        raise ValueError("need eps > 0 and bounded differences c >= 0")
+    return float(np.exp(-2 * eps ** 2 / np.dot(c, c)))
+
+
+def mcdiarmid_coins(m, eps, n_draws, seed):
+    heads = np.random.default_rng(seed).binomial(m, 0.5, size=n_draws)
+    return float(np.count_nonzero(heads / m - 0.5 >= eps) / n_draws)

@@ -214,6 +214,21 @@ def perturbation_bound(weights, perturbations, B):
     return float(math.e * B * math.prod(sw) * sum(u / s for u, s in zip(su, sw)))
 
 
+def mcdiarmid_bound(c, eps):
+    """McDiarmid's inequality (4.11): P(g - E g >= eps) <= exp(-2 eps^2 / sum_i c_i^2)."""
+    c = np.atleast_1d(np.asarray(c, dtype=np.float64))
+    _check_positive(eps)
+    if c.size == 0 or np.any(c < 0):
+        raise ValueError("c must be a non-empty array of bounded differences >= 0")
+    return float(math.exp(-2.0 * eps * eps / float(np.sum(c * c))))
+
+
+def mcdiarmid_coins(m, eps, n_draws, seed):
+    """Monte Carlo P(mean of m fair 0/1 coins - 1/2 >= eps): (4.11) with g the mean, c_i = 1/m."""
+    heads = np.random.default_rng(seed).integers(0, 2, size=(n_draws, m))
+    return float(np.mean(heads.mean(axis=1) - 0.5 >= eps))
+
+
 def tropp_bound(A, t, tail="norm"):
     """Theorem 16 (4.97) with sigma^2 = ||sum_k A_k^2||_2: 2n e^{-t^2/(2 sigma^2)} for the norm, n for lambda_max.
 
