@@ -292,10 +292,20 @@ def _errata_3_47():
     return {"3.47/volume_factor": factor, "3.47/preimage_10_ratio": factor ** -10}
 
 
+def _errata_4_97():
+    from scipy.stats import norm
+
+    from solutions import hw12
+    A, t = np.stack([np.diag(np.eye(4)[k]) for k in range(4)]), 3.0
+    return {"4.97/p_norm": 1 - (1 - 2 * norm.sf(t)) ** 4, "4.97/p_lambda_max": 1 - (1 - norm.sf(t)) ** 4,
+            "4.97/bound_n": hw12.tropp_bound(A, t, "max"), "4.97/bound_2n": hw12.tropp_bound(A, t, "norm")}
+
+
 ERRATA = {"2.25": _errata_2_25, "2.47": _errata_2_47, "2.121": _errata_2_121, "2.141": _errata_2_141,
           "2.145": _errata_2_145, "2.149": _errata_2_149, "2.151": _errata_2_151, "lemma2": _errata_lemma_2,
           "thm5": _errata_theorem_5, "4.77": _errata_4_77, "4.80": _errata_4_80, "4.90": _errata_4_90,
-          "4.21": _errata_4_21, "5.123": _errata_5_123, "lemma3": _errata_lemma_3, "3.47": _errata_3_47}
+          "4.21": _errata_4_21, "5.123": _errata_5_123, "lemma3": _errata_lemma_3, "3.47": _errata_3_47,
+          "4.97": _errata_4_97}
 
 
 ERRATA_DOC = ROOT / "docs" / "errata.md"

@@ -22,7 +22,7 @@ from course.release import nbgrader, release_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "tests" / "submissions"
-CANDIDATES = [h for h in ("hw1", "hw2", "hw3", "hw4", "hw5", "hw6", "hw11")
+CANDIDATES = [h for h in ("hw1", "hw2", "hw3", "hw4", "hw5", "hw6", "hw11", "hw12")
               if h in catalog.ids() and (ROOT / "assignments" / h / f"{h}.md").exists()]
 
 pytestmark = pytest.mark.slow
