@@ -1,6 +1,6 @@
 """Does the nbgrader path work end to end, from release to feedback?
 
-For each assignment (hw1-hw6 and hw11 where present): `course release` into a temp
+For each assignment of CANDIDATES (below): `course release` into a temp
 course folder, fill the student release notebook with a correct and with a
 known-wrong submission, `nbgrader autograde`, read the gradebook with
 nbgrader's API, and `nbgrader generate_feedback`. The gradebook must agree
@@ -22,7 +22,15 @@ from course.release import nbgrader, release_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBS = ROOT / "tests" / "submissions"
-CANDIDATES = [h for h in ("hw1", "hw2", "hw3", "hw4", "hw5", "hw6", "hw11", "hw12")
+#: One nbgrader round trip (release, autograde, feedback) costs 1-2 minutes on
+#: 2 cores, and the plumbing is the same for every assignment: by default hw1
+#: (the example class), hw3 (cells that use functions defined further down) and
+#: hw6 (torch); COURSE_E2E_ALL=1 runs every assignment. That each known
+#: submission's check cells add up to `course grade`'s score is asserted for
+#: every assignment in tests/test_known_submissions.py.
+_ALL = ("hw1", "hw2", "hw3", "hw4", "hw5", "hw6", "hw11", "hw12")
+_DEFAULT = ("hw1", "hw3", "hw6")
+CANDIDATES = [h for h in (_ALL if os.environ.get("COURSE_E2E_ALL") == "1" else _DEFAULT)
               if h in catalog.ids() and (ROOT / "assignments" / h / f"{h}.md").exists()]
 
 pytestmark = pytest.mark.slow
