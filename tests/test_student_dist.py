@@ -173,7 +173,9 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert sorted(listed) == sorted(STUDENT_COMMANDS), helptext.stdout
     tries = {"check": [("hw1",), ("hw1", "-k", "nosuchthing", str(HW1 / "correct_loops.py")),
                        ("hw99",)],
-             "list": [()]}
+             "list": [()],
+             "submit": [("hw1", str(HW1 / "correct_loops.py"), "--out", str(tmp_path / "zips")),
+                        ("hw99",)]}
     for name in listed:
         h = run(course, name, "--help")
         assert h.returncode == 0 and "Usage:" in h.stdout, (name, h.stderr)
