@@ -130,7 +130,7 @@ def _under(p: str, c: str) -> bool:
     return p == c or p.startswith(c.rstrip("/") + "/")
 
 
-def _needs_overlay(paths, uid_can_traverse=lambda mode: bool(mode & 0o001)):
+def _needs_overlay(paths):
     """For each path a dropped uid cannot reach, the ancestor that blocks it."""
     pairs = []
     for p in paths:
@@ -140,7 +140,7 @@ def _needs_overlay(paths, uid_can_traverse=lambda mode: bool(mode & 0o001)):
                 mode = anc.stat().st_mode
             except OSError:
                 break
-            if not uid_can_traverse(mode):
+            if not mode & 0o001:
                 pairs.append((str(anc), str(p)))
                 break
     return pairs
