@@ -21,7 +21,7 @@ from autograder import catalog
 from autograder.runner import run_checks
 from course.student_dist import build_student_wheel, strip_check_module, strip_source
 
-from conftest import SUBMISSIONS
+from conftest import SUBMISSIONS, known_file
 
 HW1 = SUBMISSIONS / "hw1"
 
@@ -149,7 +149,7 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert {t["function"] for t in rep["tests"]} == {"init_variance"}
     assert rep["hidden_not_run"] == sum(1 for h in dev_hidden if "::init_variance::" in h) > 0
 
-    bad = run(course, "check", "hw1", str(HW1 / "wrong_missing_D.py"), "--json")
+    bad = run(course, "check", "hw1", str(known_file("hw1", "wrong_missing_D")), "--json")
     assert bad.returncode == 1, bad.stderr[-2000:]
     assert any(not t["passed"] and t["status"] != "not run" for t in json.loads(bad.stdout)["tests"])
 
