@@ -1,6 +1,8 @@
 """Declaring checks: cases as data records, one decorator per graded function."""
 from __future__ import annotations
 
+import sys
+import types
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -60,6 +62,7 @@ class CheckSpec:
     timeout: float | None
     resolved: list = field(default_factory=list)  # (case, points, hidden)
     fn: object = None  # the check function itself (the engine re-runs it to probe a dependency)
+    aspect: str | None = None
 
 
 def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=None,
@@ -81,7 +84,7 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
 
     def deco(fn):
         spec = CheckSpec(function, fn.__name__, fn.__module__, cases, points, hidden,
-                         stochastic, ffp, timeout)
+                         stochastic, ffp, timeout, aspect=aspect)
         params = []
         for c in cases:
             label = f"{aspect}/{c.id}" if aspect else c.id
@@ -97,3 +100,30 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
         return pytest.mark.parametrize("case", params)(fn)
 
     return deco
+
+
+def hidden_cases(test, cases):
+    """More cases of a public check, declared in the assignment's ``hidden.py``.
+
+    ``test_forward_variances = hidden_cases(public.test_forward_variances, [Case(...), ...])``
+    runs the same check body, with the same points per case, options and
+    aspect, on ``cases``, all hidden. Assign it to the same ``test_...`` name
+    in ``hidden.py``: the student package leaves that file out, and nothing
+    else changes.
+    """
+    spec = getattr(test, "_course_check", None)
+    if spec is None:
+        raise TypeError(f"hidden_cases() extends a function declared with @check, not {test!r}")
+    cases = list(cases)
+    public = [c for c in cases if c.hidden is False]
+    if public:
+        raise ValueError(f"hidden_cases() of {spec.test_name}: {[c.id for c in public]} say hidden=False")
+    fn = spec.fn
+    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    copy.__doc__ = fn.__doc__
+    copy.__qualname__ = fn.__qualname__
+    copy.__module__ = sys._getframe(1).f_globals.get("__name__", fn.__module__)
+    return check(spec.function, points=spec.points, cases=cases, hidden=True,
+                 stochastic=spec.stochastic, ffp=spec.ffp, timeout=spec.timeout,
+                 aspect=spec.aspect)(copy)

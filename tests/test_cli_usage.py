@@ -13,7 +13,7 @@ from autograder import catalog
 from autograder.runner import run_checks
 from autograder.submission import SubmissionError, choose_file, load_submission
 from course import cli
-from course.student_dist import _exec_stripped, strip_check_module
+from course.student_dist import student_assignment
 
 from conftest import SUBMISSIONS
 
@@ -155,9 +155,7 @@ def _student_catalog(monkeypatch):
     """This process seen as the student package: stripped check modules and its mark."""
     student = {}
     for hw in catalog.ids():
-        text, _ = strip_check_module(hw)
-        mod, specs = _exec_stripped(hw, text, f"autograder/checks/{hw}.py")
-        student[hw] = catalog.from_module(hw, mod, specs)
+        student[hw] = student_assignment(hw)
     monkeypatch.setattr(catalog, "get", lambda hw: student[hw])
     monkeypatch.setattr(catalog, "distribution", lambda: {"kind": "student"})
     return student

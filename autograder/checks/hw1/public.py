@@ -1,4 +1,7 @@
-"""hw1 checks: preserving the variance (notes 2.1.1-2.1.2)."""
+"""hw1's public checks: preserving the variance (notes 2.1.1-2.1.2).
+
+The hidden cases of these checks are in ``hidden.py`` (not shipped to students).
+"""
 import numpy as np
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_raises,
@@ -26,10 +29,7 @@ SCHEMES = ["forward", "backward", "glorot", "he", "he_backward"]
 
 
 # ---------------------------------------------------------------- init_variance
-@check("init_variance", points=0.5, cases=[
-    *(Case(f"{s}_3_7", 3, 7, s) for s in SCHEMES),
-    *(Case(f"{s}_250_40", 250, 40, s, hidden=True) for s in SCHEMES),
-])
+@check("init_variance", points=0.5, cases=[Case(f"{s}_3_7", 3, 7, s) for s in SCHEMES])
 def test_init_variance(student, ref, case):
     fan_in, fan_out, scheme = case.args
     got = student.init_variance(*case.args)
@@ -53,7 +53,6 @@ def test_init_variance_rejects_unknown(student, ref, case):
 WEIGHT_CASES = [
     Case("he_4layers", [30, 50, 20, 10], "he"),
     Case("glorot_wide_narrow", [60, 15, 40], "glorot"),
-    Case("backward_3layers", [10, 40, 25, 5], "backward", hidden=True),
 ]
 N_SEEDS_W = 4
 Z_W = 5.0  # per z-test; see the ffp below
@@ -118,8 +117,6 @@ PROP_CASES = [
     Case("linear", "linear", [6, 9, 5, 4], 7),
     Case("relu", "relu", [6, 9, 5, 4], 7),
     Case("tanh", "tanh", [5, 8, 8, 3], 3),
-    Case("erf", "erf", [5, 8, 8, 3], 3, hidden=True),
-    Case("relu_deep_batch1", "relu", [4, 12, 7, 9, 6, 2], 1, hidden=True),
 ]
 
 
@@ -194,8 +191,6 @@ PRED_CASES = [
     Case("linear_forward", [8, 16, 4, 12], "forward", "linear", 8.0, 1.0),
     Case("relu_he", [8, 16, 4, 12], "he", "relu", 3.0, 2.0),
     Case("relu_glorot", [5, 20, 10, 40, 3], "glorot", "relu", 5.0, 0.5),
-    Case("linear_backward", [7, 3, 9, 2], "backward", "linear", 2.0, 3.0, hidden=True),
-    Case("relu_he_backward", [7, 3, 9, 2], "he_backward", "relu", 7.0, 1.5, hidden=True),
 ]
 
 
@@ -222,7 +217,6 @@ def test_predicted_variances_rejects_tanh(student, ref, case):
 SIM_CASES = [
     Case("relu_he", [20, 40, 30, 10], "he", "relu"),
     Case("linear_glorot", [20, 40, 30, 10], "glorot", "linear"),
-    Case("relu_forward", [10, 30, 30, 30, 5], "forward", "relu", hidden=True),
 ]
 SIM_TRIALS = 40
 SIM_SEEDS = 6        # seeds of the student's simulation
