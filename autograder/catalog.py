@@ -51,7 +51,7 @@ class Assignment:
 
     @property
     def points(self):
-        return sum(p for c in self.checks for _, p, _, _ in c.resolved) + self.hidden_cut_points
+        return sum(r.points for c in self.checks for r in c.resolved) + self.hidden_cut_points
 
     @property
     def hidden_cut_points(self):
@@ -59,7 +59,7 @@ class Assignment:
 
     @property
     def public_points(self):
-        return sum(p for c in self.checks for _, p, h, _ in c.resolved if not h)
+        return sum(r.points for c in self.checks for r in c.resolved if not r.hidden)
 
     @property
     def stochastic(self):

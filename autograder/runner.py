@@ -155,8 +155,8 @@ def _ordered(assignment, results):
     order = {name: i for i, name in enumerate(info.functions)}
     case_order = {}
     for c in info.checks:
-        for case, _, _, label in c.resolved:
-            case_order[(c.function, label)] = len(case_order)
+        for r in c.resolved:
+            case_order[(c.function, r.label)] = len(case_order)
     return sorted(results, key=lambda r: (order.get(r.function, len(order)),
                                           case_order.get((r.function, r.case), len(case_order))))
 

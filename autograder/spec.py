@@ -5,6 +5,7 @@ import sys
 import types
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -49,6 +50,15 @@ def _short(v):
     return r if len(r) < 60 else r[:57] + "..."
 
 
+class Resolved(NamedTuple):
+    """One case of a check as graded: its points and visibility settled, its label as reported."""
+
+    case: Case
+    points: float
+    hidden: bool
+    label: str
+
+
 @dataclass
 class CheckSpec:
     function: str
@@ -60,7 +70,7 @@ class CheckSpec:
     stochastic: bool
     ffp: float | None
     timeout: float | None
-    resolved: list = field(default_factory=list)  # (case, points, hidden)
+    resolved: list[Resolved] = field(default_factory=list)
     fn: object = None  # the check function itself (the engine re-runs it to probe a dependency)
     aspect: str | None = None
 
@@ -90,7 +100,7 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
             label = f"{aspect}/{c.id}" if aspect else c.id
             pts = c.points if c.points is not None else points
             hid = c.hidden if c.hidden is not None else hidden
-            spec.resolved.append((c, float(pts), bool(hid), label))
+            spec.resolved.append(Resolved(c, float(pts), bool(hid), label))
             params.append(pytest.param(c, id=label, marks=[pytest.mark.graded(
                 function=function, case=label, points=float(pts), hidden=bool(hid),
                 stochastic=stochastic, ffp=ffp, timeout=timeout, call=c.describe(function))]))

@@ -290,13 +290,13 @@ def package_manifest(hw: str) -> tuple[str, list]:
                                "build the student wheel from the instructor's checkout")
     full = catalog.get(hw)
     public_files = {full.files[0]}
-    leaked = [f"{s.function}::{label}" for s in full.checks for _, _, hid, label in s.resolved
-              if hid and s.module.endswith(".public")]
+    leaked = [f"{s.function}::{r.label}" for s in full.checks for r in s.resolved
+              if r.hidden and s.module.endswith(".public")]
     if leaked or not public_files:
         raise StudentDistError(f"autograder/checks/{hw}/public.py declares hidden cases ({leaked[:8]}): "
                                "move them to hidden.py (hidden_cases(...) or @check(..., hidden=True))")
-    hidden = [(s.function, label, pts) for s in full.checks for _, pts, hid, label in s.resolved if hid]
-    public_pts = sum(pts for s in full.checks for _, pts, hid, _ in s.resolved if not hid)
+    hidden = [(s.function, r.label, r.points) for s in full.checks for r in s.resolved if r.hidden]
+    public_pts = sum(r.points for s in full.checks for r in s.resolved if not r.hidden)
     if abs(public_pts + sum(p for *_, p in hidden) - full.points) > 1e-9:
         raise StudentDistError(f"the points of {hw} do not add up without hidden.py")
     text = Path(pkg.__file__).read_text()
@@ -488,7 +488,7 @@ def student_dist(outdir):
 
     whl = build_student_wheel(outdir)
     for hw in catalog.ids():
-        n_hidden = sum(1 for s in catalog.get(hw).checks for r in s.resolved if r[2])
+        n_hidden = sum(1 for s in catalog.get(hw).checks for r in s.resolved if r.hidden)
         note = "" if fixture_path(hw).exists() else \
             f"  (no public fixtures: students cannot run its checks; run `course fixtures {hw}`)"
         click.echo(f"{hw}: {n_hidden} hidden cases removed{note}")
