@@ -24,6 +24,7 @@ from .compare import CheckFailure
 from .reference import GraderSetupError, Reference
 from .sandbox import Limits, Sandbox
 from .sandbox.errors import LoadFailed, StudentError
+from .status import Status
 from .student import SandboxStudent, TrustedStudent
 from .submission import SubmissionError, load_submission
 
@@ -418,7 +419,7 @@ def describe_failure(exc, excinfo, values=None):
     if isinstance(exc, StudentError):
         return exc.status, exc.describe()
     if isinstance(exc, GraderSetupError):
-        return "grader error", _no_paths(str(exc))
+        return Status.SETUP_ERROR, _no_paths(str(exc))
     if isinstance(exc, AssertionError):
         return "failed", str(exc) or "assertion failed"
     name = type(exc).__name__ if exc is not None else "Error"
@@ -443,7 +444,7 @@ def describe_failure(exc, excinfo, values=None):
         last = _tb.extract_tb(exc.__traceback__)[-1]
         where = f" in {last.filename.replace(chr(92), '/').rsplit('/', 1)[-1]}, line {last.lineno}"
     text = _no_paths(str(exc))[:300] if exc is not None else ""
-    return "grader error", (f"the check itself failed ({name}{': ' + text if text else ''}{where}). "
+    return Status.GRADER_ERROR, (f"the check itself failed ({name}{': ' + text if text else ''}{where}). "
                             "This is a problem of the grader, not of your code: tell the course staff.")
 
 

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 STYLE = {"passed": "green", "not run": "dim", "failed": "red", "not attempted": "yellow",
-         "missing": "yellow", "grader error": "magenta"}
+         "missing": "yellow", "grader error": "magenta", "setup error": "magenta"}
 
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\\\)?|[@-Z\\\\-_])")

@@ -12,6 +12,7 @@ import pytest
 
 from . import catalog
 from .plugin import Result
+from .status import Status
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Report:
 
     @property
     def grader_errors(self):
-        return [r for r in self.results if r.status == "grader error"]
+        return [r for r in self.results if Status.of(r.status).grader_side]
 
     def to_json(self):
         return {
