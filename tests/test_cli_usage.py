@@ -5,6 +5,8 @@ a clear message, no table and no traceback), messages that locate a broken
 or misnamed function, and the student package's totals and commands.
 """
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -205,3 +207,19 @@ def test_a_cell_that_stops_before_its_def_is_named(tmp_path):
     msg = next(r.message for r in rep.ran if not r.passed)
     assert msg.startswith("`init_variance` is not defined: the cell that defines it stopped with an error")
     assert "In [4]" in msg and "ValueError: stopped early" in msg and "Next:" in msg
+
+
+def test_course_check_imports_nothing_of_grading_or_release():
+    """A student's `course check` loads the engine only: not the class grader, the
+    nbgrader release, the notebook builder or their dependencies (in a fresh process)."""
+    code = ("import sys\n"
+            "from click.testing import CliRunner\n"
+            "from course.cli import main\n"
+            f"r = CliRunner().invoke(main, ['check', 'hw1', {str(CORRECT)!r}, '-k', 'init_variance'])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "heavy = ('course.grading', 'course.release', 'course.build', 'course.student_dist',\n"
+            "         'course.export_cmd', 'nbgrader', 'dask', 'distributed', 'nbclient')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]", out.stdout
