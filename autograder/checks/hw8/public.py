@@ -85,9 +85,6 @@ def _same_seed_same_value(call, seed, first):
 @check("finite_class_bound", points=0.5, cases=[
     Case("one_hypothesis_m100", 100, 0.05),
     Case("F50_m1000", 1000, 0.01, 50),
-    Case("m1_delta_half", 1, 0.5, 1, hidden=True),
-    Case("F1e6_m7", 7, 0.2, 10**6, hidden=True),
-    Case("keywords", m=20, delta=0.1, n_hypotheses=3, hidden=True),
 ])
 def test_finite_class_bound(student, ref, case):
     got = student.finite_class_bound(*case.args, **case.kwargs)
@@ -105,7 +102,6 @@ def test_finite_class_bound(student, ref, case):
 
 @check("finite_class_bound", points=0.25, aspect="errors", cases=[
     Case("delta_0", 10, 0.0), Case("delta_1", 10, 1.0), Case("m_0", 0, 0.1),
-    Case("no_hypotheses", 10, 0.1, 0, hidden=True),
 ])
 def test_finite_class_bound_errors(student, ref, case):
     expect_raises(student.finite_class_bound, ValueError, *case.args)
@@ -145,11 +141,6 @@ def _sauer_to(m, top):
     Case("m10_d3", 10, 3),
     Case("m1000_d50", 1000, 50),
     Case("m8_d12_m_below_d", 8, 12),
-    Case("m5_d5", 5, 5, hidden=True),
-    Case("m0_d0", 0, 0, hidden=True),
-    Case("m7_d0", 7, 0, hidden=True),
-    Case("m200_d199", 200, 199, hidden=True),
-    Case("m64_d2", 64, 2, hidden=True),
 ])
 def test_sauer_bound(student, ref, case):
     m, d = case.args
@@ -180,31 +171,6 @@ def _intervals(m):
     return {tuple((x > a) & (x < b)) for a in cuts for b in cuts}
 
 
-@check("sauer_bound", points=0.5, aspect="tight", hidden=True, cases=[
-    Case("thresholds_d1"), Case("intervals_d2")])
-def test_sauer_bound_is_tight_on_the_line(student, ref, case):
-    d, family = (1, _thresholds) if case.id == "thresholds_d1" else (2, _intervals)
-    for m in range(1, 9):
-        got = expect_int(student.sauer_bound(m, d), python_int=True)
-        brute = _growth(family(m))
-        if got != brute:
-            fail(f"sauer_bound({m}, {d}) = {got}, but {case.id.split('_')[0]} on the line realise "
-                 f"exactly {brute} labelings of {m} points (Sauer's lemma is tight here). "
-                 "Next: sum binom(m, k) for k = 0..min(d, m).")
-
-
-@check("sauer_bound", points=0.5, aspect="polynomial", hidden=True, cases=[Case("d_below_m_below_200")])
-def test_sauer_bound_below_4_20(student, ref, case):
-    for m in (2, 3, 10, 57, 199):
-        for d in sorted({1, 2, 3, m // 2, m - 1} - {0}):
-            if d >= m:
-                continue
-            got = expect_int(student.sauer_bound(m, d), python_int=True)
-            if got < 1 or math.log(got) > d * (1 + math.log(m) - math.log(d)) + 1e-9:
-                fail(f"sauer_bound({m}, {d}) = {got} exceeds exp(d (1 + log m - log d)) of (4.20). "
-                     "Next: sum binom(m, k) for k = 0..d only.")
-
-
 # ================================================================ vc_bound
 def _vc_G(m, d, small_m=True):
     if d == 0:
@@ -225,10 +191,6 @@ def _vc(m, d, delta, factor=2.0, small_m=True, log2=True, G=None):
     Case("m1000_d10", 1000, 10, 0.05),
     Case("m10_d3_vacuous", 10, 3, 0.05),
     Case("m10_d20_m_below_d", 10, 20, 0.05),
-    Case("m7_d7", 7, 7, 0.1, hidden=True),
-    Case("m50_d0", 50, 0, 0.1, hidden=True),
-    Case("m1_d1", 1, 1, 0.5, hidden=True),
-    Case("m1e6_d100", 10**6, 100, 0.001, hidden=True),
 ])
 def test_vc_bound(student, ref, case):
     m, d, delta = case.args
@@ -262,8 +224,6 @@ def _matrix(kind, shape, seed):
 LIN_CASES = [
     Case("gauss_3x10_B1", "gauss", (3, 10), 1.0),
     Case("line_1x12_B2.5", "gauss", (1, 12), 2.5),
-    Case("correlated_4x8_B0.3", "correlated", (4, 8), 0.3, hidden=True),
-    Case("gauss_6x5_B4", "gauss", (6, 5), 4.0, hidden=True),
 ]
 
 
@@ -335,7 +295,7 @@ def _check_spread(call, sd, grader_seed, fn):
 
 
 @check("rademacher_linear", points=1.0, aspect="spread", stochastic=True, ffp=4e-6, cases=[
-    Case("gauss_3x10"), Case("correlated_4x8", hidden=True)])
+    Case("gauss_3x10")])
 def test_rademacher_linear_spread(student, ref, case, grader_seed):
     X = _matrix("gauss", (3, 10), 81) if case.id == "gauss_3x10" else _matrix("correlated", (4, 8), 81)
     _, sd = _lin_exact(X, 1.0)
@@ -358,8 +318,7 @@ def _H(kind, seed):
     return rng.uniform(-1, 1, size=(3, 8))
 
 
-FIN_CASES = [Case("pm1_6x10"), Case("single_row_9"), Case("duplicates_7x8"),
-             Case("losses01_5x12", hidden=True), Case("uniform_3x8", hidden=True)]
+FIN_CASES = [Case("pm1_6x10"), Case("single_row_9"), Case("duplicates_7x8")]
 
 
 def _fin_exact(H, values=(-1.0, 1.0), absolute=True):
@@ -407,7 +366,7 @@ def test_rademacher_finite_mean(student, ref, case, grader_seed):
 
 
 @check("rademacher_finite", points=1.0, aspect="spread", stochastic=True, ffp=4e-6, cases=[
-    Case("uniform_4x10"), Case("pm1_6x10", hidden=True)])
+    Case("uniform_4x10")])
 def test_rademacher_finite_spread(student, ref, case, grader_seed):
     H = _rng(83).normal(size=(4, 10)) if case.id == "uniform_4x10" else _H("pm1_6x10", 82)
     _, sd = _fin_exact(H)
@@ -444,11 +403,6 @@ SPEC_CASES = [
     Case("net_7_3_1", _net([7, 3, 1], 84), "bartlett"),
     Case("net_7_3_1_neyshabur", _net([7, 3, 1], 84), "neyshabur"),
     Case("net_2_9_4_1_reference", _net([2, 9, 4, 1], 85), "bartlett", _net([2, 9, 4, 1], 86)),
-    Case("net_2_9_4_1", _net([2, 9, 4, 1], 85), "bartlett", hidden=True),
-    Case("net_2_9_4_1_neyshabur", _net([2, 9, 4, 1], 85), "neyshabur", hidden=True),
-    Case("reference_equals_weights", _net([5, 6, 1], 87), "bartlett", _net([5, 6, 1], 87), hidden=True),
-    Case("single_1x6", _net([6, 1], 88), "bartlett", hidden=True),
-    Case("deep_3_8_8_8_8_1", _net([3, 8, 8, 8, 8, 1], 89), "bartlett", hidden=True),
 ]
 
 
@@ -480,35 +434,6 @@ def test_spectral_complexity(student, ref, case):
 ])
 def test_spectral_complexity_errors(student, ref, case):
     expect_raises(student.spectral_complexity, ValueError, *case.args)
-
-
-@check("spectral_complexity", points=0.5, aspect="structure", hidden=True, cases=[
-    Case("homogeneous"), Case("balanced_rescaling"), Case("bartlett_above_neyshabur")])
-def test_spectral_complexity_structure(student, ref, case):
-    Ws = _net([6, 5, 4, 1], 92)
-    for kind in ("bartlett", "neyshabur"):
-        base = expect_scalar(student.spectral_complexity(Ws, kind, None))
-        if case.id == "homogeneous":
-            for layer in range(3):
-                scaled = [W * (2.7 if i == layer else 1.0) for i, W in enumerate(Ws)]
-                got = expect_scalar(student.spectral_complexity(scaled, kind, None))
-                if not math.isclose(got, 2.7 * base, rel_tol=RTOL_STRUCT):
-                    fail(f"{kind}: scaling W_{layer + 1} by 2.7 multiplied your complexity by "
-                         f"{got / base:.6g}, not 2.7 (it is homogeneous of degree 1 in each W_l).")
-        elif case.id == "balanced_rescaling":
-            a = [3.0, 0.2, 1 / 0.6]
-            got = expect_scalar(student.spectral_complexity([ai * W for ai, W in zip(a, Ws)], kind, None))
-            if not math.isclose(got, base, rel_tol=RTOL_STRUCT):
-                fail(f"{kind}: W_l -> a_l W_l with prod a_l = 1 changed your complexity from {base:.6g} "
-                     f"to {got:.6g}; (4.91) says it must not change.")
-    if case.id == "bartlett_above_neyshabur":
-        for seed in range(93, 98):
-            Ws = _net([int(w) for w in _rng(seed).integers(1, 8, size=4)] + [1], seed)
-            b = expect_scalar(student.spectral_complexity(Ws, "bartlett", None))
-            n = expect_scalar(student.spectral_complexity(Ws, "neyshabur", None))
-            if not b >= n * (1 - RTOL_STRUCT):
-                fail(f"Bartlett's complexity {b:.6g} is below Neyshabur's {n:.6g}; with M = 0 it never "
-                     "is (an l_2/3 sum dominates an l_2 sum, and a sum of row norms the Frobenius norm).")
 
 
 # ================================================================ neyshabur_bound
@@ -558,8 +483,6 @@ def _ney_case(cid):
 @check("neyshabur_bound", points=0.5, cases=[
     Case("dyadic_margin_equals_gamma"),
     Case("input_widest_9_3_2_1"),
-    Case("hidden_widest_4_12_6_1", hidden=True),
-    Case("explicit_B", hidden=True),
 ])
 def test_neyshabur_bound(student, ref, case):
     Ws, X, y, gamma, delta, B = _ney_case(case.id)
@@ -581,26 +504,10 @@ def test_neyshabur_bound(student, ref, case):
     close(bound, want[1], rtol=RTOL_EXACT, name="bound", slips=slips)
 
 
-@check("neyshabur_bound", points=0.5, aspect="rescaling", hidden=True, cases=[Case("balanced_4_6_5_1")])
-def test_neyshabur_bound_rescaling(student, ref, case):
-    Ws = _net([4, 6, 5, 1], 96)
-    rng = _rng(97)
-    X = rng.normal(size=(4, 50))
-    y = np.where(rng.random(50) < 0.5, -1.0, 1.0)
-    base = _pair(student.neyshabur_bound(Ws, X, y, 0.3, 0.05, None), "(margin_risk, bound)")
-    got = _pair(student.neyshabur_bound([a * W for a, W in zip([4.0, 0.125, 2.0], Ws)], X, y, 0.3, 0.05, None),
-                "(margin_risk, bound)")
-    if got[0] != base[0] or not math.isclose(got[1], base[1], rel_tol=RTOL_STRUCT):
-        fail(f"W_l -> a_l W_l with prod a_l = 1 (a ReLU net is unchanged, (4.91)) changed your "
-             f"(margin_risk, bound) from {base} to {got}.")
-
-
 # ================================================================ mcallester_bound
 @check("mcallester_bound", points=0.5, cases=[
     Case("m100", 0.1, 2.0, 100, 0.05),
     Case("zero_kl_m1", 0.0, 0.0, 1, 0.5),
-    Case("big_kl", 0.02, 150.0, 5000, 0.01, hidden=True),
-    Case("m60000", 0.5, 0.3, 60000, 0.025, hidden=True),
 ])
 def test_mcallester_bound(student, ref, case):
     e, kl, m, delta = case.args
@@ -615,7 +522,7 @@ def test_mcallester_bound(student, ref, case):
 
 @check("mcallester_bound", points=0.25, aspect="errors", cases=[
     Case("negative_kl", 0.1, -1e-3, 100, 0.05), Case("delta_0", 0.1, 1.0, 100, 0.0),
-    Case("delta_1", 0.1, 1.0, 100, 1.0), Case("delta_1.5", 0.1, 1.0, 100, 1.5, hidden=True)])
+    Case("delta_1", 0.1, 1.0, 100, 1.0)])
 def test_mcallester_bound_errors(student, ref, case):
     expect_raises(student.mcallester_bound, ValueError, *case.args)
 
@@ -652,8 +559,7 @@ def _kl_slip(mu, lam, mu_p, lam_p, kind):
 
 
 @check("kl_diag_gaussians", points=0.5, cases=[
-    Case("q_equals_p"), Case("scalar_prior_4_77"), Case("sigma2_4_82"),
-    Case("array_prior", hidden=True), Case("near_equal", hidden=True), Case("d50_scalar_prior", hidden=True)])
+    Case("q_equals_p"), Case("scalar_prior_4_77"), Case("sigma2_4_82")])
 def test_kl_diag_gaussians(student, ref, case):
     args = _kl_args(case.id)
     got = student.kl_diag_gaussians(*args)
@@ -705,8 +611,7 @@ def _dr_bound(gibbs, mu, lam, X, mu_p, lam_p, delta=0.025, b=100.0, c=0.1, jpow=
 
 
 @check("dziugaite_roy_bound", points=0.5, cases=[
-    Case("defaults"), Case("integer_j7"), Case("j_equals_1", hidden=True), Case("delta_b_c", hidden=True),
-    Case("deterministic_limit", hidden=True), Case("d12_m300", hidden=True)])
+    Case("defaults"), Case("integer_j7")])
 def test_dziugaite_roy_bound(student, ref, case):
     args, kw = _dr_case(case.id)
     mu, lam, X, y, mu_p, lam_p = args
@@ -751,7 +656,7 @@ def test_dziugaite_roy_bound(student, ref, case):
 
 
 @check("dziugaite_roy_bound", points=0.25, aspect="errors", cases=[
-    Case("j_0", 0.0), Case("j_0.5", -0.005), Case("j_negative", 0.5, hidden=True)])
+    Case("j_0", 0.0), Case("j_0.5", -0.005)])
 def test_dziugaite_roy_bound_errors(student, ref, case):
     mu, lam, X, y = _dr_data(99)
     expect_raises(student.dziugaite_roy_bound, ValueError, mu, lam, X, y, 0.0, math.log(0.1) + case.args[0])
@@ -763,13 +668,3 @@ def test_dziugaite_roy_bound_errors(student, ref, case):
 MC_DRAWS = 20000
 
 
-@check("dziugaite_roy_bound", points=0.5, aspect="sampling", hidden=True, stochastic=True, ffp=6.8e-6,
-       cases=[Case("d5_m40")])
-def test_dziugaite_roy_gibbs_against_sampling(student, ref, case, grader_seed):
-    mu, lam, X, y = _dr_data(101)
-    gibbs, _ = _pair(student.dziugaite_roy_bound(mu, lam, X, y, 0.0, -3.0), "(gibbs_risk, bound)")
-    w = mu + np.exp(lam / 2) * _rng(grader_seed + stats.REF_SEED_OFFSET).standard_normal((MC_DRAWS, mu.size))
-    per_draw = np.mean(y * (w @ X) < 0, axis=1)
-    stats.z_check(gibbs, per_draw.mean(), per_draw.std(ddof=1) / math.sqrt(MC_DRAWS), Z_MC,
-                  what="your gibbs_risk compared with the grader's Monte Carlo average over w ~ Q",
-                  hint="Next: R̂_m(Q) = mean_i Phi(-y_i mu^T x_i / sqrt(sum_k e^lam_k x_ki^2)).")

@@ -139,22 +139,12 @@ def _mp_slips(x, ratio):
     Case("ratio_1", _mp_grid(1.0), 1.0),
     Case("ratio_0.25", _mp_grid(0.25), 0.25),
     Case("ratio_0.5", _mp_grid(0.5), 0.5),
-    Case("ratio_0.1", _mp_grid(0.1), 0.1, hidden=True),
-    Case("ratio_0.9", _mp_grid(0.9), 0.9, hidden=True),
 ])
 def test_mp_density(student, ref, case):
     x, ratio = case.args
     got = student.mp_density(x, ratio)
     want = ref.mp_density(x, ratio)
     close(got, want, rtol=RTOL_CURVE, atol=1e-14, slips=_mp_slips(x, ratio), name="rho(x)")
-
-
-@check("mp_density", points=0.5, aspect="shape", cases=[Case("matrix_input", 0.5, hidden=True)])
-def test_mp_density_keeps_shape(student, ref, case):
-    (ratio,) = case.args
-    x = np.linspace(-0.5, 3.5, 12).reshape(3, 4)
-    close(student.mp_density(x, ratio), ref.mp_density(x, ratio), rtol=RTOL_CURVE, atol=1e-14,
-          slips=_mp_slips(x, ratio), name="rho(x) for x of shape (3, 4)")
 
 
 @check("mp_density", points=0.5, aspect="normalised", cases=[Case("ratio_0.3", 0.3), Case("ratio_1", 1.0)])
@@ -182,7 +172,7 @@ def test_mp_density_moments(student, ref, case):
 
 
 @check("mp_density", points=0.5, aspect="errors", cases=[
-    Case("ratio_0", 0.0), Case("ratio_1.5", 1.5), Case("ratio_negative", -0.2, hidden=True)])
+    Case("ratio_0", 0.0), Case("ratio_1.5", 1.5)])
 def test_mp_density_rejects_bad_ratio(student, ref, case):
     expect_raises(student.mp_density, ValueError, np.array([0.5, 1.0]), case.args[0])
 
@@ -232,7 +222,6 @@ def _mann_whitney(name, mine, theirs, alpha, hint=""):
 WISHART_CASES = [
     Case("n100_m200", 100, 200),
     Case("n80_m80", 80, 80),
-    Case("n60_m240", 60, 240, hidden=True),
 ]
 
 
@@ -271,7 +260,6 @@ def _phi_grid(L):
 
 @check("product_wishart_curve", points=0.5, cases=[
     Case("depth_1", 1), Case("depth_2", 2), Case("depth_4", 4),
-    Case("depth_3", 3, hidden=True), Case("depth_7", 7, hidden=True),
 ])
 def test_product_wishart_curve(student, ref, case):
     (L,) = case.args
@@ -310,7 +298,6 @@ def _density_grid(L):
 
 @check("product_wishart_density", points=0.5, cases=[
     Case("depth_1", 1), Case("depth_2", 2), Case("depth_3", 3),
-    Case("depth_5", 5, hidden=True), Case("depth_8", 8, hidden=True),
 ])
 def test_product_wishart_density(student, ref, case):
     (L,) = case.args
@@ -332,14 +319,8 @@ def test_product_wishart_density(student, ref, case):
     close(got, want, rtol=RTOL_ROOT, atol=1e-300, slips=slips, name="rho(x)")
 
 
-@check("product_wishart_density", points=0.5, aspect="scalar", cases=[Case("depth_2_x_1.5", 1.5, 2, hidden=True)])
-def test_product_wishart_density_scalar(student, ref, case):
-    close(student.product_wishart_density(*case.args), ref.product_wishart_density(*case.args),
-          rtol=RTOL_ROOT, name="rho(1.5)")
-
-
 @check("product_wishart_density", points=0.5, aspect="moments", cases=[
-    Case("depth_2", 2), Case("depth_4", 4, hidden=True)])
+    Case("depth_2", 2)])
 def test_product_wishart_density_moments(student, ref, case):
     """int x^k rho(x) dx = Fuss-Catalan(L, k), k = 0..3, on the student's density.
 
@@ -366,7 +347,6 @@ def test_product_wishart_density_moments(student, ref, case):
 # --------------------------------------------------------- product_wishart_edge
 @check("product_wishart_edge", points=0.25, cases=[
     Case("depth_1", 1), Case("depth_2", 2), Case("depth_5", 5),
-    Case("depth_3", 3, hidden=True), Case("depth_12", 12, hidden=True),
 ])
 def test_product_wishart_edge(student, ref, case):
     (L,) = case.args
@@ -385,8 +365,6 @@ FC_CASES = [
     Case("depth_2_k_0_to_6", 2, list(range(7))),
     Case("depth_3_k_12", 3, [12]),
     Case("depth_5_k_40_beyond_int64", 5, [40]),
-    Case("depth_7_k_25", 7, [0, 1, 25], hidden=True),
-    Case("depth_4_k_60", 4, [60], hidden=True),
 ]
 
 
@@ -415,7 +393,6 @@ def test_fuss_catalan(student, ref, case):
 # ---------------------------------------------------------- relu_orthogonal_edge
 @check("relu_orthogonal_edge", points=0.5, cases=[
     Case("depth_1", 1), Case("depth_2", 2), Case("depth_3", 3), Case("depth_5", 5),
-    Case("depth_4", 4, hidden=True), Case("depth_10", 10, hidden=True),
 ])
 def test_relu_orthogonal_edge(student, ref, case):
     (L,) = case.args
@@ -505,7 +482,7 @@ def _jacobian_case(student, ref, grader_seed, n, L, init, act, features, k_stude
 
 
 @check("jacobian_eigenvalues", points=1.0, aspect="isometry", cases=[
-    Case("linear_orthogonal_L3", 50, 3), Case("linear_orthogonal_L7", 40, 7, hidden=True)])
+    Case("linear_orthogonal_L3", 50, 3)])
 def test_jacobian_linear_orthogonal(student, ref, case, grader_seed):
     """Orthogonal weights make a linear net an isometry: every eigenvalue is exactly 1."""
     n, L = case.args
@@ -531,11 +508,6 @@ def test_jacobian_linear_orthogonal(student, ref, case, grader_seed):
 JACOBIAN_CASES = [
     Case("linear_gaussian_L3", 100, 3, "gaussian", "linear", ["log_m1", "ks_law"]),
     Case("relu_gaussian_L3", 100, 3, "gaussian", "relu", ["log_m1", "log_m2", "log_top"]),
-    Case("relu_orthogonal_L4", 100, 4, "orthogonal", "relu", ["log_m1", "log_m2", "log_top"],
-         hidden=True),
-    Case("linear_gaussian_L5", 80, 5, "gaussian", "linear", ["log_m1", "ks_law"], hidden=True),
-    Case("relu_orthogonal_L2", 80, 2, "orthogonal", "relu", ["log_m1", "log_m2", "log_top"],
-         hidden=True),
 ]
 
 
@@ -565,8 +537,7 @@ def test_jacobian_haar(student, ref, case, grader_seed):
 
 
 @check("jacobian_eigenvalues", points=0.5, aspect="errors", cases=[
-    Case("tanh", 10, 2, "gaussian", "tanh"), Case("uniform_init", 10, 2, "uniform", "relu"),
-    Case("erf", 10, 2, "orthogonal", "erf", hidden=True)])
+    Case("tanh", 10, 2, "gaussian", "tanh"), Case("uniform_init", 10, 2, "uniform", "relu")])
 def test_jacobian_rejects_unknown(student, ref, case):
     expect_raises(student.jacobian_eigenvalues, ValueError, *case.args, 0)
 

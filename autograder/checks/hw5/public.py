@@ -3,9 +3,8 @@ import math
 
 import numpy as np
 from scipy import integrate
-from scipy import stats as st
 
-from autograder.api import (Case, Raised, Slip, check, close, expect_array, expect_int, expect_raises,
+from autograder.api import (Case, Raised, Slip, check, close, expect_int, expect_raises,
                             expect_scalar, fail, name_slips, stats)
 
 TITLE = "Gradient descent escapes strict saddles: Lee et al."
@@ -86,17 +85,11 @@ def _number(got, name, integer=False):
 
 # ---------------------------------------------------------------- gradient / hessian
 POINTS_PUBLIC = [(0.3, -0.7), (-1.25, 0.5)]
-POINTS_HIDDEN = [(0.0, 0.0), (0.0, 1.0), (2.0, 0.5), (1e-3, -2e-4), (-0.8, -1.6), (1.5, 2.25)]
+LANDSCAPES = ("quartic", "factorization", "monkey")
 
 
-def _point_cases():
-    cases = []
-    for name in ("quartic", "factorization", "monkey"):
-        for k, p in enumerate(POINTS_PUBLIC):
-            cases.append(Case(f"{name}_p{k}", name, np.array(p)))
-        for k, p in enumerate(POINTS_HIDDEN):
-            cases.append(Case(f"{name}_h{k}", name, np.array(p), hidden=True))
-    return cases
+def _point_cases(points=POINTS_PUBLIC, tag="p"):
+    return [Case(f"{name}_{tag}{k}", name, np.array(p)) for name in LANDSCAPES for k, p in enumerate(points)]
 
 
 @check("gradient", points=0.125, cases=_point_cases())
@@ -150,26 +143,14 @@ def _rot(lam, angle):
     return R @ np.diag(lam) @ R.T
 
 
-# (id, eigenvalues, rotation angle, tol or None for the default, hidden).
+# (id, eigenvalues, rotation angle, tol or None for the default).
 # Eigenvalues near +-tol sit at 0.5 tol or 2 tol: eigvalsh's round-off (~1e-16)
 # cannot move them across the boundary.
 CLASSIFY = [
-    ("minimum", (1.0, 2.5), 0.4, None, False),
-    ("saddle", (-1.0, 1.0), 0.0, None, False),
-    ("saddle_with_zero", (-1.0, 0.0), 0.7, None, False),
-    ("degenerate_small_negative", (-5e-9, 1.0), 0.3, None, False),
-    ("maximum", (-3.0, -1.0), 1.1, None, True),
-    ("minimum_just_above_tol", (2e-8, 1.0), 0.9, None, True),
-    ("degenerate_just_below_tol", (5e-9, 1.0), 0.2, None, True),
-    ("saddle_just_below_minus_tol", (-2e-8, 1.0), 0.5, None, True),
-    ("saddle_negative_and_tiny_negative", (-1.0, -5e-9), 1.3, None, True),
-    ("saddle_negative_and_tiny_positive", (-1.0, 5e-9), 0.6, None, True),
-    ("maximum_just_below_minus_tol", (-1.0, -2e-8), 0.1, None, True),
-    ("degenerate_zero", (0.0, 0.0), 0.0, None, True),
-    ("degenerate_large_tol", (0.05, 1.0), 0.8, 0.1, True),
-    ("degenerate_large_tol_negative", (-0.05, 1.0), 0.8, 0.1, True),
-    ("saddle_large_tol", (-0.2, 1.0), 0.8, 0.1, True),
-    ("minimum_tol_zero", (1e-12, 1.0), 0.0, 0.0, True),
+    ("minimum", (1.0, 2.5), 0.4, None),
+    ("saddle", (-1.0, 1.0), 0.0, None),
+    ("saddle_with_zero", (-1.0, 0.0), 0.7, None),
+    ("degenerate_small_negative", (-5e-9, 1.0), 0.3, None),
 ]
 _CLASSIFY_HINTS = {
     ("degenerate", "strict_saddle"): "an eigenvalue in [-tol, 0) counts as zero: the test for a "
@@ -190,12 +171,9 @@ _CLASSIFY_HINTS = {
 _LABELS = ("minimum", "maximum", "strict_saddle", "degenerate")
 
 
-def _classify_cases():
-    out = []
-    for cid, lam, angle, tol, hidden in CLASSIFY:
-        kw = {} if tol is None else {"tol": tol}
-        out.append(Case(cid, _rot(lam, angle), hidden=hidden, **kw))
-    return out
+def _classify_cases(table=CLASSIFY):
+    return [Case(cid, _rot(lam, angle), **({} if tol is None else {"tol": tol}))
+            for cid, lam, angle, tol in table]
 
 
 @check("classify_critical_point", points=0.25, cases=_classify_cases())
@@ -221,11 +199,6 @@ def test_classify_critical_point(student, ref, case):
 GD_CASES = [
     Case("quartic", "quartic", np.array([0.5, 0.2]), 0.1, 30),
     Case("factorization", "factorization", np.array([0.3, 0.1]), 0.1, 25),
-    Case("monkey", "monkey", np.array([0.3, -0.2]), 0.05, 20, hidden=True),
-    Case("quartic_near_stable_manifold", "quartic", np.array([1.0, 1e-8]), 0.2, 120, hidden=True),
-    Case("factorization_to_minima", "factorization", np.array([-0.4, 0.9]), 0.2, 200, hidden=True),
-    Case("zero_steps", "factorization", np.array([0.3, 0.1]), 0.1, 0, hidden=True),
-    Case("one_step", "monkey", np.array([-0.7, 0.4]), 0.1, 1, hidden=True),
 ]
 
 
@@ -255,37 +228,10 @@ def test_gd(student, ref, case):
     close(got, want, rtol=RTOL_GD, atol=ATOL_GD, slips=slips, name="trajectory")
 
 
-@check("gd", points=0.25, aspect="overflow", hidden=True, cases=[
-    Case("monkey_diverges", "monkey", np.array([-0.5, 0.1]), 0.1, 40)])
-def test_gd_overflow(student, ref, case):
-    """The monkey runs to -infinity along a valley: the array keeps its shape and fills with inf/nan."""
-    name, theta0, lr, steps = case.args
-    got = expect_array(student.gd(*case.args), (steps + 1, 2), "trajectory")
-    want = ref.gd(*case.args)
-    with np.errstate(all="ignore"):
-        ok_rows = np.all(np.isfinite(want) & (np.abs(want) < 1e3), axis=1)
-    k = int(np.argmin(ok_rows)) if not ok_rows.all() else len(ok_rows)
-    close(got[:k], want[:k], rtol=1e-8, atol=ATOL_GD, name=f"trajectory rows 0..{k - 1} (before it blows up)")
-    last = got[-1]
-    with np.errstate(all="ignore"):
-        if np.all(np.isfinite(last)) and np.abs(last).max() < 1e100:
-            fail(f"the last row is {last}, but this run diverges (the reference overflows to "
-                 "inf/nan): do not clip, stop early or replace non-finite values.")
-
-
 # ---------------------------------------------------------------- lipschitz_constant
 LIP_CASES = [
     Case("quartic_r1", "quartic", 1.0),
     Case("factorization_r1", "factorization", 1.0),
-    Case("quartic_r0.5_interior", "quartic", 0.5, hidden=True),
-    Case("quartic_r0.8_interior", "quartic", 0.8, hidden=True),
-    Case("quartic_r2", "quartic", 2.0, hidden=True),
-    Case("factorization_r0.3", "factorization", 0.3, hidden=True),
-    Case("factorization_r1.7", "factorization", 1.7, hidden=True),
-    Case("monkey_r0.7", "monkey", 0.7, hidden=True),
-    Case("monkey_r2.5", "monkey", 2.5, hidden=True),
-    Case("quartic_r0", "quartic", 0.0, hidden=True),
-    Case("monkey_r0", "monkey", 0.0, hidden=True),
 ]
 _ARGMAX = {"quartic": "on the line y = 0 inside the box when radius < sqrt(2/3), else on the edges y = +-radius",
            "factorization": "at the corners x = -y = +-radius",
@@ -386,10 +332,9 @@ def _seed_used(counts, n):
 THEORY_N, THEORY_SEEDS = 4000, 10
 THEORY_FFP = 5e-5    # exact binomial quantiles; the seed test adds < 1e-15
 SAT_THEORY = [
-    # id, name, lr, radius, steps, hidden
+    # id, name, lr, radius, steps
     Case("quartic_zero_steps", "quartic", 0.3, 3e-3, 0),
     Case("quartic_linear_regime", "quartic", 0.3, 2e-3, 6),
-    Case("factorization_linear_regime", "factorization", 0.3, 2e-3, 6, hidden=True),
 ]
 
 
@@ -423,55 +368,9 @@ def test_saddle_attraction_rate_theory(student, ref, case, grader_seed):
                          what=f"the number of attracted inits over {THEORY_SEEDS} seeds", hint=hint)
 
 
-# lr = 0.1 < 1/L = 1/2 (quartic) and 1/4 (factorization) on the box of radius 1, which the
-# iterates do not leave. An init ends within 1e-3 after 300 steps only if its unstable component
-# is below 1e-3 / 1.0999^300 ~ 4e-16: P(any of 3 x 2000) < 1e-11 = ffp.
-@check("saddle_attraction_rate", points=0.25, aspect="theorem4", hidden=True, stochastic=True,
-       ffp=1e-11, timeout=30, cases=[Case("quartic", "quartic"), Case("factorization", "factorization")])
-def test_saddle_attraction_rate_theorem4(student, ref, case, grader_seed):
-    name = case.args[0]
-    for k in range(3):
-        rate = float(_number(student.saddle_attraction_rate(name, 0.1, 2000, 1.0, 300,
-                                                            grader_seed + k), "rate"))
-        if rate != 0.0:
-            fail(f"{rate} of the inits end within 1e-3 of the strict saddle after 300 steps with "
-                 "lr = 0.1 < 1/L; Theorem 4 says the attracted set has measure zero and here it "
-                 "is < 1e-15 of the box. Next: check the GD update and the distance test.")
-
-
 MONKEY_N, MONKEY_SEEDS = 2000, 5
 MONKEY_REF_N, MONKEY_REF_SEEDS = 50000, 2
 MONKEY_ALPHA = 1e-4
-
-
-# No closed form for the degenerate saddle: the student's total count is compared with the
-# reference's at other seeds by the exact conditional test (given the total of both, the
-# student's count is hypergeometric when both share p): ffp <= MONKEY_ALPHA, plus < 1e-10 for
-# the seed test.
-@check("saddle_attraction_rate", points=0.5, aspect="degenerate", hidden=True, stochastic=True,
-       ffp=1e-4, timeout=60, cases=[Case("monkey", "monkey", 1.0, 2e-3, 300)])
-def test_saddle_attraction_rate_monkey(student, ref, case, grader_seed):
-    name, lr, r, steps = case.args
-    counts = _counts(student, case.args, [grader_seed + k for k in range(MONKEY_SEEDS)], MONKEY_N)
-    ref_rates = [ref.saddle_attraction_rate(name, lr, MONKEY_REF_N, r, steps,
-                                            grader_seed + stats.REF_SEED_OFFSET + k)
-                 for k in range(MONKEY_REF_SEEDS)]
-    k_ref = int(round(sum(ref_rates) * MONKEY_REF_N))
-    n_s, n_r = MONKEY_N * MONKEY_SEEDS, MONKEY_REF_N * MONKEY_REF_SEEDS
-    _seed_used(counts, MONKEY_N)
-    k_s = sum(counts)
-    law = st.hypergeom(n_s + n_r, k_s + k_ref, n_s)
-    lo, hi = law.ppf(MONKEY_ALPHA / 2), law.isf(MONKEY_ALPHA / 2)
-    if lo <= k_s <= hi:
-        return
-    hint = ""
-    if k_s / n_s > 0.99:
-        hint = " Every init counts as attracted: is the distance compared squared?"
-    fail(f"{k_s} of {n_s} inits end within 1e-3 of the monkey saddle ({k_s / n_s:.4f}); the "
-         f"reference gives {k_ref / n_r:.4f} at other seeds, and a correct solution lands between "
-         f"{int(lo)} and {int(hi)} (false-failure probability {MONKEY_ALPHA:g})." + hint +
-         " Next: the inits must fill the whole box [-radius, radius]^2 (the monkey is not "
-         "symmetric under x -> -x), and the GD steps and distance test must be as in the task.")
 
 
 # ---------------------------------------------------------------- escape_steps
@@ -479,12 +378,6 @@ _S = 1 / math.sqrt(2)
 ESCAPE_CASES = [
     Case("quartic", "quartic", np.array([0.3, 1e-6]), 0.1, 0.5),
     Case("factorization", "factorization", np.array([_S * (1e-4 + 0.2), _S * (1e-4 - 0.2)]), 0.05, 0.3),
-    Case("quartic_negative_side", "quartic", np.array([-0.2, -3e-5]), 0.25, 0.4, hidden=True),
-    Case("quartic_large_x", "quartic", np.array([0.9, 1e-3]), 0.1, 0.5, hidden=True),
-    Case("quartic_already_out", "quartic", np.array([0.0, 0.7]), 0.1, 0.5, hidden=True),
-    Case("factorization_off_axis", "factorization", np.array([0.3, -0.2]), 0.1, 0.6, hidden=True),
-    Case("factorization_large_lr", "factorization", np.array([1e-7, 0.05]), 0.4, 0.5, hidden=True),
-    Case("quartic_enough_max_steps", "quartic", np.array([0.0, 1e-9]), 0.1, 0.5, hidden=True, max_steps=300),
 ]
 
 
@@ -539,8 +432,6 @@ def test_escape_steps(student, ref, case):
 @check("escape_steps", points=0.25, aspect="errors", cases=[
     Case("quartic_stable_manifold", "quartic", np.array([0.9, 0.0]), 0.1, 0.5, max_steps=20000),
     Case("monkey_not_strict", "monkey", np.array([0.1, 0.1]), 0.1, 0.5, exc="ValueError"),
-    Case("factorization_stable_manifold", "factorization", np.array([0.4, -0.4]), 0.1, 0.5, hidden=True),
-    Case("quartic_too_few_steps", "quartic", np.array([0.0, 1e-9]), 0.1, 0.5, max_steps=100, hidden=True),
 ], timeout=30)
 def test_escape_steps_errors(student, ref, case):
     kwargs = dict(case.kwargs)
@@ -564,11 +455,6 @@ PRED_CASES = [
     Case("quartic", "quartic", 1e-6, 0.1, 0.5),
     Case("factorization", "factorization", 3e-4, 0.05, 0.2),
     Case("at_threshold", "quartic", 0.5, 0.1, 0.5),
-    Case("beyond_threshold", "factorization", 0.9, 0.1, 0.5, hidden=True),
-    Case("tiny_lr", "quartic", 1e-3, 1e-4, 0.1, hidden=True),
-    Case("large_lr", "factorization", 1e-8, 2.5, 1.0, hidden=True),
-    Case("exact_power_quartic", "quartic", 0.5 / 1.25 ** 7, 0.25, 0.5, hidden=True),
-    Case("exact_power_factorization", "factorization", 2.0 ** -10, 1.0, 1.0, hidden=True),
 ]
 
 
