@@ -1,4 +1,8 @@
-"""hw2 checks: the length map, its fixed point and the edge of chaos (notes 2.1.3)."""
+"""hw2's public checks: the length map, its fixed point and the edge of chaos (notes 2.1.3).
+
+The hidden cases of these checks, and the hidden checks, are in ``hidden.py``
+(not shipped to students).
+"""
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import erf
@@ -92,7 +96,6 @@ def _vprime(ref, q, sw, sb, act, h=1e-6):
 
 # ------------------------------------------------------------------ length_map
 Q = np.array([0.0, 0.1, 0.5, 1.0, 2.0])
-Q_LARGE = np.array([0.3, 1.0, 4.0, 10.0, 25.0])
 
 
 @check("length_map", points=0.5, cases=[
@@ -100,9 +103,6 @@ Q_LARGE = np.array([0.3, 1.0, 4.0, 10.0, 25.0])
     Case("erf_bias", Q, 2.0, 0.3, "erf"),
     Case("relu_closed_form_2d", Q.reshape(1, 5) * np.array([[1.0], [3.0]]), 2.0, 0.1, "relu"),
     Case("linear", Q, 0.7, 0.2, "linear"),
-    Case("tanh_bias_scalar", 0.8, 2.5, 0.4, "tanh", hidden=True),
-    Case("erf_scalar_zero", 0.0, 1.3, 0.0, "erf", hidden=True),
-    Case("tanh_large_q", Q_LARGE, 3.0, 0.2, "tanh", hidden=True),
 ])
 def test_length_map(student, ref, case):
     q, sw, sb, act = case.args
@@ -124,7 +124,7 @@ def test_length_map(student, ref, case):
         if g is not None and g.shape == want.shape and np.all(np.isfinite(g)):
             err = np.abs(g - want) > RTOL_V * np.abs(want)
             if err[-1] and not err[0]:                  # right at small q, wrong at large q
-                fail(f"V(q) is right at q = {Q_LARGE[0]} but off at q = {Q_LARGE[err].tolist()} (got "
+                fail(f"V(q) is right at q = {q[0]} but off at q = {q[err].tolist()} (got "
                      f"{g[err].tolist()}, expected {want[err].tolist()}). Your quadrature loses "
                      "accuracy as q grows: tanh(sqrt(q) z) has poles at z = +-i pi/(2 sqrt(q)), so "
                      "Gauss-Hermite needs ever more nodes. Next: use panels of width ~1/sqrt(q) "
@@ -132,24 +132,11 @@ def test_length_map(student, ref, case):
     _close(got, want, rtol=RTOL_V, atol=ATOL_V, slips=slips, name="V(q)")
 
 
-@check("length_map", points=0.25, aspect="errors", hidden=True, cases=[
-    Case("unknown_activation", Q, 1.0, 0.0, "softplus")])
-def test_length_map_rejects_unknown(student, ref, case):
-    expect_raises(student.length_map, ValueError, *case.args)
-
-
 # ---------------------------------------------------------- length_fixed_point
 @check("length_fixed_point", points=0.5, cases=[
     Case("tanh_chaotic", 2.0, 0.0, "tanh"),
     Case("erf_bias", 2.0, 0.3, "erf"),
     Case("tanh_ordered", 0.9, 0.0, "tanh"),
-    Case("tanh_bias", 4.0, 1.0, "tanh", hidden=True),
-    Case("tanh_near_edge", 1.1, 0.0, "tanh", hidden=True),
-    Case("tanh_at_edge", 1.0, 0.0, "tanh", hidden=True),
-    Case("erf_between_pi4_and_1", 0.9, 0.0, "erf", hidden=True),
-    Case("erf_ordered", 0.7, 0.0, "erf", hidden=True),
-    Case("tanh_small_bias_ordered", 0.5, 0.2, "tanh", hidden=True),
-    Case("tanh_other_q0", 1.5, 0.3, "tanh", 0.01, hidden=True),
 ])
 def test_length_fixed_point(student, ref, case):
     sw, sb, act = case.args[:3]
@@ -174,7 +161,6 @@ def test_length_fixed_point(student, ref, case):
 
 @check("length_fixed_point", points=0.5, aspect="is_stable_fixed_point", cases=[
     Case("tanh_bias", 2.5, 0.1, "tanh"),
-    Case("erf_chaotic", 3.0, 0.0, "erf", hidden=True),
 ])
 def test_length_fixed_point_is_fixed_and_stable(student, ref, case):
     """V(q*) = q* with the student's own V, and V'(q*) < 1: generalises to any algorithm."""
@@ -192,7 +178,6 @@ def test_length_fixed_point_is_fixed_and_stable(student, ref, case):
 
 @check("length_fixed_point", points=0.25, aspect="errors", cases=[
     Case("relu_rejected", 2.0, 0.1, "relu"),
-    Case("linear_rejected", 0.5, 0.1, "linear", hidden=True),
 ])
 def test_length_fixed_point_rejects_unbounded(student, ref, case):
     expect_raises(student.length_fixed_point, ValueError, *case.args)
@@ -203,11 +188,6 @@ def test_length_fixed_point_rejects_unbounded(student, ref, case):
     Case("tanh_chaotic", 2.0, 0.0, "tanh"),
     Case("erf_bias", 1.5, 0.3, "erf"),
     Case("relu", 3.0, 0.5, "relu"),
-    Case("tanh_bias", 1.5, 0.3, "tanh", hidden=True),
-    Case("tanh_ordered", 0.8, 0.0, "tanh", hidden=True),
-    Case("erf_ordered", 0.5, 0.0, "erf", hidden=True),
-    Case("linear", 0.7, 0.4, "linear", hidden=True),
-    Case("erf_chaotic", 2.5, 0.0, "erf", hidden=True),
 ])
 def test_chi1(student, ref, case):
     sw, sb, act = case.args
@@ -239,11 +219,7 @@ C_GRID = np.array([[-0.9, -0.3, 0.0], [0.4, 0.95, 1.0]])
 @check("correlation_map", points=0.5, cases=[
     Case("tanh_bias", C9, 2.0, 0.1, "tanh"),
     Case("erf_bias", C9, 1.5, 0.2, "erf"),
-    Case("tanh_chaotic_no_bias", C_GRID, 2.5, 0.0, "tanh", hidden=True),
-    Case("tanh_ordered_bias", C9, 1.2, 0.5, "tanh", hidden=True),
     Case("tanh_ordered_q0", C_GRID, 0.8, 0.0, "tanh"),
-    Case("erf_ordered_q0", C9, 0.6, 0.0, "erf", hidden=True),
-    Case("tanh_scalar", 0.37, 1.8, 0.05, "tanh", hidden=True),
 ])
 def test_correlation_map(student, ref, case):
     c, sw, sb, act = case.args
@@ -271,8 +247,6 @@ def test_correlation_map(student, ref, case):
 
 @check("correlation_map", points=0.5, aspect="slope_at_one", cases=[
     Case("tanh_bias", 2.0, 0.1, "tanh"),
-    Case("erf_chaotic", 2.0, 0.0, "erf", hidden=True),
-    Case("tanh_ordered_bias", 1.2, 0.5, "tanh", hidden=True),
 ])
 def test_correlation_map_slope_at_one(student, ref, case):
     """c = 1 is fixed (2.36) and the slope there is chi_1 (2.43)."""
@@ -301,12 +275,6 @@ def test_correlation_map_slope_at_one(student, ref, case):
     Case("tanh_0.05", 0.05, "tanh"),
     Case("relu", 0.1, "relu"),
     Case("erf_0.3", 0.3, "erf"),
-    Case("tanh_no_bias", 0.0, "tanh", hidden=True),
-    Case("erf_no_bias", 0.0, "erf", hidden=True),
-    Case("tanh_tiny_bias", 1e-6, "tanh", hidden=True),
-    Case("tanh_0.5", 0.5, "tanh", hidden=True),
-    Case("linear", 0.2, "linear", hidden=True),
-    Case("erf_small_bias", 1e-3, "erf", hidden=True),
 ])
 def test_edge_of_chaos(student, ref, case):
     sb, act = case.args
@@ -329,7 +297,6 @@ def test_edge_of_chaos(student, ref, case):
 
 @check("edge_of_chaos", points=0.5, aspect="chi1_is_one", cases=[
     Case("tanh_0.1", 0.1, "tanh"),
-    Case("erf_0.02", 0.02, "erf", hidden=True),
 ])
 def test_edge_is_where_chi1_is_one(student, ref, case):
     """chi_1(edge) = 1 with the student's own chi1 (consistency of two functions)."""
@@ -342,16 +309,13 @@ def test_edge_is_where_chi1_is_one(student, ref, case):
 # ------------------------------------------------------------ simulate_lengths
 SIM_CASES = [
     Case("tanh_bias", 2.0, 0.5, "tanh", 40, 6, 0.5),
-    Case("relu_bias", 1.6, 0.4, "relu", 40, 6, 1.5, hidden=True),
-    Case("erf_no_bias", 3.0, 0.0, "erf", 40, 6, 2.0, hidden=True),
-    Case("linear_bias", 0.8, 1.0, "linear", 30, 5, 0.3, hidden=True),
 ]
 SIM_RUNS = 100        # student runs (seeds grader_seed + k) and reference runs (other seeds)
 SIM_Z = 4.42          # two-sample z-test of the means: ffp_of_z(4.42) = 1e-5 per layer
 SIM_KS_ALPHA = 1e-6   # two-sample Kolmogorov-Smirnov test per layer (distribution-free)
 
 
-@check("simulate_lengths", points=0.25, aspect="contract", cases=SIM_CASES[:2])
+@check("simulate_lengths", points=0.25, aspect="contract", cases=SIM_CASES)
 def test_simulate_lengths_contract(student, ref, case, grader_seed):
     sw, sb, act, width, depth, q1 = case.args
     a = expect_array(student.simulate_lengths(*case.args, grader_seed), (depth,), "q")
@@ -440,33 +404,6 @@ def test_simulate_lengths_distribution(student, ref, case, grader_seed):
                        hint=f"(compared with the reference's q_{l + 1} over other seeds: mean "
                             f"{r.mean():.4g}, sd {r.std():.3g}; yours: mean {s.mean():.4g}, sd "
                             f"{s.std():.3g}.) " + nxt)
-
-
-# A single wide net follows the iterated map: the mean of a few runs of
-# width 400 against V^(l-1)(q1), with a conservative (upper-bound) variance
-# from the delta method, var s_{l+1} <= V'(s_l)^2 var s_l + sigma_w2 (V(s_l) -
-# sigma_b2) / width (phi^4 <= phi^2 for |phi| <= 1), var q_l = var s_l +
-# 2 s_l^2 / width. ffp <= 5 layers x ffp_of_z(4.6) = 2e-5; the O(1/width)
-# bias of the mean is < 0.1 of its standard error here. (Over 100 replicates of
-# the reference, the z of this test has sd 0.5-0.8 < 1: the bound is conservative.)
-@check("simulate_lengths", points=0.5, aspect="follows_length_map", stochastic=True, ffp=2e-5,
-       timeout=60, hidden=True, cases=[Case("tanh_wide", 2.5, 0.1, "tanh", 400, 6, 0.2)])
-def test_simulate_lengths_follow_map(student, ref, case, grader_seed):
-    sw, sb, act, width, depth, q1 = case.args
-    n_runs = 4
-    runs = np.array([expect_array(student.simulate_lengths(*case.args, grader_seed + 7919 * k), (depth,), "q")
-                     for k in range(n_runs)])
-    mean, var_s = [q1], [0.0]
-    for _ in range(depth - 1):
-        s = mean[-1]
-        v = float(ref.length_map(s, sw, sb, act))
-        var_s.append(_vprime(ref, s, sw, sb, act) ** 2 * var_s[-1] + sw * (v - sb) / width)
-        mean.append(v)
-    for l in range(1, depth):
-        se = np.sqrt((var_s[l] + 2 * mean[l] ** 2 / width) / n_runs)
-        stats.z_check(runs[:, l].mean(), mean[l], se, 4.6,
-                      what=f"the mean of q_{l + 1} over {n_runs} nets of width {width}",
-                      hint="A wide net must follow the iterated length map (2.21).")
 
 
 # ------------------------------------------------------------------------ plot
