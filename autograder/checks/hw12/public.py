@@ -1,10 +1,12 @@
-"""hw12 checks: generalization beyond the uniform bounds (notes 4.1-4.2).
+"""hw12's public checks: generalization beyond the uniform bounds (notes 4.1-4.2).
 
 Every function but ``tropp_tail`` is deterministic and compared with the
 reference on grader-chosen inputs; slips are reproduced here on the same
 inputs and named only when the submission's values match them. ``tropp_tail``
 is a simulation: its fraction over several seeds is tested against the exact
 probability of series whose norm law is known (diagonal and scalar series).
+
+The hidden cases of these checks are in ``hidden.py`` (not shipped to students).
 """
 import math
 
@@ -94,11 +96,7 @@ def _signs(m):
     Case("pm_eps3", _H_PM, 3.0),
     Case("soft_eps1", _H_SOFT, 1.0),
     Case("integer_distance_eps_sqrt8", _H_INT, math.sqrt(8.0)),
-    Case("integer_distance_eps_sqrt12", _H_INT, math.sqrt(12.0), hidden=True),
     Case("tiny_eps_counts_distinct_rows", _H_INT, 1e-9),
-    Case("thresholds_eps2.5", _H_THR, 2.5, hidden=True),
-    Case("soft_eps2", _H_SOFT, 2.0, hidden=True),
-    Case("above_diameter", _H_SOFT, 100.0, hidden=True),
 ])
 def test_covering_number(student, ref, case):
     H, eps = case.args
@@ -121,7 +119,6 @@ def test_covering_number_errors(student, ref, case):
 @check("rademacher_exact", points=0.25, cases=[
     Case("thresholds", _H_THR),
     Case("pm", _H_PM),
-    Case("soft", _H_SOFT, hidden=True),
 ])
 def test_rademacher_exact(student, ref, case):
     (H,) = case.args
@@ -141,8 +138,6 @@ def test_rademacher_exact(student, ref, case):
     Case("pm_eps0.5", _H_PM, 0.5),
     Case("soft_eps0.2", _H_SOFT, 0.2),
     Case("eps_above_top", _H_THR, 2.0),
-    Case("thresholds_eps1", _H_THR, 1.0, hidden=True),
-    Case("integer_distances_eps0.3", _H_INT, 0.3, hidden=True),
 ])
 def test_dudley_bound(student, ref, case):
     H, eps = case.args
@@ -159,7 +154,6 @@ def test_dudley_bound(student, ref, case):
 @check("dudley_bound", points=0.25, aspect="above_rad", cases=[
     Case("thresholds", _H_THR, [0.05, 0.3, 1.0]),
     Case("pm", _H_PM, [0.05, 0.5, 1.2]),
-    Case("soft", _H_SOFT, [0.05, 0.4, 1.0], hidden=True),
 ])
 def test_dudley_above_rad(student, ref, case):
     H, epss = case.args
@@ -204,7 +198,6 @@ _SPH3 = _sphere_data(40, 400, 4.0, 1213)
     Case("m40_D4000", *_SPH1, 1.0),
     Case("m30_D2000", *_SPH2, 1.0),
     Case("low_dim_D400", *_SPH3, 0.8),
-    Case("m60_D3000", *_sphere_data(60, 3000, math.sqrt(120), 1214), 1.0, hidden=True),
 ])
 def test_sphere_errors(student, ref, case):
     Z, y, mu = case.args
@@ -237,7 +230,6 @@ def _pq(ws, k, r, signed=False, book_all=False, quantise=True):
     Case("k3_r2", _net([3, 5, 1], 1222), 3, 2),
     Case("k40_r8", _net([5, 8, 8, 1], 1223), 40, 8),
     Case("kept_all_positive", [np.array([[3.0, -0.5, 2.0], [0.25, -1.0, 1.5]]), np.array([[2.5, -0.75]])], 3, 3),
-    Case("keep_all_r16", _net([2, 3, 1], 1224), 9, 16, hidden=True),
 ])
 def test_prune_quantize(student, ref, case):
     ws, k, r = case.args
@@ -252,7 +244,7 @@ def test_prune_quantize(student, ref, case):
 
 
 @check("prune_quantize", points=0.25, aspect="errors", cases=[
-    Case("k_zero", _net([2, 3, 1], 1225), 0, 4), Case("r_one", _net([2, 3, 1], 1225), 3, 1, hidden=True)])
+    Case("k_zero", _net([2, 3, 1], 1225), 0, 4)])
 def test_prune_quantize_errors(student, ref, case):
     expect_raises(student.prune_quantize, ValueError, *case.args)
 
@@ -268,7 +260,6 @@ def _cb(err, m, n, k, r, delta, log=math.log2, ceil=True, kraft=True, two=2.0):
     Case("m10000_k50_r4", 0.02, 10000, 300, 50, 4, 0.05),
     Case("m60000_k1000_r16", 0.01, 60000, 100000, 1000, 16, 0.01),
     Case("m5000_k20_r3", 0.1, 5000, 37, 20, 3, 0.1),
-    Case("m1e6_k5000_r2", 0.0, 10 ** 6, 3 * 10 ** 6, 5000, 2, 0.001, hidden=True),
 ])
 def test_compression_bound(student, ref, case):
     got = expect_sequence(student.compression_bound(*case.args), 2, "(bits, bound)")
@@ -296,8 +287,7 @@ def _dv(a, b, mq, vq, mp, vp, mean_q=True, half_log=True):
 
 
 DV_CASES = [Case("quadratic", 0.2, -0.5, 0.5, 2.0, -0.3, 0.7), Case("linear_only", 0.0, 1.3, 1.0, 1.0, 0.0, 1.0),
-            Case("negative_a", -0.4, 0.7, -1.0, 0.5, 0.5, 3.0), Case("near_edge", 0.7, 0.1, 0.2, 1.5, 0.1, 0.7),
-            Case("hidden_mix", -1.1, -0.3, 2.0, 0.3, -1.0, 2.5, hidden=True)]
+            Case("negative_a", -0.4, 0.7, -1.0, 0.5, 0.5, 3.0), Case("near_edge", 0.7, 0.1, 0.2, 1.5, 0.1, 0.7)]
 
 
 @check("dv_objective", points=0.25, cases=DV_CASES)
@@ -311,7 +301,7 @@ def test_dv_objective(student, ref, case):
 
 
 @check("dv_objective", points=0.25, aspect="infinite", cases=[
-    Case("a_too_large", 1.0, 0.0, 0.0, 1.0, 0.0, 1.0), Case("edge", 0.25, 1.0, 0.0, 1.0, 0.0, 2.0, hidden=True)])
+    Case("a_too_large", 1.0, 0.0, 0.0, 1.0, 0.0, 1.0)])
 def test_dv_objective_infinite(student, ref, case):
     got = expect_scalar(student.dv_objective(*case.args), "the DV objective")
     if not got == -math.inf:
@@ -320,7 +310,7 @@ def test_dv_objective_infinite(student, ref, case):
 
 
 @check("dv_objective", points=0.25, aspect="below_kl", cases=[
-    Case("grid", 0.5, 2.0, -0.3, 0.7), Case("grid_shifted", -1.0, 0.5, 0.5, 3.0, hidden=True)])
+    Case("grid", 0.5, 2.0, -0.3, 0.7)])
 def test_dv_below_kl(student, ref, case):
     mq, vq, mp, vp = case.args
     kl = _kl(mq, vq, mp, vp)
@@ -333,8 +323,7 @@ def test_dv_below_kl(student, ref, case):
 
 
 @check("dv_maximiser", points=0.25, cases=[
-    Case("wider_q", 0.5, 2.0, -0.3, 0.7), Case("same_var", 1.0, 1.0, 0.0, 1.0), Case("narrow_q", -1.0, 0.5, 0.5, 3.0),
-    Case("hidden", 2.0, 0.3, -1.0, 2.5, hidden=True)])
+    Case("wider_q", 0.5, 2.0, -0.3, 0.7), Case("same_var", 1.0, 1.0, 0.0, 1.0), Case("narrow_q", -1.0, 0.5, 0.5, 3.0)])
 def test_dv_maximiser(student, ref, case):
     mq, vq, mp, vp = case.args
     got = expect_sequence(student.dv_maximiser(*case.args), 2, "(a, b)")
@@ -373,16 +362,13 @@ def _perturb(ws, scale, seed, L=None):
 
 _NET3 = _net([5, 10, 10, 1], 1231)
 _NET2 = _net([3, 20, 1], 1232)
-_NET4 = _net([4, 8, 8, 8, 1], 1233)
 _XP5 = _rng(1234).standard_normal((5, 25))
 _XP3 = _rng(1235).standard_normal((3, 25))
-_XP4 = _rng(1236).standard_normal((4, 25))
 
 
 @check("relu_perturbation", points=0.25, cases=[
     Case("L3", _NET3, _perturb(_NET3, 0.5, 1241), _XP5),
     Case("L2", _NET2, _perturb(_NET2, 1.0, 1242), _XP3),
-    Case("L4_small", _NET4, _perturb(_NET4, 0.1, 1243), _XP4, hidden=True),
 ])
 def test_relu_perturbation(student, ref, case):
     ws, us, X = case.args
@@ -406,7 +392,6 @@ def _pbound(ws, us, B, ord_=2, e=math.e, divide=True):
 @check("perturbation_bound", points=0.25, cases=[
     Case("L3", _NET3, _perturb(_NET3, 0.5, 1241), 3.0),
     Case("L2", _NET2, _perturb(_NET2, 1.0, 1242), 2.5),
-    Case("L4", _NET4, _perturb(_NET4, 0.1, 1243), 1.0, hidden=True),
 ])
 def test_perturbation_bound(student, ref, case):
     ws, us, B = case.args
@@ -426,7 +411,7 @@ def test_perturbation_bound_errors(student, ref, case):
 
 
 @check("perturbation_bound", points=0.25, aspect="holds", cases=[
-    Case("random_nets_L3", [5, 10, 10, 1], 1250), Case("random_nets_L4", [4, 8, 8, 8, 1], 1260, hidden=True)])
+    Case("random_nets_L3", [5, 10, 10, 1], 1250)])
 def test_perturbation_bound_holds(student, ref, case):
     widths, seed = case.args
     for j in range(4):
@@ -446,7 +431,6 @@ def test_perturbation_bound_holds(student, ref, case):
 @check("mcdiarmid_bound", points=0.25, cases=[
     Case("mean_m50", np.full(50, 1 / 50), 0.13),
     Case("uneven", np.array([0.5, 0.1, 0.1, 0.3, 0.05]), 0.4),
-    Case("sup_deviation_m200", np.full(200, 1 / 200), 0.1, hidden=True),
 ])
 def test_mcdiarmid_bound(student, ref, case):
     c, eps = case.args
@@ -459,16 +443,14 @@ def test_mcdiarmid_bound(student, ref, case):
     ])
 
 
-@check("mcdiarmid_bound", points=0.25, aspect="errors", cases=[Case("eps_zero", np.full(3, 0.1), 0.0),
-                                                                Case("negative_c", np.array([0.1, -0.1]), 0.1, hidden=True)])
+@check("mcdiarmid_bound", points=0.25, aspect="errors", cases=[Case("eps_zero", np.full(3, 0.1), 0.0)])
 def test_mcdiarmid_bound_errors(student, ref, case):
     expect_raises(student.mcdiarmid_bound, ValueError, *case.args)
 
 
 # thresholds m (1/2 + eps) sit half-way between integers, so >= and > agree and round-off cannot matter
 COIN_CASES = [Case("m50_eps0.13", 50, 0.13, binom.sf(31, 50, 0.5)),
-              Case("m20_eps0.175", 20, 0.175, binom.sf(13, 20, 0.5)),
-              Case("m100_eps0.055", 100, 0.055, binom.sf(55, 100, 0.5), hidden=True)]
+              Case("m20_eps0.175", 20, 0.175, binom.sf(13, 20, 0.5))]
 
 
 @check("mcdiarmid_coins", points=0.5, cases=COIN_CASES, stochastic=True, ffp=FFP_CASE)
@@ -519,7 +501,6 @@ def _tb(A, t, factor, sigma2):
     Case("diag4_t2.5", _diag_series(4, [1, 1, 1, 1]), 2.5),
     Case("scalar3_t2", _scalar_series(3, [0.5, 1.0, -0.7]), 2.0),
     Case("random_sym_max", _sym_series(6, 5, 1271), 6.0, "max"),
-    Case("random_sym_norm", _sym_series(6, 5, 1272), 6.0, "norm", hidden=True),
 ])
 def test_tropp_bound(student, ref, case):
     A, t = case.args[:2]
@@ -536,8 +517,7 @@ def test_tropp_bound(student, ref, case):
 
 
 @check("tropp_bound", points=0.25, aspect="errors", cases=[
-    Case("non_symmetric", _rng(1273).standard_normal((3, 4, 4)), 1.0),
-    Case("unknown_tail", _diag_series(3, [1, 1, 1]), 1.0, "min", hidden=True)])
+    Case("non_symmetric", _rng(1273).standard_normal((3, 4, 4)), 1.0)])
 def test_tropp_bound_errors(student, ref, case):
     expect_raises(student.tropp_bound, ValueError, *case.args)
 
@@ -554,8 +534,6 @@ TAIL_CASES = [
     Case("diag4_t2", _diag_series(4, [1, 1, 1, 1]), 2.0, _p_norm_diag([1] * 4, 2.0), _p_max_diag([1] * 4, 2.0)),
     Case("scalar3_t1.5", _scalar_series(3, [0.5, 1.0, -0.7]), 1.5, 2 * norm.sf(1.5 / math.sqrt(1.74)),
          norm.sf(1.5 / math.sqrt(1.74))),
-    Case("diag3_scaled", _diag_series(3, [0.5, 1.0, 2.0]), 2.5, _p_norm_diag([0.5, 1, 2], 2.5),
-         _p_max_diag([0.5, 1, 2], 2.5), hidden=True),
 ]
 
 
