@@ -17,12 +17,14 @@ import importlib
 import json
 import pkgutil
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from . import checks as _checks_pkg
-from .spec import REGISTRY
+from .spec import REGISTRY, CheckSpec
 
 #: written by ``course student-dist`` into the student package only
 DISTRIBUTION = Path(__file__).with_name("distribution.json")
@@ -32,25 +34,25 @@ DISTRIBUTION = Path(__file__).with_name("distribution.json")
 class Assignment:
     id: str
     title: str
-    functions: tuple
-    checks: tuple
+    functions: tuple[str, ...]
+    checks: tuple[CheckSpec, ...]
     #: (function, case, points) of hidden cases cut out of a student copy of the checks
-    hidden_cut: tuple = ()
+    hidden_cut: tuple[tuple[str, str, float], ...] = ()
 
     @property
-    def points(self):
+    def points(self) -> float:
         return sum(p for c in self.checks for _, p, _, _ in c.resolved) + self.hidden_cut_points
 
     @property
-    def hidden_cut_points(self):
+    def hidden_cut_points(self) -> float:
         return sum(p for _, _, p in self.hidden_cut)
 
     @property
-    def public_points(self):
+    def public_points(self) -> float:
         return sum(p for c in self.checks for _, p, h, _ in c.resolved if not h)
 
     @property
-    def stochastic(self):
+    def stochastic(self) -> list[CheckSpec]:
         return [c for c in self.checks if c.stochastic]
 
 
@@ -59,20 +61,20 @@ def _key(name):
 
 
 @lru_cache(maxsize=None)
-def ids():
+def ids() -> tuple[str, ...]:
     found = [m.name for m in pkgutil.iter_modules(_checks_pkg.__path__) if re.fullmatch(r"hw\d+", m.name)]
     return tuple(sorted(found, key=_key))
 
 
 @lru_cache(maxsize=None)
-def get(assignment) -> Assignment:
+def get(assignment: str) -> Assignment:
     if assignment not in ids():
         raise KeyError(assignment)
     mod = importlib.import_module(f"autograder.checks.{assignment}")
     return from_module(assignment, mod, REGISTRY.get(mod.__name__, ()))
 
 
-def from_module(assignment, mod, specs) -> Assignment:
+def from_module(assignment: str, mod: ModuleType, specs: Iterable[CheckSpec]) -> Assignment:
     """The :class:`Assignment` of a check module ``mod`` whose registered checks are ``specs``."""
     specs = tuple(specs)
     functions = tuple(getattr(mod, "FUNCTIONS", ())) or tuple(dict.fromkeys(s.function for s in specs))
@@ -80,7 +82,7 @@ def from_module(assignment, mod, specs) -> Assignment:
     return Assignment(assignment, getattr(mod, "TITLE", assignment), functions, specs, cut)
 
 
-def all_assignments():
+def all_assignments() -> list[Assignment]:
     return [get(a) for a in ids()]
 
 

@@ -2,26 +2,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
 
 #: module name -> list of CheckSpec, in declaration order (the catalog reads it)
-REGISTRY: dict[str, list] = defaultdict(list)
+REGISTRY: dict[str, list[CheckSpec]] = defaultdict(list)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Case:
     """One input of a check: an id (readable, used by ``-k``), arguments and options."""
 
-    def __init__(self, id, *args, hidden=None, points=None, **kwargs):
+    def __init__(self, id: object, *args: Any, hidden: bool | None = None, points: float | None = None,
+                 **kwargs: Any) -> None:
         self.id = str(id)
         self.args = args
         self.kwargs = kwargs
         self.hidden = hidden
         self.points = points
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.kwargs[key]
 
     def describe(self, function: str) -> str:
@@ -29,7 +34,7 @@ class Case:
         text = ", ".join(parts)
         return text if len(text) < 300 else text[:297] + "..."
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Case({self.id!r})"
 
 
@@ -62,8 +67,9 @@ class CheckSpec:
     fn: object = None  # the check function itself (the engine re-runs it to probe a dependency)
 
 
-def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=None,
-          timeout=None, aspect=None):
+def check(function: str, points: float = 1.0, cases: Iterable[Case] | None = None, hidden: bool = False,
+          stochastic: bool = False, ffp: float | None = None, timeout: float | None = None,
+          aspect: str | None = None) -> Callable[[_F], _F]:
     """Declare a check of graded ``function``, parametrised over ``cases``.
 
     ``points`` and ``hidden`` are per case unless a Case overrides them.
@@ -79,7 +85,7 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
     if len(set(ids)) != len(ids):
         raise ValueError(f"duplicate case ids in check of {function}: {ids}")
 
-    def deco(fn):
+    def deco(fn: _F) -> _F:
         spec = CheckSpec(function, fn.__name__, fn.__module__, cases, points, hidden,
                          stochastic, ffp, timeout)
         params = []
