@@ -275,7 +275,9 @@ def _compare(g, w, rtol, atol):
         same_inf = np.isinf(g) & np.isinf(w) & (np.sign(g) == np.sign(w))
         err = np.abs(g - w)
         tol = atol + rtol * np.abs(w)
-        bad = ~(both_nan | same_inf) & ~(err <= tol)
+        # an infinite reference is matched only by the same infinity (inf <= inf + rtol inf
+        # would accept any value there)
+        bad = ~(both_nan | same_inf | (np.isfinite(w) & (err <= tol)))
     if not bad.any():
         return True, ""
     err = np.where(bad, err, 0.0)

@@ -75,7 +75,8 @@ def matches(got: Any, value: Any, rtol: float = 1e-8, atol: float = 0.0) -> bool
     if g.shape != v.shape:
         return False
     with np.errstate(all="ignore"):
-        return bool(np.all((np.abs(g - v) <= atol + rtol * np.abs(v)) | (np.isnan(g) & np.isnan(v))))
+        near = np.isfinite(v) & (np.abs(g - v) <= atol + rtol * np.abs(v))
+        return bool(np.all(near | (np.isnan(g) & np.isnan(v)) | (np.isinf(v) & (g == v))))
 
 
 _FACTORS = [
