@@ -197,9 +197,13 @@ def test_expect_array_checks_shape_and_dtype():
     a = np.zeros((2, 3))
     assert expect_array(a, (2, 3)) is a
     expect_array(np.zeros(3, dtype=np.int64), dtype=None)
-    assert "extended precision" in failure(expect_array, np.zeros(2, dtype=np.longdouble)).message \
-        if np.dtype(np.longdouble).itemsize > 8 else True
     assert "expected a NumPy array of shape (2,)" in failure(expect_array, 1.0, (2,)).message
+    assert "dtype object" in failure(expect_array, np.array([None, 1])).message
+
+
+@pytest.mark.skipif(np.dtype(np.longdouble).itemsize <= 8, reason="long double is float64 on this platform")
+def test_expect_array_rejects_extended_precision():
+    assert "extended precision" in failure(expect_array, np.zeros(2, dtype=np.longdouble)).message
 
 
 def test_expect_scalar_accepts_numbers_and_zero_d_arrays():
