@@ -57,14 +57,14 @@ class CheckSpec:
     function: str
     test_name: str
     module: str
-    cases: list
+    cases: list[Case]
     points: float
     hidden: bool
     stochastic: bool
     ffp: float | None
     timeout: float | None
-    resolved: list = field(default_factory=list)  # (case, points, hidden)
-    fn: object = None  # the check function itself (the engine re-runs it to probe a dependency)
+    resolved: list[tuple[Case, float, bool, str]] = field(default_factory=list)  # (case, points, hidden, label)
+    fn: Callable[..., Any] | None = None  # the check function itself (the engine re-runs it to probe a dependency)
 
 
 def check(function: str, points: float = 1.0, cases: Iterable[Case] | None = None, hidden: bool = False,
