@@ -21,12 +21,14 @@ import importlib
 import json
 import pkgutil
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from . import checks as _checks_pkg
-from .spec import REGISTRY
+from .spec import REGISTRY, CheckSpec
 
 #: written by ``course student-dist`` into the student package only
 DISTRIBUTION = Path(__file__).with_name("distribution.json")
@@ -36,33 +38,33 @@ DISTRIBUTION = Path(__file__).with_name("distribution.json")
 class Assignment:
     id: str
     title: str
-    functions: tuple
-    checks: tuple
+    functions: tuple[str, ...]
+    checks: tuple[CheckSpec, ...]
     #: (function, case, points) of hidden cases cut out of a student copy of the checks
-    hidden_cut: tuple = ()
+    hidden_cut: tuple[tuple[str, str, float], ...] = ()
     #: graded function -> the graded functions it calls, as the reference does
-    depends: tuple = ()
+    depends: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: CPU seconds per call into the student's code, unless a check says otherwise
     call_timeout: float | None = None
     #: the files pytest runs (public first)
-    files: tuple = ()
+    files: tuple[str, ...] = ()
     #: the module that holds ``plot`` (None: no plot)
     plot_module: str | None = None
 
     @property
-    def points(self):
+    def points(self) -> float:
         return sum(r.points for c in self.checks for r in c.resolved) + self.hidden_cut_points
 
     @property
-    def hidden_cut_points(self):
+    def hidden_cut_points(self) -> float:
         return sum(p for _, _, p in self.hidden_cut)
 
     @property
-    def public_points(self):
+    def public_points(self) -> float:
         return sum(r.points for c in self.checks for r in c.resolved if not r.hidden)
 
     @property
-    def stochastic(self):
+    def stochastic(self) -> list[CheckSpec]:
         return [c for c in self.checks if c.stochastic]
 
 
@@ -71,7 +73,7 @@ def _key(name):
 
 
 @lru_cache(maxsize=None)
-def ids():
+def ids() -> tuple[str, ...]:
     found = [m.name for m in pkgutil.iter_modules(_checks_pkg.__path__) if re.fullmatch(r"hw\d+", m.name)]
     return tuple(sorted(found, key=_key))
 
@@ -91,7 +93,7 @@ def check_modules(assignment) -> list:
 
 
 @lru_cache(maxsize=None)
-def get(assignment) -> Assignment:
+def get(assignment: str) -> Assignment:
     if assignment not in ids():
         raise KeyError(assignment)
     mods = check_modules(assignment)
@@ -101,7 +103,8 @@ def get(assignment) -> Assignment:
                        files=tuple(str(m.__file__) for m in mods))
 
 
-def from_module(assignment, mod, specs, package=None, files=()) -> Assignment:
+def from_module(assignment: str, mod: ModuleType, specs: Iterable[CheckSpec],
+                package: ModuleType | None = None, files: Iterable[str] = ()) -> Assignment:
     """The :class:`Assignment` of check module ``mod`` (the public one) whose checks are ``specs``."""
     specs = tuple(specs)
     functions = tuple(getattr(mod, "FUNCTIONS", ())) or tuple(dict.fromkeys(s.function for s in specs))
@@ -120,7 +123,7 @@ def plot_function(assignment):
     return getattr(importlib.import_module(name), "plot") if name else None
 
 
-def all_assignments():
+def all_assignments() -> list[Assignment]:
     return [get(a) for a in ids()]
 
 

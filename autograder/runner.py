@@ -90,10 +90,14 @@ def _clean_pytest_env():
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
 
 
-def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grader_seed=0,
-               device="cpu", trusted=None, ref_mode="auto", exitfirst=False,
-               mask=(), threads=1, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
-               stochastic_only=False, hidden_only=False, gpu_memory_fraction=None) -> Report:
+def run_checks(assignment: str, submission: str | os.PathLike[str] | None = None, *, hidden: bool = False,
+               keyword: str | None = None, grader_seed: int = 0, device: str = "cpu",
+               trusted: str | None = None, ref_mode: str = "auto", exitfirst: bool = False,
+               mask: tuple[str, ...] | list[str] = (), threads: int = 1, call_timeout: float | None = None,
+               quiet: bool = True, record_to: str | os.PathLike[str] | None = None,
+               functions: tuple[str, ...] | list[str] = (),
+               grader_seeds: tuple[int, int] | None = None, stochastic_only: bool = False,
+               hidden_only: bool = False, gpu_memory_fraction: float | None = None) -> Report:
     """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
 
     ``trusted`` names a module to call in-process instead of sandboxing a file

@@ -4,27 +4,31 @@ from __future__ import annotations
 import sys
 import types
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pytest
 
 #: module name -> list of CheckSpec, in declaration order (the catalog reads it)
-REGISTRY: dict[str, list] = defaultdict(list)
+REGISTRY: dict[str, list[CheckSpec]] = defaultdict(list)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Case:
     """One input of a check: an id (readable, used by ``-k``), arguments and options."""
 
-    def __init__(self, id, *args, hidden=None, points=None, **kwargs):
+    def __init__(self, id: object, *args: Any, hidden: bool | None = None, points: float | None = None,
+                 **kwargs: Any) -> None:
         self.id = str(id)
         self.args = args
         self.kwargs = kwargs
         self.hidden = hidden
         self.points = points
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.kwargs[key]
 
     def describe(self, function: str) -> str:
@@ -32,7 +36,7 @@ class Case:
         text = ", ".join(parts)
         return text if len(text) < 300 else text[:297] + "..."
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Case({self.id!r})"
 
 
@@ -64,19 +68,20 @@ class CheckSpec:
     function: str
     test_name: str
     module: str
-    cases: list
+    cases: list[Case]
     points: float
     hidden: bool
     stochastic: bool
     ffp: float | None
     timeout: float | None
     resolved: list[Resolved] = field(default_factory=list)
-    fn: object = None  # the check function itself (the engine re-runs it to probe a dependency)
+    fn: Callable[..., Any] | None = None  # the check function itself (the engine re-runs it to probe a dependency)
     aspect: str | None = None
 
 
-def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=None,
-          timeout=None, aspect=None):
+def check(function: str, points: float = 1.0, cases: Iterable[Case] | None = None, hidden: bool = False,
+          stochastic: bool = False, ffp: float | None = None, timeout: float | None = None,
+          aspect: str | None = None) -> Callable[[_F], _F]:
     """Declare a check of graded ``function``, parametrised over ``cases``.
 
     ``points`` and ``hidden`` are per case unless a Case overrides them.
@@ -92,7 +97,7 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
     if len(set(ids)) != len(ids):
         raise ValueError(f"duplicate case ids in check of {function}: {ids}")
 
-    def deco(fn):
+    def deco(fn: _F) -> _F:
         spec = CheckSpec(function, fn.__name__, fn.__module__, cases, points, hidden,
                          stochastic, ffp, timeout, aspect=aspect)
         params = []
