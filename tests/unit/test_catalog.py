@@ -6,13 +6,13 @@ from types import SimpleNamespace
 import pytest
 
 from autograder import catalog
-from autograder.spec import Case, CheckSpec
+from autograder.spec import Case, CheckSpec, Resolved
 
 
 def _spec(function, rows, stochastic=False):
     spec = CheckSpec(function, f"test_{function}", "m", [], 1.0, False, stochastic,
                      1e-5 if stochastic else None, None)
-    spec.resolved = [(Case(label), float(p), hidden, label) for label, p, hidden in rows]
+    spec.resolved = [Resolved(Case(label), float(p), hidden, label) for label, p, hidden in rows]
     return spec
 
 
