@@ -1,12 +1,14 @@
 """docs/adding-an-assignment.md runs as written.
 
 Its code blocks that name a file (```python file=PATH) make up a toy
-assignment: the reference, the checks and two known submissions. They are
-copied into a temporary package as hw90 (the doc's `hwN`), found by the
-catalog like a real assignment, their public fixtures recorded as
-`course fixtures` does, and both submissions graded through the sandbox: each
-verdict must be what its `# EXPECT:` header says.
+assignment: the reference, the check package (public and hidden), a correct
+submission and a slip descriptor. They are copied into a temporary tree as
+hw90 (the doc's `hwN`), found by the catalog like a real assignment, their
+public fixtures recorded as `course fixtures` does, the slip written out as
+the known-submission test does, and both submissions graded through the
+sandbox: each verdict must be what its `# EXPECT:` header says.
 """
+import importlib.util
 import re
 import shutil
 import sys
@@ -33,9 +35,12 @@ def doc_files() -> dict[str, str]:
 
 def test_the_doc_names_a_reference_checks_and_both_kinds_of_submission():
     files = doc_files()
-    assert f"solutions/{HW}.py" in files and f"autograder/checks/{HW}.py" in files
+    assert f"solutions/{HW}.py" in files
+    assert {f"autograder/checks/{HW}/{f}.py" for f in ("__init__", "public", "hidden")} <= set(files)
+    assert "hidden=True" not in files[f"autograder/checks/{HW}/public.py"]
     subs = [Path(p).name for p in files if p.startswith(f"tests/submissions/{HW}/")]
-    assert any(s.startswith("correct_") for s in subs) and any(s.startswith("wrong_") for s in subs), subs
+    assert any(s.startswith("correct_") for s in subs), subs
+    assert f"tests/slips/{HW}.py" in files
 
 
 @pytest.fixture
@@ -59,11 +64,25 @@ def toy_assignment(tmp_path, monkeypatch):
     catalog.ids.cache_clear()
     catalog.get.cache_clear()
     yield tmp_path, files
-    for name in (f"autograder.checks.{HW}", f"solutions.{HW}"):
+    pkg = f"autograder.checks.{HW}"
+    for name in (pkg, f"{pkg}.public", f"{pkg}.hidden", f"solutions.{HW}"):
         sys.modules.pop(name, None)
-    REGISTRY.pop(f"autograder.checks.{HW}", None)
+        REGISTRY.pop(name, None)
     catalog.ids.cache_clear()
     catalog.get.cache_clear()
+
+
+def _submissions(tmp):
+    """The doc's known submissions as files: the whole ones, and each slip written out."""
+    import slips
+
+    out = sorted((tmp / "tests" / "submissions" / HW).glob("*.py"))
+    spec = importlib.util.spec_from_file_location(f"_doc_slips_{HW}", tmp / "tests" / "slips" / f"{HW}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.SLIPS and all(isinstance(x, slips.KnownSlip) for x in mod.SLIPS)
+    (tmp / "generated").mkdir(exist_ok=True)
+    return out + [x.write(HW, tmp / "generated", root=tmp) for x in mod.SLIPS]
 
 
 def _verdicts(report):
@@ -87,7 +106,8 @@ def test_the_docs_toy_assignment_grades_its_submissions_as_their_headers_say(toy
     path, n_entries = build_fixtures(HW)
     assert path == tmp / "fixtures" / f"{HW}.json" and n_entries >= 4
 
-    subs = sorted(p for p in files if p.startswith(f"tests/submissions/{HW}/"))
+    subs = _submissions(tmp)
+    assert any(p.name.startswith("wrong_") for p in subs) and any(p.name.startswith("correct_") for p in subs)
     for rel in subs:
         fail, pas, hints = parse_expect(tmp / rel)
         rep = run_checks(HW, tmp / rel, hidden=True)
@@ -113,8 +133,8 @@ def test_the_docs_toy_assignment_grades_its_submissions_as_their_headers_say(toy
 @pytest.mark.slow
 def test_the_wrong_submission_is_told_its_slip(toy_assignment):
     tmp, files = toy_assignment
-    (wrong,) = [p for p in files if "/wrong_" in p]
-    rep = run_checks(HW, tmp / wrong, hidden=True)
+    (wrong,) = [p for p in _submissions(tmp) if p.name.startswith("wrong_")]
+    rep = run_checks(HW, wrong, hidden=True)
     by_id = {r.id: r for r in rep.ran}
     assert not by_id[f"{HW}::init_variance::he_3_5"].passed
     assert "This looks like: fan_in and fan_out are swapped." in by_id[f"{HW}::init_variance::he_3_5"].message

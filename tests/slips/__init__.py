@@ -36,19 +36,19 @@ class KnownSlip:
     edits: tuple[tuple[str, str], ...]
     base: str = "solutions"
 
-    def base_path(self, assignment: str) -> Path:
+    def base_path(self, assignment: str, root: Path = ROOT) -> Path:
         if self.base == "solutions":
-            return ROOT / "solutions" / f"{assignment}.py"
-        return SUBMISSIONS / assignment / f"{self.base}.py"
+            return root / "solutions" / f"{assignment}.py"
+        return root / "tests" / "submissions" / assignment / f"{self.base}.py"
 
-    def source(self, assignment: str) -> str:
+    def source(self, assignment: str, root: Path = ROOT) -> str:
         """The submission's text: the header, then the base with every edit applied."""
-        text = without_docstring(without_header(self.base_path(assignment).read_text()))
+        text = without_docstring(without_header(self.base_path(assignment, root).read_text()))
         for old, new in self.edits:
             n = text.count(old)
             if n != 1:
                 raise SlipError(f"{assignment}/{self.id}: the text to replace occurs {n} times in "
-                                f"{self.base_path(assignment).name} (must be once): {old[:120]!r}")
+                                f"{self.base_path(assignment, root).name} (must be once): {old[:120]!r}")
             text = text.replace(old, new)
         head = [f"# {self.what}", f"# EXPECT: fail {', '.join(self.fail)}"]
         if self.passes:
@@ -56,9 +56,9 @@ class KnownSlip:
         head += [f'# EXPECT: hint "{h}"' for h in self.hints]
         return "\n".join(head) + "\n" + text
 
-    def write(self, assignment: str, directory: Path) -> Path:
+    def write(self, assignment: str, directory: Path, root: Path = ROOT) -> Path:
         path = Path(directory) / f"{self.id}.py"
-        path.write_text(self.source(assignment))
+        path.write_text(self.source(assignment, root))
         return path
 
 
