@@ -9,14 +9,16 @@ Each collected check item carries a ``graded`` mark (function, case,
 points, hidden...). The plugin provides the ``student``, ``ref``,
 ``grader_seed`` and ``device`` fixtures, deselects hidden checks unless
 asked (they are reported as not run), and records one :class:`Result` per
-item, with a message in the student's terms instead of a traceback.
+item, with a message in the student's terms instead of a traceback. In a
+run with hidden checks, a public case keeps its points only next to a
+passing hidden case of the same check (:func:`twin_gate`).
 """
 from __future__ import annotations
 
 import importlib
 import inspect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pytest
 
@@ -42,9 +44,13 @@ class Result:
     hidden: bool = False
     call: str = ""
     duration: float = 0.0
+    #: the check (test function) the case belongs to: what the twin gate groups by;
+    #: the engine's bookkeeping, not part of the report's JSON
+    check: str = field(default="", repr=False, compare=False)
 
     def to_json(self):
         d = asdict(self)
+        d.pop("check")
         if self.hidden and self.status == "not run":
             d.pop("call")            # a hidden check that did not run shows nothing of itself
         return d
@@ -144,7 +150,7 @@ class CourseState:
         return Result(id=f"{a}::{m['function']}::{m['case']}", function=m["function"],
                       case=m["case"], passed=passed, points=points, max_points=m["points"],
                       status=status, message=message, hidden=m["hidden"], call=m.get("call", ""),
-                      duration=duration)
+                      duration=duration, check=getattr(item, "originalname", "") or item.name)
 
     # -- student and reference ----------------------------------------------
     def student_for(self, item):
@@ -282,12 +288,57 @@ class CourseState:
         self._probed[function] = fails
         return fails
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session):
+        if self.config.getoption("all_checks") and not self.config.getoption("grader_seeds"):
+            twin_gate(self.results)
         if self.sandbox is not None:
             self.sandbox.stop()
         if self.config.getoption("ref_mode") in ("record", "verify"):
             for ref in self.refs.values():
                 ref.save(self.config.getoption("record_to"))
+
+
+#: verdicts that judged the student's code (a hidden case that was skipped, did
+#: not run or hit a grader error says nothing about it)
+_JUDGED = ("passed", "failed", "raised", "missing", "not attempted", "timeout", "crashed", "not loaded",
+           "error")
+
+
+def twin_gate(results):
+    """Withdraw the points of public cases whose check fails on every hidden input.
+
+    In a run with hidden checks, a public case that passed keeps its points
+    only if at least one hidden case of the same check (same graded function,
+    same check declaration, i.e. the same aspect) passed too. A check with no
+    hidden case, or whose hidden cases did not run (deselected, skipped, a
+    grader error), is not gated. A gated case becomes a failure with 0 points
+    and says why. This is what makes the public reference values that ship
+    with the student package (autograder/fixtures/) worthless for grading: a
+    file that returns them for the published inputs passes the public cases
+    and nothing else. Changes ``results`` in place; returns the gated ones.
+    """
+    groups: dict = {}
+    for r in results:
+        if r.hidden and r.check and r.status in _JUDGED:
+            groups.setdefault((r.function, r.check), []).append(r)
+    gated = []
+    for r in results:
+        twins = groups.get((r.function, r.check)) if not r.hidden and r.passed else None
+        if not twins or any(t.passed for t in twins):
+            continue
+        n = len(twins)
+        r.passed, r.points, r.status = False, 0.0, "failed"
+        r.message = (f"passes on the published input, but this check of `{r.function}` fails on "
+                     f"{'its hidden input' if n == 1 else f'all {n} of its hidden inputs'} (see the "
+                     "hidden results of the same check): a public case earns its points only when the "
+                     "same check also passes on at least one input that was not published, since "
+                     "results that hold only for the published inputs (looked up or special-cased) "
+                     f"do not show that `{r.function}` works. Next: make `{r.function}` compute its "
+                     "result for any valid input, and test it on inputs of your own, not only the "
+                     "published ones.")
+        gated.append(r)
+    return gated
 
 
 def _dependencies(module, function):
