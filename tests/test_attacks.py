@@ -46,10 +46,14 @@ def _same_points_on_every_path(assignment, rep):
     assert abs(sum(t["points"] for t in rep.to_json()["tests"] if t["status"] != "not run") - rep.score) < 1e-9
 
 
+@pytest.mark.parametrize("exception", ["NotImplementedError", "ValueError"])
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_fixture_replay_scores_no_more_than_raising(assignment, tmp_path):
-    raising = run_checks(assignment, attacks.write(assignment, "raise_everywhere", tmp_path), hidden=True)
-    replay = run_checks(assignment, attacks.write(assignment, "fixture_replay", tmp_path), hidden=True)
+def test_fixture_replay_scores_no_more_than_raising(assignment, exception, tmp_path):
+    """ValueError: both also pass the checks that a function rejects bad input."""
+    raising = run_checks(assignment, attacks.write(assignment, "raise_everywhere", tmp_path, exception),
+                         hidden=True)
+    replay = run_checks(assignment, attacks.write(assignment, "fixture_replay", tmp_path, exception),
+                        hidden=True)
     total = catalog.get(assignment).points
     assert abs(replay.max_score - total) < 1e-9
     assert replay.score <= raising.score + SHARE * total + 1e-9, \

@@ -12,7 +12,8 @@ entries and a copy of the key function and of the decoder it needs, since it
 runs in the sandbox, where the grader's package is not importable.
 
 Both return the text of a ``.py`` submission; ``write(hw, kind, directory)``
-writes one to a file. Used by tests/test_attacks.py and benchmarks/attacks.py.
+writes one to a file. ``exception`` changes what they raise: with
+``ValueError`` both also pass the checks that a function rejects bad input. Used by tests/test_attacks.py and benchmarks/attacks.py.
 """
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ def _functions(hw):
     return list(catalog.get(hw).functions)
 
 
-def raise_everywhere(hw) -> str:
+def raise_everywhere(hw, exception="NotImplementedError") -> str:
+    """Every graded function raises ``exception`` (a builtin's name)."""
     lines = [f'"""{hw}: nothing implemented (every graded function raises)."""', ""]
     for fn in _functions(hw):
-        lines += ["", f"def {fn}(*args, **kwargs):", "    raise NotImplementedError", ""]
+        lines += ["", f"def {fn}(*args, **kwargs):", f"    raise {exception}", ""]
     return "\n".join(lines)
 
 
@@ -102,36 +104,37 @@ _ENTRIES = json.loads(_FIXTURES)
 def _replay(fn, args, kwargs):
     entry = _ENTRIES.get(_key(fn, args, kwargs))
     if entry is None or entry.get("fn") != fn:
-        raise NotImplementedError(f"{fn}: no recorded value for this call")
+        raise _FALLBACK(f"{fn}: no recorded value for this call")
     return _decode(entry["value"])
 '''
 
 
-def fixture_replay(hw, fixtures=None) -> str:
-    """The replay submission of ``hw`` (``fixtures``: a fixture file, default the package's)."""
+def fixture_replay(hw, fixtures=None, exception="NotImplementedError") -> str:
+    """The replay submission of ``hw`` (``fixtures``: a fixture file, default the package's);
+    a call that is not recorded raises ``exception`` (a builtin's name)."""
     from autograder.reference import fixture_path
 
     path = Path(fixtures or fixture_path(hw))
     entries = json.loads(path.read_text())["entries"]
     blob = json.dumps(entries, sort_keys=True, allow_nan=True)
     lines = [f'"""{hw}: nothing implemented; returns the public fixtures\' recorded reference values."""',
-             "", f"_FIXTURES = {blob!r}", _REPLAY_RUNTIME]
+             "", f"_FIXTURES = {blob!r}", f"_FALLBACK = {exception}", _REPLAY_RUNTIME]
     for fn in _functions(hw):
         lines += ["", f"def {fn}(*args, **kwargs):", f"    return _replay({fn!r}, args, kwargs)", ""]
     return "\n".join(lines)
 
 
-def text(hw, kind) -> str:
+def text(hw, kind, exception="NotImplementedError") -> str:
     if kind == "raise_everywhere":
-        return raise_everywhere(hw)
+        return raise_everywhere(hw, exception)
     if kind == "fixture_replay":
-        return fixture_replay(hw)
+        return fixture_replay(hw, exception=exception)
     raise ValueError(f"unknown attack {kind!r}: one of {KINDS}")
 
 
-def write(hw, kind, directory) -> Path:
-    path = Path(directory) / f"{hw}_{kind}.py"
-    path.write_text(text(hw, kind))
+def write(hw, kind, directory, exception="NotImplementedError") -> Path:
+    path = Path(directory) / f"{hw}_{kind}_{exception}.py"
+    path.write_text(text(hw, kind, exception))
     return path
 
 
