@@ -331,12 +331,12 @@ def twin_gate(results):
         r.passed, r.points, r.status = False, 0.0, "failed"
         r.message = (f"passes on the published input, but this check of `{r.function}` fails on "
                      f"{'its hidden input' if n == 1 else f'all {n} of its hidden inputs'} (see the "
-                     "hidden results of the same check): a public case earns its points only when the "
-                     "same check also passes on at least one input that was not published, since "
-                     "results that hold only for the published inputs (looked up or special-cased) "
-                     f"do not show that `{r.function}` works. Next: make `{r.function}` compute its "
-                     "result for any valid input, and test it on inputs of your own, not only the "
-                     "published ones.")
+                     "hidden results of the same check). A public case earns its points only when the "
+                     "same check also passes on at least one input that was not published: a result "
+                     "right on the published inputs only (where a slip may cancel out, or values "
+                     f"looked up) does not show that `{r.function}` works. Next: fix what the hidden "
+                     f"results of this check point to, and test `{r.function}` on inputs of your own, "
+                     "not only the published ones.")
         gated.append(r)
     return gated
 
