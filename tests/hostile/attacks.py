@@ -13,7 +13,8 @@ runs in the sandbox, where the grader's package is not importable.
 
 Both return the text of a ``.py`` submission; ``write(hw, kind, directory)``
 writes one to a file. ``exception`` changes what they raise: with
-``ValueError`` both also pass the checks that a function rejects bad input. Used by tests/test_attacks.py and benchmarks/attacks.py.
+``ValueError`` both also pass the checks that a function rejects bad input.
+Used by tests/test_attacks.py and benchmarks/attacks.py.
 """
 from __future__ import annotations
 
