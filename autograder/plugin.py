@@ -106,6 +106,7 @@ class CourseState:
         self.isolation = ""
         self.confinement: dict = {}
         self._probed: dict = {}
+        self._items: dict = {}     # id(result of a passed case) -> its item, for the twin gate
 
     # -- collection ---------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -211,8 +212,9 @@ class CourseState:
             return
         if rep.when == "call" or (rep.when == "setup" and rep.failed):
             if rep.passed:
-                self.results.append(self._result(item, True, mark.kwargs["points"], "passed", "",
-                                                 rep.duration))
+                res = self._result(item, True, mark.kwargs["points"], "passed", "", rep.duration)
+                self.results.append(res)
+                self._items[id(res)] = item
                 return
             exc = call.excinfo.value if call.excinfo else None
             status, message = describe_failure(exc, call.excinfo, getattr(item, "_course_values", None))
@@ -288,10 +290,21 @@ class CourseState:
         self._probed[function] = fails
         return fails
 
+    def _explain_gated(self, result, text):
+        """A gated case's message naming a failing dependency (as for any failure), or None."""
+        item = self._items.get(id(result))
+        if item is None:
+            return None
+        try:
+            blamed = self._blame_dependencies(item, result.function, None, text)
+        except Exception:  # noqa: BLE001 - the probe failing must not turn into a grader error
+            return None
+        return blamed if blamed != text else None
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session):
         if self.config.getoption("all_checks") and not self.config.getoption("grader_seeds"):
-            twin_gate(self.results)
+            twin_gate(self.results, self._explain_gated)
         if self.sandbox is not None:
             self.sandbox.stop()
         if self.config.getoption("ref_mode") in ("record", "verify"):
@@ -305,7 +318,7 @@ _JUDGED = ("passed", "failed", "raised", "missing", "not attempted", "timeout", 
            "error")
 
 
-def twin_gate(results):
+def twin_gate(results, explain=None):
     """Withdraw the points of public cases whose check fails on every hidden input.
 
     In a run with hidden checks, a public case that passed keeps its points
@@ -316,7 +329,9 @@ def twin_gate(results):
     and says why. This is what makes the public reference values that ship
     with the student package (autograder/fixtures/) worthless for grading: a
     file that returns them for the published inputs passes the public cases
-    and nothing else. Changes ``results`` in place; returns the gated ones.
+    and nothing else. ``explain(result, text)``, if given, may return the
+    message with more said (the engine names a failing dependency), else
+    None. Changes ``results`` in place; returns the gated ones.
     """
     groups: dict = {}
     for r in results:
@@ -329,14 +344,15 @@ def twin_gate(results):
             continue
         n = len(twins)
         r.passed, r.points, r.status = False, 0.0, "failed"
-        r.message = (f"passes on the published input, but this check of `{r.function}` fails on "
-                     f"{'its hidden input' if n == 1 else f'all {n} of its hidden inputs'} (see the "
-                     "hidden results of the same check). A public case earns its points only when the "
-                     "same check also passes on at least one input that was not published: a result "
-                     "right on the published inputs only (where a slip may cancel out, or values "
-                     f"looked up) does not show that `{r.function}` works. Next: fix what the hidden "
-                     f"results of this check point to, and test `{r.function}` on inputs of your own, "
-                     "not only the published ones.")
+        text = (f"passes on the published input, but this check of `{r.function}` fails on "
+                f"{'its hidden input' if n == 1 else f'all {n} of its hidden inputs'} (see the hidden "
+                "results of the same check). A public case earns its points only when the same check "
+                "also passes on at least one input that was not published: a result right on the "
+                "published inputs only (where a slip may cancel out, or values looked up) does not "
+                f"show that `{r.function}` works.")
+        r.message = (explain(r, text) if explain else None) or \
+            (f"{text} Next: fix what the hidden results of this check point to, and test "
+             f"`{r.function}` on inputs of your own, not only the published ones.")
         gated.append(r)
     return gated
 
