@@ -136,3 +136,22 @@ def test_fixtures_hold_nothing_of_hidden_cases(assignment):
     known = KNOWN_LEAKS.get(assignment, set())
     new = [line for line in leaks if line.split(" ", 1)[0] not in known]
     assert not new, "\n".join(new)
+
+
+def test_a_leak_is_found():
+    """Entries keyed by a hidden case's call to the submission, or by a hidden reference value
+    that no public case asks for (what hw2's plot once recorded), are reported."""
+    import json
+
+    from autograder.reference import call_key, fixture_path
+    from course.fixtures import hidden_leaks
+
+    entries = json.loads(fixture_path("hw2").read_text())["entries"]
+    # the hidden edge_of_chaos case tanh_no_bias; q* for the hidden chi1 case tanh_bias
+    planted = {call_key("edge_of_chaos", (0.0, "tanh"), {}): "asks the submission",
+               call_key("length_fixed_point", (1.5, 0.3, "tanh"), {}): "no public case makes this call"}
+    fn = {k: "edge_of_chaos" if "submission" in why else "length_fixed_point" for k, why in planted.items()}
+    leaks = hidden_leaks("hw2", {**entries, **{k: {"fn": fn[k], "value": 0.0} for k in planted}})
+    assert len(leaks) == 2
+    for k, why in planted.items():
+        assert any(k in line and why in line for line in leaks), leaks
