@@ -9,14 +9,16 @@ Each collected check item carries a ``graded`` mark (function, case,
 points, hidden...). The plugin provides the ``student``, ``ref``,
 ``grader_seed`` and ``device`` fixtures, deselects hidden checks unless
 asked (they are reported as not run), and records one :class:`Result` per
-item, with a message in the student's terms instead of a traceback.
+item, with a message in the student's terms instead of a traceback. In a
+run with hidden checks, a public case keeps its points only next to a
+passing hidden case of the same check (:func:`twin_gate`).
 """
 from __future__ import annotations
 
 import importlib
 import inspect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pytest
 
@@ -42,9 +44,13 @@ class Result:
     hidden: bool = False
     call: str = ""
     duration: float = 0.0
+    #: the check (test function) the case belongs to: what the twin gate groups by;
+    #: the engine's bookkeeping, not part of the report's JSON
+    check: str = field(default="", repr=False, compare=False)
 
     def to_json(self):
         d = asdict(self)
+        d.pop("check")
         if self.hidden and self.status == "not run":
             d.pop("call")            # a hidden check that did not run shows nothing of itself
         return d
@@ -100,6 +106,7 @@ class CourseState:
         self.isolation = ""
         self.confinement: dict = {}
         self._probed: dict = {}
+        self._items: dict = {}     # id(result of a passed case) -> its item, for the twin gate
 
     # -- collection ---------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -146,7 +153,7 @@ class CourseState:
         return Result(id=f"{a}::{m['function']}::{m['case']}", function=m["function"],
                       case=m["case"], passed=passed, points=points, max_points=m["points"],
                       status=status, message=message, hidden=m["hidden"], call=m.get("call", ""),
-                      duration=duration)
+                      duration=duration, check=getattr(item, "originalname", "") or item.name)
 
     # -- student and reference ----------------------------------------------
     def student_for(self, item):
@@ -207,8 +214,9 @@ class CourseState:
             return
         if rep.when == "call" or (rep.when == "setup" and rep.failed):
             if rep.passed:
-                self.results.append(self._result(item, True, mark.kwargs["points"], "passed", "",
-                                                 rep.duration))
+                res = self._result(item, True, mark.kwargs["points"], "passed", "", rep.duration)
+                self.results.append(res)
+                self._items[id(res)] = item
                 return
             exc = call.excinfo.value if call.excinfo else None
             status, message = describe_failure(exc, call.excinfo, getattr(item, "_course_values", None))
@@ -284,12 +292,70 @@ class CourseState:
         self._probed[function] = fails
         return fails
 
+    def _explain_gated(self, result, text):
+        """A gated case's message naming a failing dependency (as for any failure), or None."""
+        item = self._items.get(id(result))
+        if item is None:
+            return None
+        try:
+            blamed = self._blame_dependencies(item, result.function, None, text)
+        except Exception:  # noqa: BLE001 - the probe failing must not turn into a grader error
+            return None
+        return blamed if blamed != text else None
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session):
+        if self.config.getoption("all_checks") and not self.config.getoption("grader_seeds"):
+            twin_gate(self.results, self._explain_gated)
         if self.sandbox is not None:
             self.sandbox.stop()
         if self.config.getoption("ref_mode") in ("record", "verify"):
             for ref in self.refs.values():
                 ref.save(self.config.getoption("record_to"))
+
+
+#: verdicts that judged the student's code (a hidden case that was skipped, did
+#: not run or hit a grader error says nothing about it)
+_JUDGED = tuple(s.value for s in Status if s.ran and not s.grader_side)
+
+
+def twin_gate(results, explain=None):
+    """Withdraw the points of public cases whose check fails on every hidden input.
+
+    In a run with hidden checks, a public case that passed keeps its points
+    only if at least one hidden case of the same check (same graded function,
+    same check declaration, i.e. the same aspect) passed too. A check with no
+    hidden case, or whose hidden cases did not run (deselected, skipped, a
+    grader error), is not gated. A gated case becomes a failure with 0 points
+    and says why. This is what makes the public reference values that ship
+    with the student package (autograder/fixtures/) worthless for grading: a
+    file that returns them for the published inputs passes the public cases
+    and nothing else. ``explain(result, text)``, if given, may return the
+    message with more said (the engine names a failing dependency), else
+    None. Changes ``results`` in place; returns the gated ones.
+    """
+    groups: dict = {}
+    for r in results:
+        if r.hidden and r.check and r.status in _JUDGED:
+            groups.setdefault((r.function, r.check), []).append(r)
+    gated = []
+    for r in results:
+        twins = groups.get((r.function, r.check)) if not r.hidden and r.passed else None
+        if not twins or any(t.passed for t in twins):
+            continue
+        n = len(twins)
+        r.passed, r.points, r.status = False, 0.0, "failed"
+        text = (f"passes on the published input, but this check of `{r.function}` fails on "
+                f"{'its hidden input' if n == 1 else f'all {n} of its hidden inputs'} (see the hidden "
+                "results of the same check). A public case earns its points only when the same check "
+                "also passes on at least one input that was not published: a result right on the "
+                "published inputs only (where a slip may cancel out, or values looked up) does not "
+                f"show that `{r.function}` works.")
+        r.message = (explain(r, text) if explain else None) or \
+            (f"{text} Next: fix what the hidden results of this check point to, and test "
+             f"`{r.function}` on inputs of your own, not only the published ones.")
+        gated.append(r)
+    return gated
 
 
 def _assignment(item):

@@ -170,3 +170,79 @@ def fixtures_are_fresh(assignment) -> tuple[bool, str]:
                    f"{RTOL:g}), e.g. {changed[0]}" if changed else ""))
         return False, f"{head}. {fix}"
     return True, ""
+
+
+# ------------------------------------------------------------- hidden leaks
+def calls_of(assignment, hidden: bool) -> dict:
+    """{call key: {(role, fn), ...}} of every call the public or the hidden cases make.
+
+    The cases are run on the reference, as the student too, through a wrapper
+    that notes the key (``autograder.reference.call_key``) of each call; role
+    is "student" (an input the checks give the submission) or "reference" (a
+    value they compare with). ``hidden``: the hidden cases alone
+    (``hidden_only``), else the public ones.
+    """
+    import importlib
+    import sys
+    import types
+    import uuid
+
+    from autograder.reference import call_key
+
+    sol = importlib.import_module(f"solutions.{assignment}")
+    keys: dict = {}
+    wrapper = types.ModuleType(f"_course_calls_{uuid.uuid4().hex}")
+
+    def wrap(fn, func):
+        def call(*args, **kwargs):
+            keys.setdefault(call_key(fn, args, kwargs), set()).add(("student", fn))
+            return func(*args, **kwargs)
+        return call
+
+    for name in dir(sol):
+        func = getattr(sol, name)
+        if not name.startswith("_") and callable(func):
+            setattr(wrapper, name, wrap(name, func))
+    sys.modules[wrapper.__name__] = wrapper
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            # ref_mode "record" writes every reference call the run makes to record_to
+            rep = run_checks(assignment, trusted=wrapper.__name__, ref_mode="record", hidden_only=hidden,
+                             record_to=Path(d) / "calls.json")
+            recorded = json.loads((Path(d) / "calls.json").read_text())["entries"]
+    finally:
+        sys.modules.pop(wrapper.__name__, None)
+    bad = [r.id for r in rep.ran if not r.passed]
+    if bad:
+        raise RuntimeError(f"the reference fails its own checks: {bad}")
+    for k, entry in recorded.items():
+        keys.setdefault(k, set()).add(("reference", entry["fn"]))
+    return keys
+
+
+def hidden_leaks(assignment, entries=None) -> list[str]:
+    """What the public fixtures (default: the package's ``hwN.json``) give away of the hidden cases.
+
+    Two kinds of entry leak, one line each:
+
+    - a call the hidden cases make on the submission: its recorded value is
+      the hidden answer, which a file that replays the fixtures returns;
+    - a call the hidden cases make on the reference, recorded although no
+      public case makes it (by the ``--plots`` entries): a hidden expected
+      value. (A reference call that public cases make too is public anyway.)
+
+    Empty: the fixtures hold nothing of the hidden cases.
+    """
+    if entries is None:
+        entries = json.loads(fixture_path(assignment).read_text())["entries"]
+    hidden = calls_of(assignment, hidden=True)
+    public = calls_of(assignment, hidden=False)
+    out = []
+    for k in sorted(set(entries) & set(hidden)):
+        roles = {role for role, _ in hidden[k]}
+        if "student" in roles:
+            out.append(f"{entries[k]['fn']} ({k}): a hidden case asks the submission for it")
+        elif not any(role == "reference" for role, _ in public.get(k, ())):
+            out.append(f"{entries[k]['fn']} ({k}): a hidden case's reference value, and no public "
+                       "case makes this call")
+    return out
