@@ -248,7 +248,7 @@ class TestBothPathsAgree:
     def test_example_class(self, graded_class):
         course = graded_class["course"]
         total, _ = scores(course, "hw1")
-        assert total["alice"] == pytest.approx(31.5) and total["bob"] == pytest.approx(25.5)
+        assert total["alice"] == pytest.approx(31.5) and total["bob"] == pytest.approx(23.5)
         for student in ("alice", "bob"):
             assert total[student] == pytest.approx(course_grade_score(course, student, "hw1"), abs=1e-9)
 
