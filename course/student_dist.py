@@ -24,6 +24,12 @@ test, function, label, points and inputs) with no hidden case left; otherwise
 the build stops and says which module could not be stripped. What was removed
 is recorded in ``HIDDEN_CASES = [(function, case_label, points), ...]``, which
 the pytest plugin reports as "not run". Comments are lost (``ast.unparse``).
+
+Hidden files are left out whole (``HIDDEN_FILES``): the grader's helpers in
+``autograder/checks/_slipgen/`` compute the reference or values one edit away
+from it (slip values, exact means); the student install replays their values
+on the public cases from the public fixtures. ``autograder/distribution.json``
+lists the files left out, and the built wheel is checked to hold none of them.
 """
 from __future__ import annotations
 
@@ -46,6 +52,19 @@ PACKAGES = ("course", "autograder")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "test_*.py", "*_test.py",
                                  "conftest.py", "submissions", "tests", ".*")
 _VERIFY_PREFIX = "_course_student_dist_verify"
+#: folders and files (relative to the checkout) that the student wheel leaves out whole
+HIDDEN_FILES = ("autograder/checks/_slipgen",)
+
+
+def hidden_files() -> list[str]:
+    """Every file under HIDDEN_FILES in this checkout (relative paths, sorted)."""
+    out = []
+    for rel in HIDDEN_FILES:
+        path = ROOT / rel
+        found = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()
+                                                      and "__pycache__" not in p.parts)
+        out += [p.relative_to(ROOT).as_posix() for p in found]
+    return sorted(out)
 
 
 class StudentDistError(click.ClickException):
@@ -362,7 +381,8 @@ autograder = ["fixtures/*.json", "fixtures/*.npz", "checks/pytest.ini", "distrib
 def _check_wheel(whl: Path) -> None:
     names = zipfile.ZipFile(whl).namelist()
     bad = [n for n in names if n.split("/")[0] in ("solutions", "tests", "assignments")
-           or "/submissions/" in n or re.search(r"(^|/)(test_[^/]*|conftest)\.py$", n)]
+           or "/submissions/" in n or re.search(r"(^|/)(test_[^/]*|conftest)\.py$", n)
+           or any(n == h or n.startswith(h.rstrip("/") + "/") for h in HIDDEN_FILES)]
     with zipfile.ZipFile(whl) as z:
         bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+\.py", n)
                 and "hidden=True" in z.read(n).decode()]
@@ -398,13 +418,21 @@ def build_student_wheel(outdir) -> Path:
         src.mkdir()
         for pkg in PACKAGES:
             shutil.copytree(ROOT / pkg, src / pkg, ignore=_IGNORE)
+        left_out = hidden_files()
+        for rel in HIDDEN_FILES:
+            gone = src / rel
+            if gone.is_dir():
+                shutil.rmtree(gone)
+            elif gone.exists():
+                gone.unlink()
         for hw in catalog.ids():
             text, _ = strip_check_module(hw)
             (src / "autograder" / "checks" / f"{hw}.py").write_text(text)
         # the mark of a student install: the CLI offers only what works without the
         # instructor's parts (see autograder.catalog.is_student_install)
         (src / "autograder" / "distribution.json").write_text(json.dumps(
-            {"kind": "student", "version": meta["project"]["version"]}, indent=1) + "\n")
+            {"kind": "student", "version": meta["project"]["version"], "left_out": left_out},
+            indent=1) + "\n")
         (src / "pyproject.toml").write_text(_pyproject(meta))
         wheels = tmp / "wheels"
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
