@@ -39,18 +39,25 @@ def copied(hw: str, source: str | None = None) -> tuple[str, list[str]]:
     source = wheel_source(hw) if source is None else source
     names = runpy.run_path(str(attack_path(hw)), run_name="_wheel_attack_names")["COPY"]
     tree = ast.parse(source)
-    imports, defs = [], {}
+    imports, picked, defined = [], [], set()
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             mod = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
             if not (mod or "").startswith("autograder"):
                 imports.append(ast.unparse(node))
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            defs[node.name] = ast.unparse(node)
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            defs[node.targets[0].id] = ast.unparse(node)
-    missing = [n for n in names if n not in defs]
-    text = "\n".join(imports) + "\n\n" + "\n\n".join(defs[n] for n in names if n in defs) + "\n"
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names_here = {node.name}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names_here = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        else:
+            continue
+        if names_here & set(names):
+            picked.append(ast.unparse(node))   # in the module's order (a name may be assigned twice)
+            defined |= names_here
+    missing = [n for n in names if n not in defined]
+    text = "\n".join(imports) + "\n\n" + "\n\n".join(picked) + "\n"
     return text, missing
 
 
