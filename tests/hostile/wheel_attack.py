@@ -16,7 +16,9 @@ missing: the graded functions that call it raise ``NameError``.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
+import re
 import runpy
 from pathlib import Path
 
@@ -27,6 +29,7 @@ def attack_path(hw: str) -> Path:
     return HERE / f"wheel_{hw}.py"
 
 
+@functools.lru_cache(maxsize=None)
 def wheel_source(hw: str) -> str:
     """The check module as the student wheel ships it."""
     from course.student_dist import strip_check_module
@@ -68,6 +71,19 @@ def assemble(hw: str, out: Path, source: str | None = None) -> list[str]:
     Path(out).write_text("# helpers copied from the student wheel's check module\n" + text
                          + "\n\n# the attack\n" + body)
     return missing
+
+
+def as_if_shipped(hw: str) -> str:
+    """The wheel's module as it was while it shipped the hidden helpers: its source followed
+    by that of ``autograder/checks/_slipgen/hwN.py`` with the names they had there (a
+    leading underscore). The positive control of tests/test_wheel_attacks.py."""
+    hidden = importlib.import_module(f"autograder.checks._slipgen.{hw}")
+    text = Path(hidden.__file__).read_text()
+    names = [n.name for n in ast.parse(text).body
+             if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    if names:
+        text = re.sub(r"\b(%s)\b" % "|".join(map(re.escape, names)), r"_\1", text)
+    return wheel_source(hw) + "\n" + text
 
 
 def raise_everywhere(hw: str, out: Path) -> None:

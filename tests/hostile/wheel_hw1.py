@@ -5,10 +5,15 @@ a helper copied from ``autograder/checks/hw1.py`` as the student wheel ships it
 (see wheel_attack.py), plus glue (a sum over the batch divided by its size).
 For ReLU and linear nets the "post-activation" slip is the backward pass
 itself (phi'(phi(h)) = phi'(h) there).
+
+While the wheel shipped these helpers this scored 9 of 31.5 with the hidden
+checks (3 of it on hidden ones); raising everywhere scores 1.
 """
 import numpy as np
 
 COPY = ["_phi", "_dphi", "_wrong_forward", "_backward_post"]
+#: helpers of COPY that the wheel still ships: they compute no graded function
+KEPT = []
 
 
 def init_variance(fan_in, fan_out, scheme):

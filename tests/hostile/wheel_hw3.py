@@ -3,10 +3,17 @@
 Nothing here evaluates a density or a curve itself: each graded function calls
 a helper copied from ``autograder/checks/hw3.py`` as the student wheel ships it
 (see wheel_attack.py), plus the contract's argument errors.
+
+While the wheel shipped these helpers this scored 10.75 of 30.25 with the hidden
+checks (4 of it on hidden ones); raising everywhere scores 3.
 """
 import numpy as np
 
 COPY = ["_mp_edges", "_mp_wrong", "_pw_curve", "_pw_edge"]
+#: helpers of COPY that the wheel still ships: _mp_edges computes no graded function;
+#: _pw_edge is product_wishart_edge's one-line formula, which the plot and the public
+#: density grid (whose last points are edge * (1 + 1e-9)) need; 1.25 of 30.25 points
+KEPT = ['_mp_edges', '_pw_edge']
 
 
 def mp_density(x, ratio=1.0):

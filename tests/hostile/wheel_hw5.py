@@ -4,11 +4,16 @@ Nothing here differentiates or runs GD itself: each graded function calls
 helpers copied from ``autograder/checks/hw5.py`` as the student wheel ships it
 (see wheel_attack.py), plus glue (a 2x2 matrix from its entries, a seeded
 binomial draw at the theory's probability).
+
+While the wheel shipped these helpers this scored 15.4 of 21.5 with the hidden
+checks (10.8 of it on hidden ones); raising everywhere scores 0.45.
 """
 import numpy as np
 
 COPY = ["NEAR", "_grad", "_hess_entries", "_box_max", "_spectral", "_gd_local", "_linear_attraction_p",
         "_first_crossing"]
+#: helpers of COPY that the wheel still ships: they compute no graded function
+KEPT = ['NEAR', '_first_crossing']
 
 
 def gradient(name, theta):
@@ -47,7 +52,8 @@ def escape_steps(name, theta0, lr, threshold, max_steps=100000):
     if lam[0] >= 0:
         raise ValueError("not a strict saddle")
     with np.errstate(all="ignore"):
-        k = _first_crossing(_gd_local(name, theta0, lr, max_steps), vec[:, 0], threshold)  # noqa: F821
+        k = _first_crossing(_gd_local(name, theta0, lr, min(max_steps, 5000)), vec[:, 0],  # noqa: F821
+                            threshold)
     if k is None:
         raise RuntimeError("no escape")
     return k

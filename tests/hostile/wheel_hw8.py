@@ -2,15 +2,19 @@
 
 Nothing here computes a bound: each graded function calls a helper copied
 from ``autograder/checks/hw8.py`` as the student wheel ships it (see
-wheel_attack.py), plus glue. Before the slip generators left the wheel this
-scored 24.75 of 51.25 with the hidden checks (14.75 on hidden ones).
+wheel_attack.py), plus glue. 
+
+While the wheel shipped these helpers this scored 31.75 of 51.25 with the hidden
+checks (17.75 of it on hidden ones); raising everywhere scores 3.75.
 """
 import math
 
 import numpy as np
 
-COPY = ["_rng", "_all_signs", "_sauer_to", "_vc_G", "_vc", "_lin_exact", "_fin_exact", "_spectral",
+COPY = ["_all_signs", "_sauer_to", "_vc_G", "_vc", "_lin_exact", "_fin_exact", "_spectral",
         "_forward", "_ney", "_kl_slip", "_gibbs", "_dr_bound"]
+#: helpers of COPY that the wheel still ships: they compute no graded function
+KEPT = []
 
 
 def finite_class_bound(m, delta, n_hypotheses=1):
