@@ -19,11 +19,13 @@ import pytest
 
 from autograder import catalog
 from autograder.runner import run_checks
-from course.student_dist import build_student_wheel, strip_check_module, strip_source
+from course.student_dist import (HIDDEN_FILES, StudentDistError, _check_wheel, build_student_wheel,
+                                 hidden_files, strip_check_module, strip_source)
 
 from conftest import SUBMISSIONS
 
 HW1 = SUBMISSIONS / "hw1"
+HW8 = SUBMISSIONS / "hw8"
 
 
 @pytest.mark.parametrize("hw", catalog.ids())
@@ -78,6 +80,27 @@ def test_g(student, ref, case):
         assert kept in out
 
 
+def test_hidden_files_are_listed_and_refused(tmp_path):
+    """The grader's hidden helpers (autograder/checks/_slipgen/) are left out of the wheel:
+    listed, and a wheel that holds one of them is refused."""
+    files = hidden_files()
+    assert "autograder/checks/_slipgen/hw8.py" in files
+    assert all(f.startswith(tuple(HIDDEN_FILES)) and f.endswith(".py") for f in files)
+    assert {f"autograder/checks/_slipgen/{hw}.py" for hw in ("hw1", "hw3", "hw5", "hw8")} <= set(files)
+    needed = ["autograder/checks/pytest.ini", "autograder/distribution.json", "autograder/checks/hw8.py"]
+    for extra, refused in (([], False), (["autograder/checks/_slipgen/hw8.py"], True),
+                           (["autograder/checks/_slipgen/__init__.py"], True)):
+        whl = tmp_path / f"w{len(extra)}{refused}.whl"
+        with zipfile.ZipFile(whl, "w") as z:
+            for n in needed + extra:
+                z.writestr(n, "x = 1\n")
+        if refused:
+            with pytest.raises(StudentDistError, match="_slipgen"):
+                _check_wheel(whl)
+        else:
+            _check_wheel(whl)
+
+
 def _venv(tmp_path, wheel):
     """A venv that sees the system's third-party packages but not the developer install."""
     venv = tmp_path / "venv"
@@ -104,6 +127,10 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert {t for t in top if not t.endswith(".dist-info")} == {"course", "autograder"} and len(top) == 3
     assert not [n for n in names if "submissions" in n or os.path.basename(n).startswith("test_")]
     assert "autograder/checks/pytest.ini" in names and "autograder/fixtures/hw1.json" in names
+    # the grader's hidden helpers are left out, and listed as left out
+    assert not [n for n in names if "_slipgen" in n]
+    dist = json.loads(zipfile.ZipFile(wheel).read("autograder/distribution.json"))
+    assert dist["kind"] == "student" and dist["left_out"] == hidden_files() and dist["left_out"]
 
     venv, purelib = _venv(tmp_path, wheel)
     cwd = tmp_path / "student"
@@ -148,6 +175,18 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     rep = json.loads(only.stdout)
     assert {t["function"] for t in rep["tests"]} == {"init_variance"}
     assert rep["hidden_not_run"] == sum(1 for h in dev_hidden if "::init_variance::" in h) > 0
+
+    # hw8's public checks call the hidden helpers through ref.slipgen: replayed from the
+    # public fixtures, they pass a correct file and still name a known slip
+    hidden_import = run(py, "-c", "import autograder.checks._slipgen.hw8")
+    assert hidden_import.returncode == 1 and "No module named" in hidden_import.stderr
+    for name, ok in (("correct_loops.py", True), ("wrong_vc_no_symmetrization_2.py", False)):
+        r = run(course, "check", "hw8", str(HW8 / name), "--json")
+        assert r.returncode == (0 if ok else 1), r.stdout[-2000:] + r.stderr[-2000:]
+        ran = [t for t in json.loads(r.stdout)["tests"] if t["status"] != "not run"]
+        assert ran and all(t["passed"] for t in ran) == ok
+        if not ok:
+            assert any("symmetrization" in (t.get("message") or "") for t in ran if not t["passed"])
 
     bad = run(course, "check", "hw1", str(HW1 / "wrong_missing_D.py"), "--json")
     assert bad.returncode == 1, bad.stderr[-2000:]
