@@ -26,6 +26,18 @@ import wheel_attack  # noqa: E402
 
 ATTACKS = sorted(p.stem.removeprefix("wheel_") for p in HOSTILE.glob("wheel_hw*.py"))
 MARGIN = 0.05   # of the assignment's total
+#: attacks that still beat the bound, and why: strict, so that closing the gap fails here
+#: until the mark goes
+KNOWN_GAPS = {
+    "hw4": "hw4's plot draws _lemma1_prediction (Lemma 1's forced 0 or 1), so the wheel still "
+           "ships it, and returned as the probability it passes the theory-forced edge cases "
+           "(4.5 points above raising); the plot is to ask ref.slipgen for it",
+}
+
+
+def _with_gaps(hws):
+    return [pytest.param(hw, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[hw]))
+            if hw in KNOWN_GAPS else hw for hw in hws]
 
 
 _BASELINE: dict = {}
@@ -64,7 +76,7 @@ def test_wheel_holds_none_of_the_moved_helpers(hw):
     assert lost == [], f"moved helpers with no hidden counterpart: {lost}"
 
 
-@pytest.mark.parametrize("hw", ATTACKS)
+@pytest.mark.parametrize("hw", _with_gaps(ATTACKS))
 def test_wheel_attack_scores_no_more_than_raising(hw, tmp_path):
     attack = tmp_path / "attack.py"
     wheel_attack.assemble(hw, attack)
