@@ -88,10 +88,12 @@ def test_wheel_attack_scores_no_more_than_raising(hw, tmp_path):
         f"raising everywhere scores {base:g} (allowed: +{MARGIN * total:g})")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hw", ATTACKS)
 def test_the_attack_really_attacks(hw, tmp_path):
     """Positive control: given the hidden helpers under their old names, as the wheel used to
-    ship them, the attack scores above the bound of the test above."""
+    ship them, the attack scores above the bound of the test above (slow: a second grading of
+    every attack)."""
     attack = tmp_path / "attack.py"
     assert wheel_attack.assemble(hw, attack, wheel_attack.as_if_shipped(hw)) == []
     got, _, total = wheel_attack.score(hw, attack)
