@@ -138,6 +138,13 @@ class Reference:
         return getattr(self._slipgen, fn[len(SLIPGEN):])
 
     @property
+    def recording(self) -> bool:
+        """Whether the values asked now go into the public fixtures (``course fixtures`` and its
+        freshness check): a check asks there for a hint's values that it computes only on a
+        failure otherwise, so that a student's install can give that hint too."""
+        return self.mode in ("record", "verify")
+
+    @property
     def slipgen(self):
         """``ref.slipgen.name(*args)``: a hidden helper's value (see the module's doc)."""
         return _Slipgen(self)

@@ -448,6 +448,8 @@ def test_train_two_layer_gradient(student, ref, case, grader_seed):
         fail("a tiny step (lr = 1e-5) gave a non-finite loss.")
     refs, ref_l0 = _first_step_rates(ref.train_two_layer, X, Y, n1, act,
                                      [grader_seed + stats.REF_SEED_OFFSET + k for k in range(FIRST_REF_SEEDS)])
+    if ref.recording:   # the hint's slipped rates, recorded for a student's install
+        ref.slipgen.slip_rates(X, Y, n1, act, FIRST_REF_SEEDS, grader_seed + 2 * stats.REF_SEED_OFFSET)
     if _consistent(got, refs):
         return
     hint = ""
