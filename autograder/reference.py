@@ -11,9 +11,10 @@ compute the reference or one edit away from it (a slip's value, the exact mean
 of a Monte Carlo estimate): they live in the hidden module
 ``autograder/checks/_slipgen/hwN.py``, which the student wheel leaves out, so
 that nothing a student receives computes the reference. Their values on the
-public cases are recorded with the reference's; a value the fixtures do not
-hold (a hint computed only for a failing answer) replays as
-:data:`UNRECORDED`, which matches no answer, so the hint is not given.
+public cases are recorded with the reference's (a check asks for a hint's
+values that it computes only on a failure while ``ref.recording``); a value
+the fixtures do not hold replays as :data:`UNRECORDED`, which matches no
+answer, so that hint is not given.
 """
 from __future__ import annotations
 
