@@ -5,6 +5,16 @@ grader's own process (it is trusted code). Students do not: their public
 checks replay reference values recorded by ``course fixtures hwN`` into
 ``autograder/fixtures/hwN.json``. Values are keyed by a hash of the call
 (function, arguments), so a stale fixture is detected, never silently used.
+
+``ref.slipgen.name(...)`` is the same for the grader's own helpers that
+compute the reference or one edit away from it (a slip's value, the exact mean
+of a Monte Carlo estimate): they live in the hidden module
+``autograder/checks/hwN/slipgen.py``, which the student wheel leaves out, so
+that nothing a student receives computes the reference. Their values on the
+public cases are recorded with the reference's (a check asks for a hint's
+values that it computes only on a failure while ``ref.recording``); a value
+the fixtures do not hold replays as :data:`UNRECORDED`, which matches no
+answer, so that hint is not given.
 """
 from __future__ import annotations
 
@@ -23,6 +33,19 @@ from .sandbox import codec
 
 FIXTURES = Path(__file__).with_name("fixtures")
 FORMAT = 1
+SLIPGEN = "slipgen."   # the prefix of a hidden helper's name in a call key
+
+
+class _Unrecorded:
+    """A hidden helper's value that the public fixtures do not hold: it equals nothing
+    and is no number, so a slip with this value is never named."""
+
+    def __repr__(self):
+        return "UNRECORDED"
+
+
+
+UNRECORDED = _Unrecorded()
 
 
 class GraderSetupError(Exception):
@@ -83,6 +106,7 @@ class Reference:
         self._cache: dict = {}
         self.recorded: dict = {}
         self._module = None
+        self._slipgen = None
         self._fixtures = None
         if mode in ("solutions", "record", "verify"):
             try:
@@ -103,12 +127,37 @@ class Reference:
             data = json.loads(path.read_text())
             self._fixtures = data.get("entries", {})
 
+    def _function(self, fn):
+        if not fn.startswith(SLIPGEN):
+            return getattr(self._module, fn)
+        if self._slipgen is None:
+            name = f"autograder.checks.{self.assignment}.slipgen"
+            try:
+                self._slipgen = importlib.import_module(name)
+            except ImportError as exc:
+                raise GraderSetupError(
+                    f"the grader's hidden helpers `{name}` are not importable ({exc}); they come "
+                    "with the instructor's checkout, not with the student package") from None
+        return getattr(self._slipgen, fn[len(SLIPGEN):])
+
+    @property
+    def recording(self) -> bool:
+        """Whether the values asked now go into the public fixtures (``course fixtures`` and its
+        freshness check): a check asks there for a hint's values that it computes only on a
+        failure otherwise, so that a student's install can give that hint too."""
+        return self.mode in ("record", "verify")
+
+    @property
+    def slipgen(self):
+        """``ref.slipgen.name(*args)``: a hidden helper's value (see the module's doc)."""
+        return _Slipgen(self)
+
     def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         key = call_key(fn, args, kwargs)
         if key in self._cache:
             return normalize(self._cache[key])
         if self._module is not None:
-            func = getattr(self._module, fn)
+            func = self._function(fn)
             value = normalize(func(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
             if self.mode in ("record", "verify"):
                 self.recorded[key] = {"fn": fn, "value": codec.encode(value)}
@@ -116,6 +165,8 @@ class Reference:
                 value = codec.decode(self._fixtures[key]["value"])
         else:
             entry = self._fixtures.get(key)
+            if entry is None and fn.startswith(SLIPGEN):
+                return UNRECORDED
             if entry is None:
                 raise GraderSetupError(
                     f"the public reference values of {self.assignment} do not cover "
@@ -139,3 +190,13 @@ class Reference:
         tmp.write_text(json.dumps(data, indent=0, sort_keys=True, allow_nan=True) + "\n")
         tmp.replace(path)
         return path
+
+
+class _Slipgen:
+    def __init__(self, ref):
+        self._ref = ref
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *a, **k: self._ref.call(SLIPGEN + name, *a, **k)

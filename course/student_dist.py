@@ -10,6 +10,13 @@ those files (comments intact, nothing rewritten), and the package's
 plugin reports as "not run" and the catalog counts in the total. The build
 refuses an assignment whose public module declares a hidden case or that is
 not a package, and checks that the points add up without ``hidden.py``.
+
+Two files of each package are left out whole (``HIDDEN_FILES``): ``hidden.py``
+and ``slipgen.py``, the grader's helpers that compute the reference or values
+one edit away from it (slip values, exact means); a student install replays
+their values on the public cases from the public fixtures (``ref.slipgen``).
+``autograder/distribution.json`` lists the files left out, and the built wheel
+is checked to hold none of them.
 """
 from __future__ import annotations
 
@@ -31,6 +38,16 @@ PACKAGES = ("course", "autograder")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "test_*.py", "*_test.py",
                                  "conftest.py", "submissions", "tests", ".*")
 _VERIFY_PREFIX = "_course_student_dist_verify"
+#: folders and files (relative to the checkout) that the student wheel leaves out whole
+#: files of every check package that the student package leaves out
+HIDDEN_FILES = ("hidden.py", "slipgen.py")
+_HIDDEN_RE = re.compile(r"autograder/checks/hw\d+/(" + "|".join(map(re.escape, HIDDEN_FILES)) + r")")
+
+
+def hidden_files() -> list[str]:
+    """Every hidden file of the check packages in this checkout (relative paths, sorted)."""
+    checks = ROOT / "autograder" / "checks"
+    return sorted(p.relative_to(ROOT).as_posix() for name in HIDDEN_FILES for p in checks.glob(f"hw*/{name}"))
 
 
 class StudentDistError(click.ClickException):
@@ -113,11 +130,11 @@ autograder = ["fixtures/*.json", "fixtures/*.npz", "checks/pytest.ini", "distrib
 def _check_wheel(whl: Path) -> None:
     names = zipfile.ZipFile(whl).namelist()
     bad = [n for n in names if n.split("/")[0] in ("solutions", "tests", "assignments")
-           or "/submissions/" in n or re.search(r"(^|/)(test_[^/]*|conftest)\.py$", n)]
+           or "/submissions/" in n or re.search(r"(^|/)(test_[^/]*|conftest)\.py$", n)
+           or _HIDDEN_RE.fullmatch(n)]
     with zipfile.ZipFile(whl) as z:
         bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+(\.py|/public\.py)", n)
                 and "hidden=True" in z.read(n).decode()]
-    bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+/hidden\.py", n)]
     for need in ("autograder/checks/pytest.ini", "autograder/distribution.json"):
         if need not in names:
             bad.append(f"(missing) {need}")
@@ -150,15 +167,18 @@ def build_student_wheel(outdir) -> Path:
         src.mkdir()
         for pkg in PACKAGES:
             shutil.copytree(ROOT / pkg, src / pkg, ignore=_IGNORE)
+        left_out = hidden_files()
+        for rel in left_out:
+            (src / rel).unlink()
         for hw in catalog.ids():
             pkg_dir = src / "autograder" / "checks" / hw
             text, _ = package_manifest(hw)
-            (pkg_dir / "hidden.py").unlink(missing_ok=True)
             (pkg_dir / "__init__.py").write_text(text)
         # the mark of a student install: the CLI offers only what works without the
         # instructor's parts (see autograder.catalog.is_student_install)
         (src / "autograder" / "distribution.json").write_text(json.dumps(
-            {"kind": "student", "version": meta["project"]["version"]}, indent=1) + "\n")
+            {"kind": "student", "version": meta["project"]["version"], "left_out": left_out},
+            indent=1) + "\n")
         (src / "pyproject.toml").write_text(_pyproject(meta))
         wheels = tmp / "wheels"
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from autograder.checks import hw5 as C
+from autograder.checks.hw5 import public as C
+from autograder.checks.hw5 import slipgen as G   # the checks' hidden helpers
 from solutions import hw5 as R
 
 
@@ -55,7 +56,7 @@ def test_are_generic_prediction_cases_away_from_integers(case):
 def test_does_the_linearised_attraction_theory_match_the_simulation(case):
     """The p that the theory check uses, against 400000 reference inits (binomial, ffp 1e-6)."""
     name, lr, r, steps = case.args
-    p = C._linear_attraction_p(name, lr, r, steps)
+    p = G.linear_attraction_p(name, lr, r, steps)
     n = 400000
     count = round(R.saddle_attraction_rate(name, lr, n, r, steps, seed=2024) * n)
     lo, hi = stats.binom.interval(1 - 1e-6, n, p)
@@ -69,14 +70,14 @@ def test_do_off_by_one_steps_move_the_theory_far_outside_the_acceptance_range():
         name, lr, r, steps = case.args
         if steps == 0:
             continue
-        p = C._linear_attraction_p(name, lr, r, steps)
+        p = G.linear_attraction_p(name, lr, r, steps)
         se = math.sqrt(p * (1 - p) / n)
         for d in (-1, 1):
-            assert abs(C._linear_attraction_p(name, lr, r, steps + d) - p) > 8 * se
+            assert abs(G.linear_attraction_p(name, lr, r, steps + d) - p) > 8 * se
 
 
 def test_are_lipschitz_slips_distinct_from_the_answer_where_they_are_tested():
     """Each wrong-answer hint of lipschitz_constant differs from the right value on some case."""
     for k in range(4):
-        assert any(abs(C._lipschitz_slips(c.args[0], c.args[1])[k].value
+        assert any(abs(G.lipschitz_slips(c.args[0], c.args[1])[k]
                        - R.lipschitz_constant(*c.args)) > 1e-3 for c in C.LIP_CASES)

@@ -19,7 +19,8 @@ import pytest
 
 from autograder import catalog
 from autograder.runner import run_checks
-from course.student_dist import StudentDistError, build_student_wheel, package_manifest, student_assignment
+from course.student_dist import (HIDDEN_FILES, StudentDistError, _check_wheel, build_student_wheel, hidden_files,
+                                 package_manifest, student_assignment)
 
 from conftest import ROOT, SUBMISSIONS, known_file
 
@@ -61,6 +62,27 @@ def test_a_single_module_or_a_public_hidden_case_is_refused(monkeypatch):
         package_manifest("hw1")
 
 
+def test_hidden_files_are_listed_and_refused(tmp_path):
+    """Each check package's hidden.py and slipgen.py (the grader's hidden helpers) are left
+    out of the wheel: listed, and a wheel that holds one of them is refused."""
+    files = hidden_files()
+    assert {f"autograder/checks/{hw}/{name}" for hw in ("hw1", "hw3", "hw5", "hw8")
+            for name in HIDDEN_FILES} <= set(files)
+    assert all(f.rsplit("/", 1)[-1] in HIDDEN_FILES for f in files)
+    needed = ["autograder/checks/pytest.ini", "autograder/distribution.json", "autograder/checks/hw8/public.py"]
+    for extra, refused in (([], False), (["autograder/checks/hw8/slipgen.py"], True),
+                           (["autograder/checks/hw8/hidden.py"], True)):
+        whl = tmp_path / f"w{len(extra)}{refused}{'_'.join(extra).replace('/', '_')}.whl"
+        with zipfile.ZipFile(whl, "w") as z:
+            for n in needed + extra:
+                z.writestr(n, "x = 1\n")
+        if refused:
+            with pytest.raises(StudentDistError, match="hw8/(slipgen|hidden)"):
+                _check_wheel(whl)
+        else:
+            _check_wheel(whl)
+
+
 def _venv(tmp_path, wheel):
     """A venv that sees the system's third-party packages but not the developer install."""
     venv = tmp_path / "venv"
@@ -87,6 +109,10 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert {t for t in top if not t.endswith(".dist-info")} == {"course", "autograder"} and len(top) == 3
     assert not [n for n in names if "submissions" in n or os.path.basename(n).startswith("test_")]
     assert "autograder/checks/pytest.ini" in names and "autograder/fixtures/hw1.json" in names
+    # the grader's hidden helpers are left out, and listed as left out
+    assert not [n for n in names if n.rsplit("/", 1)[-1] in HIDDEN_FILES]
+    dist = json.loads(zipfile.ZipFile(wheel).read("autograder/distribution.json"))
+    assert dist["kind"] == "student" and dist["left_out"] == hidden_files() and dist["left_out"]
 
     venv, purelib = _venv(tmp_path, wheel)
     cwd = tmp_path / "student"
@@ -137,6 +163,18 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     rep = json.loads(only.stdout)
     assert {t["function"] for t in rep["tests"]} == {"init_variance"}
     assert rep["hidden_not_run"] == sum(1 for h in dev_hidden if "::init_variance::" in h) > 0
+
+    # hw8's public checks call the hidden helpers through ref.slipgen: replayed from the
+    # public fixtures, they pass a correct file and still name a known slip
+    hidden_import = run(py, "-c", "import autograder.checks.hw8.slipgen")
+    assert hidden_import.returncode == 1 and "No module named" in hidden_import.stderr
+    for name, ok in (("correct_loops", True), ("wrong_vc_no_symmetrization_2", False)):
+        r = run(course, "check", "hw8", str(known_file("hw8", name)), "--json")
+        assert r.returncode == (0 if ok else 1), r.stdout[-2000:] + r.stderr[-2000:]
+        ran = [t for t in json.loads(r.stdout)["tests"] if t["status"] != "not run"]
+        assert ran and all(t["passed"] for t in ran) == ok
+        if not ok:
+            assert any("symmetrization" in (t.get("message") or "") for t in ran if not t["passed"])
 
     bad = run(course, "check", "hw1", str(known_file("hw1", "wrong_missing_D")), "--json")
     assert bad.returncode == 1, bad.stderr[-2000:]

@@ -120,24 +120,6 @@ PROP_CASES = [
 ]
 
 
-def _phi(h, act):
-    from scipy.special import erf
-    return {"linear": lambda z: z, "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
-            "erf": erf}[act](h)
-
-
-def _wrong_forward(Ws, X, act, kind):
-    h, out = Ws[0] @ X, []
-    for l, W in enumerate(Ws):
-        if l:
-            h = W @ _phi(h, act)
-        if kind == "post":
-            out.append(np.mean(_phi(h, act) ** 2))
-        elif kind == "sum":
-            out.append(np.sum(h * h) / h.shape[0])
-    return np.array(out)
-
-
 @check("forward_variances", points=1.0, cases=PROP_CASES)
 def test_forward_variances(student, ref, case):
     act, widths, batch = case.args
@@ -145,28 +127,10 @@ def test_forward_variances(student, ref, case):
     got = student.forward_variances(Ws, X, act)
     want = ref.forward_variances(Ws, X, act)
     slips = [Slip("the variance of the post-activations x_l = phi(h_l) instead of h_l",
-                  _wrong_forward(Ws, X, act, "post"))]
+                  ref.slipgen.wrong_forward(Ws, X, act, "post"))]
     if batch > 1:
-        slips.append(Slip("a sum over the batch instead of the mean", _wrong_forward(Ws, X, act, "sum")))
+        slips.append(Slip("a sum over the batch instead of the mean", ref.slipgen.wrong_forward(Ws, X, act, "sum")))
     close(got, want, rtol=RTOL_PROP, slips=slips, name="q")
-
-
-def _dphi(h, act):
-    return {"linear": lambda z: np.ones_like(z), "relu": lambda z: (z > 0) * 1.0,
-            "tanh": lambda z: 1 - np.tanh(z) ** 2,
-            "erf": lambda z: 2 / np.sqrt(np.pi) * np.exp(-z * z)}[act](h)
-
-
-def _backward_post(Ws, X, act, G):
-    """D_l taken at the post-activations x_l = phi(h_l) instead of h_l."""
-    hs = [Ws[0] @ X]
-    for W in Ws[1:]:
-        hs.append(W @ _phi(hs[-1], act))
-    g, out = G, [np.mean(G * G)]
-    for l in range(len(Ws) - 1, 0, -1):
-        g = _dphi(_phi(hs[l - 1], act), act) * (Ws[l].T @ g)
-        out.append(np.mean(g * g))
-    return np.array(out[::-1])
 
 
 @check("backward_variances", points=1.0, cases=PROP_CASES)
@@ -182,7 +146,7 @@ def test_backward_variances(student, ref, case):
                           ref.backward_variances(Ws, X, "linear", G)))
     if act in ("tanh", "erf"):
         slips.append(Slip("phi' evaluated at the post-activation x_l = phi(h_l) instead of h_l",
-                          _backward_post(Ws, X, act, G)))
+                          ref.slipgen.backward_post(Ws, X, act, G)))
     close(got, want, rtol=RTOL_PROP, slips=slips, name="delta")
 
 

@@ -14,7 +14,6 @@ import math
 
 import numpy as np
 from scipy import stats as st
-from scipy.special import erf
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_raises, expect_scalar,
                             expect_sequence, fail, stats)
@@ -76,13 +75,6 @@ def _close_complex(got, want, rtol, atol, slips=(), what="G(z)"):
 
 
 # ================================================================ free_moments
-def _exact_moments(kx, ky, n):
-    """E [tau(X^2), tau(Y^2), tau(X^2 Y^2), tau(XYXY)] at size n (see the contract)."""
-    e2 = {"wigner": 1.0, "wishart": 1.0 + 1.0 / n}
-    xyxy = 1.0 / n + {0: 0.0, 1: 1.0, 2: 3.0}[(kx == "wishart") + (ky == "wishart")] / n**2
-    return np.array([e2[kx], e2[ky], e2[kx] * e2[ky], xyxy])
-
-
 def _moment_slips(kind, n):
     """tau(X^2) under known slips of drawing X."""
     if kind == "wigner":
@@ -147,7 +139,7 @@ def test_free_moments(student, ref, case, grader_seed):
     if np.any(sd == 0):
         fail("a column of your moments is the same in every draw: nothing is random.")
     theirs = np.asarray(ref.free_moments(kx, ky, n, draws, seed + stats.REF_SEED_OFFSET))
-    want = _exact_moments(kx, ky, n)
+    want = ref.slipgen.exact_moments(kx, ky, n)
     se = sd / math.sqrt(draws)
     names = ["tau(X^2)", "tau(Y^2)", "tau(X^2 Y^2)", "tau(XYXY)"]
     for col in range(4):
@@ -239,19 +231,6 @@ def _law_points(kind, param):
                      12 + 15j, -7 - 0.1j] + real, dtype=complex).reshape(3, 4)
 
 
-def _law_wrong(kind, z, p, how):
-    """G(z) with the square root of the product, or the other root of the quadratic."""
-    if kind == "semicircle":
-        u, disc, den = z, z * z - 4 * p, 2 * p
-    else:
-        u, disc, den = z - 1 + p, (z - 1 + p) ** 2 - 4 * p * z, 2 * p * z
-    if how == "principal":
-        return (u - np.sqrt(disc)) / den
-    a, b = ((-2 * math.sqrt(p), 2 * math.sqrt(p)) if kind == "semicircle"
-            else ((1 - math.sqrt(p)) ** 2, (1 + math.sqrt(p)) ** 2))
-    return (u + np.sqrt(z - a) * np.sqrt(z - b)) / den
-
-
 LAW_CASES = [Case("semicircle_1", "semicircle", 1.0), Case("semicircle_0.3", "semicircle", 0.3),
              Case("mp_1", "mp", 1.0), Case("mp_0.25", "mp", 0.25)]
 
@@ -265,9 +244,9 @@ def test_law_stieltjes(student, ref, case):
     _close_complex(got, want, RTOL_LAW, 1e-14, slips=[
         ("sqrt of the product (z - a)(z - b) (principal branch): its cut is not the support, so "
          "G jumps to the wrong root in part of the plane. Use sqrt(z - a) * sqrt(z - b)",
-         _law_wrong(kind, z, p, "principal")),
+         ref.slipgen.law_wrong(kind, z, p, "principal")),
         ("the other root of the quadratic (+ sqrt): G must decay like 1/z at infinity",
-         _law_wrong(kind, z, p, "plus"))])
+         ref.slipgen.law_wrong(kind, z, p, "plus"))])
 
 
 @check("law_stieltjes", points=0.25, aspect="asymptotics", cases=[
@@ -336,15 +315,6 @@ def test_r_transform_inverts_G(student, ref, case):
 
 
 # ==================================================== free_convolution_density
-def _cubic_density(x, s, c, zeta_shift=1.0):
-    """-Im G/pi from z = s G + 1/(1 - cG) + zeta_shift/G by np.roots, point by point."""
-    out = np.zeros_like(x)
-    for i, z in enumerate(x):
-        roots = np.roots([s * c, -(c * z + s), z - zeta_shift + c * zeta_shift, -zeta_shift])
-        out[i] = max(0.0, float(np.max(-roots.imag))) / np.pi
-    return out
-
-
 def _fc_grid(s, c):
     lo = -2 * math.sqrt(s) - 0.5
     hi = (1 + math.sqrt(c)) ** 2 + 2 * math.sqrt(s) + 0.5
@@ -370,7 +340,7 @@ def test_free_convolution_density(student, ref, case):
         slips = [Slip("the two densities added: free convolution adds R-transforms (2.76), not "
                       "densities", mp + sc),
                  Slip("z_X + z_Y without the -1/G of (2.75): the R-transforms must add, not the "
-                      "inverses of G", _cubic_density(x, s, c, 2.0)),
+                      "inverses of G", ref.slipgen.cubic_density(x, s, c, 2.0)),
                  Slip("sqrt(variance) used as the semicircle's variance",
                       ref.free_convolution_density(x, math.sqrt(s), c)),
                  Slip("the 1/pi of (2.84) is missing", want * np.pi)]
@@ -482,33 +452,6 @@ def _discrete_moments(K):
     return np.array([weights @ atoms**k for k in range(1, K + 1)])
 
 
-def _reversion(f):
-    """Compositional inverse of sum_k f[k-1] t^k, by Newton's iteration on power series."""
-    K = len(f)
-    g = np.zeros(K + 1)
-    g[1] = 1.0 / f[0]
-    for _ in range(K + 1):
-        comp, dcomp, power = np.zeros(K + 1), np.zeros(K + 1), np.zeros(K + 1)
-        power[0] = 1.0
-        for k in range(1, K + 1):
-            dcomp += k * f[k - 1] * power     # f'(g) accumulates k f_k g^(k-1)
-            power = np.convolve(power, g)[:K + 1]
-            comp += f[k - 1] * power
-        resid = comp.copy()
-        resid[1] -= 1.0
-        inv = np.zeros(K + 1)                  # 1/f'(g) as a series
-        inv[0] = 1.0 / dcomp[0]
-        for j in range(1, K + 1):
-            inv[j] = -np.dot(dcomp[1:j + 1], inv[j - 1::-1]) / dcomp[0]
-        g = g - np.convolve(resid, inv)[:K + 1]
-    return g[1:]
-
-
-def _s_of(moments):
-    chi = np.concatenate([[0.0], _reversion(np.asarray(moments, float))])
-    return chi[1:] + chi[:-1]
-
-
 #: moments m_1..m_K by name (hidden.py adds those of its cases)
 S_INPUTS = {
     "mp_ratio1": lambda K: _narayana_moments(1.0, K),
@@ -542,22 +485,14 @@ def test_s_transform_coefficients(student, ref, case):
     closed = _s_closed(name, K)
     if closed is not None and not np.allclose(want, closed, rtol=1e-9, atol=1e-9):
         fail("grader error: the reference disagrees with the closed form.")
-    chi = np.concatenate([[0.0], _reversion(moments)])
+    chi = np.concatenate([[0.0], ref.slipgen.reversion(moments)])
     scale = float(np.max(np.abs(want)))
     close(got, want, rtol=RTOL_SERIES, atol=RTOL_SERIES * scale, name="S coefficients", slips=[
         Slip("the factor (1 + w) of (2.80) is missing: these are the coefficients of "
              "psi^{-1}(w)/w", chi[1:]),
         Slip("the coefficients of w M^{-1}(w)/(1 + w) = 1/S(w), (2.80) upside down",
-             _series_inverse(want)),
+             ref.slipgen.series_inverse(want)),
         Slip("shifted by one: s_0 must be 1/m_1", np.concatenate([[0.0], want[:-1]]))])
-
-
-def _series_inverse(a):
-    out = np.zeros_like(a)
-    out[0] = 1.0 / a[0]
-    for j in range(1, len(a)):
-        out[j] = -np.dot(a[1:j + 1], out[j - 1::-1]) / a[0]
-    return out
 
 
 @check("s_transform_coefficients", points=0.25, aspect="errors", cases=[
@@ -575,12 +510,6 @@ P_INPUTS = {
 }
 
 
-def _moments_of_s(s):
-    K = len(s)
-    chi = np.convolve(s, (-1.0) ** np.arange(K))[:K]
-    return _reversion(chi)
-
-
 @check("free_product_moments", points=0.5, cases=[
     Case("mp1_mp1_fuss_catalan_K7", "mp1_mp1", 7), Case("mp0.5_mp0.25_K6", "mp0.5_mp0.25", 6),
     Case("point2_mp1_K6", "point2_mp1", 6)])
@@ -591,12 +520,12 @@ def test_free_product_moments(student, ref, case):
     want = ref.free_product_moments(a, b)
     if name == "mp1_mp1" and not np.allclose(want, _fuss(2, K), rtol=1e-9):
         fail("grader error: the reference's MP x MP is not Fuss-Catalan.")
+    added, divided = ref.slipgen.free_product_slips(a, b)
     close(got, want, rtol=RTOL_SERIES, atol=0.0, name="tau((AB)^k)", slips=[
         Slip("the moments multiplied termwise, m_k(A) m_k(B): that is classical independence of "
              "commuting variables, not freeness (2.54)", a * b),
-        Slip("the S-transforms added instead of multiplied (2.54)", _moments_of_s(_s_of(a) + _s_of(b))),
-        Slip("S_A / S_B instead of S_A S_B",
-             _moments_of_s(np.convolve(_s_of(a), _series_inverse(_s_of(b)))[:K]))])
+        Slip("the S-transforms added instead of multiplied (2.54)", added),
+        Slip("S_A / S_B instead of S_A S_B", divided)])
 
 
 @check("free_product_moments", points=0.25, aspect="symmetric", cases=[Case("discrete_mp0.3_K5")])
@@ -615,29 +544,6 @@ def test_free_product_errors(student, ref, case):
 
 
 # ===================================================== mean_jacobian_eigenvalue
-_GH_Z, _GH_W = np.polynomial.hermite_e.hermegauss(160)
-_GH_W = _GH_W / math.sqrt(2 * math.pi)
-
-
-def _fixed_point_gh(sw, sb, act):
-    """q* by bisection on V(q) - q with Gauss-Hermite (accurate to ~1e-9 for q <= 5):
-    used only to name slips."""
-    phi = np.tanh if act == "tanh" else erf
-    V = lambda q: sw * float(phi(math.sqrt(q) * _GH_Z) ** 2 @ _GH_W) + sb
-    slope0 = sw * (1.0 if act == "tanh" else 4 / math.pi)
-    if sb == 0 and slope0 <= 1:
-        return 0.0
-    lo, hi = 1e-12, sw + sb
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if V(mid) > mid else (lo, mid)
-    return 0.5 * (lo + hi)
-
-
-def _mean_dphi(q, act, power):
-    u = math.sqrt(q) * _GH_Z
-    d = 1 / np.cosh(u) ** 2 if act == "tanh" else 2 / math.sqrt(math.pi) * np.exp(-u * u)
-    return float(d**power @ _GH_W)
 
 
 JAC_CASES = [Case("tanh_2_0_L5_errata", 2.0, 0.0, 5, "tanh"), Case("tanh_1.5_0.1_L3", 1.5, 0.1, 3, "tanh"),
@@ -652,12 +558,12 @@ def test_mean_jacobian_eigenvalue(student, ref, case):
     got = student.mean_jacobian_eigenvalue(sw, sb, L, act)
     slips = []
     if act in ("tanh", "erf"):
-        q = _fixed_point_gh(sw, sb, act)
+        printed, at_q1 = ref.slipgen.chi1_slips(sw, sb, act)
         slips.append(Slip("the notes' printed (2.47), sigma_w^2L (E phi'(sqrt(q) z))^L: the square "
                           "belongs inside the expectation (ERRATA; (2.29) has it right)",
-                          (sw * _mean_dphi(q, act, 1)) ** L))
+                          printed ** L))
         slips.append(Slip("chi_1 taken at q = 1 instead of the fixed point q*",
-                          (sw * _mean_dphi(1.0, act, 2)) ** L))
+                          at_q1 ** L))
     else:
         slips.append(Slip("chi_1 of relu is sigma_w^2 / 2 (E 1[z > 0] = 1/2)", sw**L if act == "relu" else (sw / 2) ** L))
     chi1 = want ** (1.0 / L)
@@ -681,34 +587,6 @@ def _net(widths, seed):
     return ws, r.standard_normal(widths[0]), r.standard_normal(widths[-1])
 
 
-def _sums_slip(ws, x, g, slope, how):
-    """(q_forward, q_spectral, delta_backward, delta_spectral) with one slip reproduced."""
-    act = (lambda h: np.where(h > 0, h, slope * h))
-    dact = ((lambda h: (h > 0).astype(float)) if how == "relu_D" else
-            (lambda h: np.where(h > 0, 1.0, slope)))
-    h = ws[0] @ x
-    h1 = h
-    jac = ws[0] if how == "with_W0" else np.eye(h.size)
-    ds = []
-    for w in ws[1:]:
-        ds.append(dact(h))
-        jac = w @ (ds[-1][:, None] * jac)
-        h = w @ act(h)
-    back = g
-    for w, d in zip(ws[:0:-1], ds[::-1]):
-        back = d * (w.T @ back)
-    lam, v = np.linalg.eigh(jac.T @ jac)
-    mu, u = np.linalg.eigh(jac @ jac.T)
-    n_out, n_in = jac.shape
-    start = x if how == "with_W0" else h1
-    qs = lam @ (v.T @ start) ** 2 / n_out
-    ds_ = mu @ (u.T @ g) ** 2 / n_in
-    if how == "no_projection":                 # (v_i^T h_1)^2 replaced by its mean |h_1|^2 / n_1
-        qs = lam.sum() * (start @ start) / n_in / n_out
-        ds_ = mu.sum() * (g @ g) / n_out / n_in
-    return np.array([h @ h / n_out, qs, back @ back / n_in, ds_])
-
-
 SUM_NETS = [Case("w5_7_6_4_slope0.2", [5, 7, 6, 4], 0.2), Case("w6_6_6_relu", [6, 6, 6], 0.0),
             Case("w4_8_5_3_slope-0.5", [4, 8, 5, 3], -0.5), Case("w5_5_5_5_linear", [5, 5, 5, 5], 1.0)]
 
@@ -723,12 +601,12 @@ def test_leaky_relu_spectral_sums(student, ref, case):
                                                                       "delta_backward", "delta_spectral"])])
     want = np.array(ref.leaky_relu_spectral_sums(ws, x, g, slope), dtype=float)
     slips = [Slip("J includes W_0: (2.44) starts at W_1 D_1, with h_1 = W_0 x as its input",
-                  _sums_slip(ws, x, g, slope, "with_W0")),
+                  ref.slipgen.sums_slip(ws, x, g, slope, "with_W0")),
              Slip("eigenvalues without their projections: (2.48)-(2.49) weight lambda_i by "
-                  "(v_i^T h_1)^2", _sums_slip(ws, x, g, slope, "no_projection"))]
+                  "(v_i^T h_1)^2", ref.slipgen.sums_slip(ws, x, g, slope, "no_projection"))]
     if slope != 0.0:
         slips.insert(0, Slip("ReLU's D_l (0 for h <= 0) with a leaky slope: phi'(h) = slope there",
-                             _sums_slip(ws, x, g, slope, "relu_D")))
+                             ref.slipgen.sums_slip(ws, x, g, slope, "relu_D")))
     names = ["q_forward", "q_spectral", "delta_backward", "delta_spectral"]
     bad = [k for k in range(4) if not abs(got[k] - want[k]) <= RTOL_SUMS * abs(want[k])]
     if not bad:

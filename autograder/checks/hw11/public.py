@@ -17,6 +17,7 @@ from scipy.special import erf, expit
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
                             expect_scalar, expect_sequence, fail)
+from autograder.reference import UNRECORDED
 
 TITLE = "The landscape of deep nets: rank, saddles, symmetries, constant-loss paths"
 FUNCTIONS = ["feature_ranks", "polynomial_feature_dim", "deep_linear_loss_grads", "deep_linear_hessian",
@@ -64,20 +65,6 @@ def _chain(ws):
 
 
 # ---------------------------------------------------------------- feature_ranks
-def _ranks_of(ws, X, act, biases=None, pre=False, tol=None):
-    """Ranks of hidden features by the grader's forward pass (slips: pre-activations, no tolerance)."""
-    ranks, x = [], X
-    for l, w in enumerate(ws):
-        h = w @ x + (0.0 if biases is None else np.asarray(biases[l])[:, None])
-        x = _PHI[act](h)
-        m = h if pre else x
-        if tol is None:
-            ranks.append(int(np.linalg.matrix_rank(m)))
-        else:
-            ranks.append(int(np.sum(np.linalg.svd(m, compute_uv=False) > tol)))
-    return ranks
-
-
 def _pm_inputs(n0, m, pairs, seed):
     """m distinct inputs, the last ``pairs`` of them the negatives of the first ``pairs``."""
     X = _rng(seed).standard_normal((n0, m))
@@ -117,11 +104,11 @@ def test_feature_ranks(student, ref, case):
     got = np.array([float(expect_int(r, f"rank of X_{l + 1}")) for l, r in enumerate(got)])
     want = np.array(ref.feature_ranks(ws, X, act, biases), dtype=np.float64)
     slips = [Slip("ranks of the pre-activations H_l instead of the features X_l = phi(H_l)",
-                  _ranks_of(ws, X, act, biases, pre=True)),
+                  ref.slipgen.ranks_of(ws, X, act, biases, pre=True)),
              Slip("singular values counted with s > 0, without NumPy's tolerance",
-                  _ranks_of(ws, X, act, biases, tol=0.0))]
+                  ref.slipgen.ranks_of(ws, X, act, biases, tol=0.0))]
     if biases is not None:
-        slips.insert(0, Slip("the biases are not added (H_{l+1} = W_l X_l + b_l)", _ranks_of(ws, X, act)))
+        slips.insert(0, Slip("the biases are not added (H_{l+1} = W_l X_l + b_l)", ref.slipgen.ranks_of(ws, X, act)))
     close(got, want, rtol=0, atol=0, slips=slips, name="the ranks")
 
 
@@ -170,18 +157,6 @@ LIN_CASES = [
 ]
 
 
-def _linear_grads_untransposed(ws, X, Y):
-    g = (_chain(ws) @ X - Y) @ X.T
-    out = []
-    for l in range(len(ws)):
-        left = _chain(ws[l + 1:]) if l + 1 < len(ws) else np.eye(g.shape[0])
-        right = _chain(ws[:l]) if l > 0 else np.eye(g.shape[1])
-        if left.shape[1] != g.shape[0] or g.shape[1] != right.shape[0]:
-            return None
-        out.append(left @ g @ right)
-    return out
-
-
 @check("deep_linear_loss_grads", points=0.5, cases=LIN_CASES)
 def test_deep_linear_loss_grads(student, ref, case):
     ws, X, Y = case.args
@@ -192,10 +167,10 @@ def test_deep_linear_loss_grads(student, ref, case):
         Slip("the loss divided by m; hw11 sums over the points as in (3.3)", loss_w / m),
         Slip("the factor 1/2 is missing", 2 * loss_w)])
     grads = expect_sequence(got[1], len(ws), "the list of gradients")
-    wrong = _linear_grads_untransposed(ws, X, Y)
+    wrong = ref.slipgen.linear_grads_untransposed(ws, X, Y)
     for l, (g, w) in enumerate(zip(grads, grads_w)):
         slips = [Slip("grad L~(A) = (A X - Y) X^T divided by m", w / m)]
-        if wrong is not None:
+        if wrong is not None and wrong is not UNRECORDED:
             slips.append(Slip("W_{l+1,+} and W_{l-1,-} are not transposed in (3.29)", wrong[l]))
         close(g, w, rtol=RTOL_GRAD, atol=ATOL_GRAD * max(1.0, float(np.abs(w).max())),
               name=f"grad_{l}", slips=slips)
@@ -234,21 +209,6 @@ def _fortran_permutation(shapes):
     return np.concatenate(idx)
 
 
-def _gauss_newton(ws, X):
-    """J^T J with J the Jacobian of vec(A X): the Hessian without its second-order term."""
-    def prod(part, n):
-        return _chain(part) if part else np.eye(n)
-    cols = []
-    for l, w in enumerate(ws):
-        left, right = prod(ws[l + 1:], w.shape[0]), prod(ws[:l], w.shape[1]) @ X
-        for i in range(w.size):
-            d = np.zeros(w.size)
-            d[i] = 1.0
-            cols.append((left @ d.reshape(w.shape) @ right).ravel())
-    J = np.array(cols).T
-    return J.T @ J
-
-
 HESS_CASES = [
     Case("three_layers", _ws([2, 3, 3, 2], 1151, 1.2), *_data(2, 2, 5, 1152)),
     Case("two_layers", _ws([3, 2, 2], 1153, 1.2), *_data(3, 2, 6, 1154)),
@@ -263,7 +223,7 @@ def test_deep_linear_hessian(student, ref, case):
     perm = _fortran_permutation([w.shape for w in ws])
     close(got, want, rtol=RTOL_HESS, atol=ATOL_HESS * float(np.abs(want).max()), name="the Hessian", slips=[
         Slip("the Gauss-Newton part J^T J alone: the second-order term <A X - Y, d^2(A) X> of the "
-             "product is missing", _gauss_newton(ws, X)),
+             "product is missing", ref.slipgen.gauss_newton(ws, X)),
         Slip("each W_l flattened column by column (order='F'); the contract uses W_l.ravel()",
              want[np.ix_(perm, perm)])])
 
@@ -332,15 +292,6 @@ CRIT_CASES = [
 ]
 
 
-def _a_star_variants(X, Y):
-    """A* and the eigenvectors of the slips: ascending order, no (X X^T)^{-1}, Y Y^T."""
-    a_star = np.linalg.solve(X @ X.T, X @ Y.T).T
-    u = np.linalg.eigh(a_star @ X @ Y.T)[1]
-    u2 = np.linalg.eigh(Y @ X.T @ X @ Y.T)[1]
-    u3 = np.linalg.eigh(Y @ Y.T)[1]
-    return a_star, u, u2[:, ::-1], u3[:, ::-1]
-
-
 @check("linear_critical_point", points=0.5, cases=CRIT_CASES)
 def test_linear_critical_point_product(student, ref, case):
     """The product of the layers (sign-free), the shapes and the loss."""
@@ -348,7 +299,7 @@ def test_linear_critical_point_product(student, ref, case):
     shapes = [(widths[l + 1], widths[l]) for l in range(len(widths) - 1)]
     ws = _expect_weights(student.linear_critical_point(X, Y, widths, subset), shapes)
     want = _chain(ref.linear_critical_point(X, Y, widths, subset))
-    a_star, u_asc, u_nox, u_yy = _a_star_variants(X, Y)
+    a_star, u_asc, u_nox, u_yy = ref.slipgen.a_star_variants(X, Y)
     proj = lambda u: u[:, subset] @ u[:, subset].T  # noqa: E731
     close(_chain(ws), want, rtol=1e-9, atol=1e-10 * float(np.abs(a_star).max()), name="W_L ... W_0", slips=[
         Slip("the eigenvalues taken in ascending order; index 0 is the largest", proj(u_asc) @ a_star),
@@ -440,23 +391,6 @@ def test_rescale_layers_errors(student, ref, case):
 
 
 # ---------------------------------------------------------------- relu_loss_grads
-def _relu_slips(ws, X, Y):
-    """Gradients with relu'(0) = 1 and with H_l in place of X_l (grader's own backprop, for hints)."""
-    def run(step_at_zero, use_pre):
-        xs, hs = [X], []
-        for w in ws[:-1]:
-            hs.append(w @ xs[-1])
-            xs.append(np.maximum(hs[-1], 0.0))
-        g, out = ws[-1] @ xs[-1] - Y, [None] * len(ws)
-        for l in range(len(ws) - 1, -1, -1):
-            out[l] = g @ ((hs[l - 1] if use_pre and l > 0 else xs[l]).T)
-            if l > 0:
-                mask = (hs[l - 1] >= 0) if step_at_zero else (hs[l - 1] > 0)
-                g = mask * (ws[l].T @ g)
-        return out
-    return run(True, False), run(False, True)
-
-
 _XZ, _YZ = _data(3, 2, 6, 1211)
 _XZ[:, 2] = [1.5, 1.5, -0.75]        # with the first row of W_0 below: a pre-activation exactly 0 (exact products)
 _WZ = _ws([3, 5, 4, 2], 1214)
@@ -474,7 +408,7 @@ def test_relu_loss_grads(student, ref, case):
     loss_w, grads_w = ref.relu_loss_grads(ws, X, Y)
     close(got[0], loss_w, rtol=RTOL_LOSS, atol=0.0, name="the loss", slips=[
         Slip("the loss divided by m; hw11 sums over the points", loss_w / X.shape[1])])
-    at_zero, pre = _relu_slips(ws, X, Y)
+    at_zero, pre = ref.slipgen.relu_slips(ws, X, Y)
     for l, (g, w) in enumerate(zip(expect_sequence(got[1], len(ws), "the list of gradients"), grads_w)):
         close(g, w, rtol=RTOL_GRAD, atol=ATOL_GRAD * max(1.0, float(np.abs(w).max())), name=f"grad_{l}", slips=[
             Slip("relu'(0) taken as 1; the contract says relu'(0) = 0", at_zero[l]),
@@ -526,20 +460,10 @@ LEMMA5_CASES = [
 ]
 
 
-def _lemma5_slips(ws, X, H, act):
-    inv = {"linear": lambda x: x, "leaky_relu": lambda x: np.where(x >= 0, x, x / 0.1), "asinh": np.sinh}[act]
-    def run(winv, xinv, phi_inv):
-        h = H
-        for w in reversed(ws):
-            h = phi_inv(winv(w) @ h)
-        return h @ xinv
-    good_w = lambda w: w.T @ np.linalg.inv(w @ w.T)  # noqa: E731
-    xpinv = np.linalg.solve(X.T @ X, X.T)
-    out = [("X^+ = X^T without (X^T X)^{-1}: X^T X is not the identity", run(good_w, X.T, inv)),
-           ("W_l^+ = W_l^T without (W_l W_l^T)^{-1}", run(lambda w: w.T, xpinv, inv)),
-           (("phi applied where (3.22) needs phi^{-1} (for leaky_relu: negatives multiplied by 0.1 "
-             "instead of divided)"), run(good_w, xpinv, _PHI[act]))]
-    return [Slip(d, v) for d, v in out]
+_LEMMA5_SLIPS = (
+    "X^+ = X^T without (X^T X)^{-1}: X^T X is not the identity",
+    "W_l^+ = W_l^T without (W_l W_l^T)^{-1}",
+    "phi applied where (3.22) needs phi^{-1} (for leaky_relu: negatives multiplied by 0.1 instead of divided)")
 
 
 @check("lemma5_first_layer", points=0.5, cases=LEMMA5_CASES)
@@ -555,7 +479,7 @@ def test_lemma5_first_layer(student, ref, case):
              "X^+ = (X^T X)^{-1} X^T: with n_0 > m, X has many left inverses (and W_l many right "
              "inverses). Next: use the Moore-Penrose ones, W_l^+ = W_l^T (W_l W_l^T)^{-1}.")
     close(got, want, rtol=RTOL_LEMMA5, atol=RTOL_LEMMA5 * float(np.abs(want).max()), name="W~_0",
-          slips=_lemma5_slips(ws, X, H, act))
+          slips=[Slip(text, value) for text, value in zip(_LEMMA5_SLIPS, ref.slipgen.lemma5_slips(ws, X, H, act))])
 
 
 @check("lemma5_first_layer", points=0.25, aspect="errors", cases=[

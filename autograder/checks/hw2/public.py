@@ -4,8 +4,6 @@ The hidden cases of these checks, and the hidden checks, are in ``hidden.py``
 (not shipped to students).
 """
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
-from scipy.special import erf
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_raises, expect_scalar,
                             fail, stats)
@@ -39,25 +37,10 @@ RTOL_SLOPE = 1e-4      # slope at c -> 1 from c'(1-h), h = 1e-3, 5e-4 by Richard
 
 # --------------------------------------------------------------- slip helpers
 # Known wrong answers that the reference's functions cannot produce are
-# computed here by Gauss-Hermite with 200 nodes: at q <= 2 it is good to 1e-9,
-# enough to name a slip (never used to pass or fail).
-_Z, _W = hermegauss(200)
-_W = _W / np.sqrt(2 * np.pi)
-_PHI = {"tanh": np.tanh, "erf": erf}
-_DPHI = {"tanh": lambda u: 1 - np.tanh(u) ** 2, "erf": lambda u: 2 / np.sqrt(np.pi) * np.exp(-u * u)}
-
-
-def _gh(g, q):
-    return float(_W @ g(np.sqrt(q) * _Z))
-
-
-def _gh2(phi, c, q, sqrt_missing=False):
-    """E phi(u1) phi(u2) (u2 with 1 - c^2 for sqrt(1 - c^2) when sqrt_missing)."""
-    c = np.asarray(c, dtype=float)
-    s = (1 - c * c) if sqrt_missing else np.sqrt(np.clip(1 - c * c, 0, None))
-    a = np.sqrt(q)
-    inner = phi(a * (c[..., None, None] * _Z[:, None] + s[..., None, None] * _Z[None, :]))
-    return np.einsum("...ij,i,j->...", inner, _W * phi(a * _Z), _W)
+# computed by the hidden helpers of slipgen.py (ref.slipgen), Gauss-Hermite
+# with 200 nodes: at q <= 2 it is good to 1e-9, enough to name a slip (never
+# used to pass or fail).
+_PHI = ("tanh", "erf")   # the smooth activations
 
 
 NEAR_MISS = 1e-4      # all entries within this relative error, none a known slip: an accuracy problem
@@ -200,13 +183,13 @@ def test_chi1(student, ref, case):
             slips += [
                 Slip("phi instead of phi' in (2.29): that is V(q*) - sigma_b2", qs - sb),
                 Slip("the square is outside the expectation, sigma_w2 (E phi')^2; (2.29) has E phi'^2",
-                     sw * _gh(_DPHI[act], qs) ** 2),
+                     sw * ref.slipgen.mean_dphi(act, qs) ** 2),
                 Slip("no square at all, sigma_w2 E phi' (as misprinted in (2.47)); (2.29) has E phi'^2",
-                     sw * _gh(_DPHI[act], qs)),
+                     sw * ref.slipgen.mean_dphi(act, qs)),
                 Slip("V'(q*) (2.23), the slope of the length map; chi_1 (2.29) is sigma_w2 E phi'^2 "
                      "without the phi phi'' term", _vprime(ref, qs, sw, sb, act)),
                 Slip("E phi'^2 taken at q = 1 instead of at the fixed point q*",
-                     sw * _gh(lambda u: _DPHI[act](u) ** 2, 1.0)),
+                     sw * ref.slipgen.mean_dphi_sq(act, 1.0)),
             ]
     _close(got, want, rtol=RTOL_CHI, atol=0.0, slips=slips, name="chi_1")
 
@@ -241,7 +224,7 @@ def test_correlation_map(student, ref, case):
                       np.asarray(want) - sb / qs),
                  Slip("the covariance is not divided by q* (2.35)", np.asarray(want) * qs),
                  Slip("u2 = sqrt(q*)(c z1 + (1 - c^2) z2): the square root of 1 - c^2 is missing",
-                      (sw * _gh2(_PHI[act], c, qs, sqrt_missing=True) + sb) / qs)]
+                      (sw * ref.slipgen.covariance_sqrt_missing(act, c, qs) + sb) / qs)]
     _close(got, want, rtol=0.0, atol=ATOL_C, slips=slips, name="c_(l+1)")
 
 

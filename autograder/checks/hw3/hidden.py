@@ -33,7 +33,7 @@ def test_mp_density_keeps_shape(student, ref, case):
     (ratio,) = case.args
     x = np.linspace(-0.5, 3.5, 12).reshape(3, 4)
     close(student.mp_density(x, ratio), ref.mp_density(x, ratio), rtol=RTOL_CURVE, atol=1e-14,
-          slips=_mp_slips(x, ratio), name="rho(x) for x of shape (3, 4)")
+          slips=_mp_slips(ref, x, ratio), name="rho(x) for x of shape (3, 4)")
 
 test_mp_density_rejects_bad_ratio = hidden_cases(P.test_mp_density_rejects_bad_ratio, [Case("ratio_negative", -0.2)])
 

@@ -7,6 +7,7 @@ from scipy import stats as st
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
                             expect_scalar, expect_sequence, fail, stats)
+from autograder.reference import UNRECORDED
 
 TITLE = "Spectra: Marchenko-Pastur, product Wishart, orthogonal init"
 FUNCTIONS = ["mp_density", "wishart_eigenvalues", "product_wishart_curve",
@@ -63,21 +64,14 @@ def _mp_cdf(ratio):
     return lambda t: np.interp(t, x, cdf, left=0.0, right=1.0)
 
 
-def _pw_curve(L, phi):
-    """(2.95) written out here, independent of any submission."""
-    s0, s1, sL = np.sin(phi), np.sin((L + 1) * phi), np.sin(L * phi)
-    return s1 ** (L + 1) / (s0 * sL**L), s0**2 * sL ** (L - 1) / (np.pi * s1**L)
-
-
-def _pw_cdf(L):
-    """CDF of the product Wishart law: dF = rho |dlam/dphi| dphi along (2.95)."""
-    phi = np.linspace(0.0, np.pi / (L + 1), 8001)[1:-1]
-    lam, rho = _pw_curve(L, phi)
-    dlam = lam * ((L + 1) ** 2 / np.tan((L + 1) * phi) - 1 / np.tan(phi) - L**2 / np.tan(L * phi))
-    f = rho * np.abs(dlam)
-    tail = np.concatenate([np.cumsum((0.5 * (f[1:] + f[:-1]) * np.diff(phi))[::-1])[::-1], [0.0]])
-    cdf = tail / tail[0]
-    return lambda t: np.interp(t, lam[::-1], cdf[::-1], left=0.0, right=1.0)
+def _pw_cdf(ref, L):
+    """CDF of the product Wishart law of depth L (a hidden helper's table), or None where
+    the public fixtures do not hold it (a hint computed only for a failing answer)."""
+    table = ref.slipgen.pw_cdf_table(L)
+    if table is UNRECORDED:
+        return None
+    lam, cdf = table
+    return lambda t: np.interp(t, lam, cdf, left=0.0, right=1.0)
 
 
 def _ks_distance(sample, cdf):
@@ -106,33 +100,15 @@ def _mp_grid(ratio):
                            inside, [b * (1 + 1e-9), b + 0.5, 10.0]])
 
 
-def _mp_wrong(x, ratio, kind):
-    x = np.asarray(x, dtype=float)
-    a, b = _mp_edges(ratio)
-    if kind == "edges_without_sqrt":
-        a, b = (1 - ratio) ** 2, (1 + ratio) ** 2
-    if kind == "inverted":                  # m/n where n/m belongs, everywhere
-        a, b = (1 - math.sqrt(1 / ratio)) ** 2, (1 + math.sqrt(1 / ratio)) ** 2
-    with np.errstate(all="ignore"):
-        r = np.sqrt(np.clip((b - x) * (x - a), 0, None)) / (2 * np.pi * x)
-        if kind == "ratio_on_top":
-            r = r * ratio
-        elif kind == "inverted":
-            r = r * ratio
-        elif kind != "no_ratio":
-            r = r / ratio
-    return np.where((x > a) & (x < b) & (x > 0), r, 0.0)
-
-
-def _mp_slips(x, ratio):
+def _mp_slips(ref, x, ratio):
     return [Slip("the 1/ratio in front of the density is missing: the density must integrate to 1",
-                 _mp_wrong(x, ratio, "no_ratio")),
+                 ref.slipgen.mp_wrong(x, ratio, "no_ratio")),
             Slip("ratio / (2 pi x) in front where (2.52) generalises to 1 / (2 pi ratio x): your values "
-                 "are the reference's times ratio^2", _mp_wrong(x, ratio, "ratio_on_top")),
+                 "are the reference's times ratio^2", ref.slipgen.mp_wrong(x, ratio, "ratio_on_top")),
             Slip("the ratio inverted (m/n where ratio = n/m): edges (1 -+ sqrt(1/ratio))^2 and "
-                 "prefactor ratio / (2 pi x)", _mp_wrong(x, ratio, "inverted")),
+                 "prefactor ratio / (2 pi x)", ref.slipgen.mp_wrong(x, ratio, "inverted")),
             Slip("the edges (1 -+ ratio)^2 instead of (1 -+ sqrt(ratio))^2",
-                 _mp_wrong(x, ratio, "edges_without_sqrt"))]
+                 ref.slipgen.mp_wrong(x, ratio, "edges_without_sqrt"))]
 
 
 @check("mp_density", points=0.5, cases=[
@@ -144,7 +120,7 @@ def test_mp_density(student, ref, case):
     x, ratio = case.args
     got = student.mp_density(x, ratio)
     want = ref.mp_density(x, ratio)
-    close(got, want, rtol=RTOL_CURVE, atol=1e-14, slips=_mp_slips(x, ratio), name="rho(x)")
+    close(got, want, rtol=RTOL_CURVE, atol=1e-14, slips=_mp_slips(ref, x, ratio), name="rho(x)")
 
 
 @check("mp_density", points=0.5, aspect="normalised", cases=[Case("ratio_0.3", 0.3), Case("ratio_1", 1.0)])
@@ -270,7 +246,7 @@ def test_product_wishart_curve(student, ref, case):
     for wrong_L, text in ((L + 1, "L + 1 layers used where the depth is L"),
                           (L - 1, "L - 1 layers used where the depth is L")):
         if wrong_L >= 1:
-            wl, wr = _pw_curve(wrong_L, phi)
+            wl, wr = ref.slipgen.pw_curve(wrong_L, phi)
             lam_slips.append(Slip(text, wl))
             rho_slips.append(Slip(text, wr))
     if _matches_pair(got, (rho, lam)):
@@ -427,7 +403,7 @@ FEATURES = {
 }
 
 
-def _jacobian_hint(init, act, L, draws, ref_draws):
+def _jacobian_hint(ref, init, act, L, draws, ref_draws):
     """Name the likely slip from the student's spectra next to the reference's."""
     tips = []
     log_m1 = np.median([_log(d.mean()) for d in draws])
@@ -455,8 +431,9 @@ def _jacobian_hint(init, act, L, draws, ref_draws):
                     "(or use scipy.stats.ortho_group).")
     if act == "linear" and init == "gaussian":
         pooled = np.concatenate(draws)
-        dist = {d: _ks_distance(pooled, _pw_cdf(d)) for d in (L - 1, L, L + 1) if d >= 1}
-        best = min(dist, key=dist.get)
+        cdfs = {d: _pw_cdf(ref, d) for d in (L - 1, L, L + 1) if d >= 1}
+        dist = {d: _ks_distance(pooled, cdf) for d, cdf in cdfs.items() if cdf is not None}
+        best = min(dist, key=dist.get) if L in dist else L
         if best != L and dist[best] < 0.5 * dist[L]:
             tips.append(f"Your pooled spectrum fits the product Wishart law of depth {best} "
                         f"(distance {dist[best]:.3f}, against {dist[L]:.3f} for depth {L}): "
@@ -469,7 +446,13 @@ def _jacobian_case(student, ref, grader_seed, n, L, init, act, features, k_stude
     seeds = [grader_seed + k for k in range(k_student)]
     draws = _seeded(lambda *a: student.jacobian_eigenvalues(*a), (n, L, init, act), seeds, n,
                     "eigenvalues of J J^T")
-    ctx = {"cdf": _pw_cdf(L)} if "ks_law" in features else {}
+    if act == "linear" and init == "gaussian":
+        # the laws of depth L -+ 1 that _jacobian_hint compares with, asked before any verdict
+        # so that the public fixtures hold them for a student's install
+        for d in (L - 1, L + 1):
+            if d >= 1:
+                ref.slipgen.pw_cdf_table(d)
+    ctx = {"cdf": _pw_cdf(ref, L)} if "ks_law" in features else {}
     refs = [ref.jacobian_eigenvalues(n, L, init, act, grader_seed + stats.REF_SEED_OFFSET + k)
             for k in range(k_ref)]
     alpha = FFP_CASE / len(features)
@@ -478,7 +461,7 @@ def _jacobian_case(student, ref, grader_seed, n, L, init, act, features, k_stude
         mine, theirs = [fn(d, ctx) for d in draws], [fn(r, ctx) for r in refs]
         p = st.mannwhitneyu(mine, theirs, alternative="two-sided", method="exact").pvalue
         if p <= alpha:
-            _mann_whitney(label, mine, theirs, alpha, _jacobian_hint(init, act, L, draws, refs))
+            _mann_whitney(label, mine, theirs, alpha, _jacobian_hint(ref, init, act, L, draws, refs))
 
 
 @check("jacobian_eigenvalues", points=1.0, aspect="isometry", cases=[

@@ -14,10 +14,10 @@ import math
 
 import numpy as np
 from scipy import stats as st
-from scipy.special import erf, expit
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_int, expect_raises,
                             expect_scalar, expect_sequence, fail, name_by_mean, stats)
+from autograder.reference import UNRECORDED
 
 TITLE = "Wide nets have no bad local minima: Yu & Chen, Laurent & Brecht"
 FUNCTIONS = ["hidden_features", "numerical_rank", "full_rank_probability",
@@ -42,11 +42,6 @@ def _rng(seed):
 _W0_F, _X_F = _rng(401).standard_normal((4, 3)), 1.5 * _rng(402).standard_normal((3, 6))
 
 
-def _phi(act, z):
-    return {"linear": lambda t: t, "relu": lambda t: np.maximum(t, 0.0), "tanh": np.tanh,
-            "erf": erf, "sigmoid": expit, "square": lambda t: t * t}[act](z)
-
-
 @check("hidden_features", points=0.25, cases=[
     *(Case(act, _W0_F, _X_F, act) for act in ACTIVATIONS),
 ])
@@ -55,9 +50,9 @@ def test_hidden_features(student, ref, case):
     got = student.hidden_features(W0, X, act)
     want = ref.hidden_features(W0, X, act)
     slips = [Slip("phi applied to W0 before the product: phi(W0) @ X instead of phi(W0 @ X)",
-                  _phi(act, W0) @ X)]
+                  ref.slipgen.phi_before_product(act, W0, X))]
     if act == "sigmoid":
-        slips.append(Slip("1/(1 + exp(z)): the sign in the sigmoid's exponent", expit(-(W0 @ X))))
+        slips.append(Slip("1/(1 + exp(z)): the sign in the sigmoid's exponent", ref.slipgen.sigmoid_sign_slip(W0, X)))
     if act == "square":
         slips.append(Slip("|z| instead of z^2", np.abs(W0 @ X)))
     close(got, want, rtol=RTOL_FEATURES, atol=ATOL_FEATURES, slips=slips, name="X_1")
@@ -158,25 +153,6 @@ def test_full_rank_probability_edges(student, ref, case, grader_seed):
          "phi(W0 X) of shape (n1, m) and compare it with m.")
 
 
-def _relu_two_point_probability(n0, n1):
-    """P(rank relu(W0 X) = 2) for m = 2 (see tests/test_solutions_hw4.py for the derivation).
-
-    Given the angle t between the two inputs, rows are (+,+) or (0,0) with
-    probability q = (pi - t)/(2 pi) each, (+,0) or (0,+) with t/(2 pi) each;
-    rank < 2 iff the nonzero rows are all (+,0), all (0,+), or a single (+,+).
-    The angle between two iid Gaussian vectors has density prop. to sin^(n0-2) t.
-    """
-    from scipy import integrate
-
-    def deficient(t):
-        q = (math.pi - t) / (2 * math.pi)
-        return 2.0 ** (1 - n1) - q ** n1 + n1 * q ** n1
-
-    dens = lambda t: math.sin(t) ** (n0 - 2)  # noqa: E731
-    norm = integrate.quad(dens, 0, math.pi)[0]
-    return 1 - integrate.quad(lambda t: deficient(t) * dens(t), 0, math.pi, epsabs=1e-13)[0] / norm
-
-
 RELU_TRIALS = 400
 RELU_REF_TRIALS = 4000
 
@@ -202,7 +178,7 @@ def test_full_rank_probability_relu(student, ref, case, grader_seed):
                              hint="With one point, rank 1 fails only when every unit is off: "
                                   "probability 2^-n1.")
     elif m == 2:
-        stats.binomial_check(round(k), RELU_TRIALS, _relu_two_point_probability(n0, n1), 1e-6,
+        stats.binomial_check(round(k), RELU_TRIALS, ref.slipgen.relu_two_point_probability(n0, n1), 1e-6,
                              what="the full-rank count",
                              hint="Next: draw X and W0 afresh in every trial, with N(0,1) and N(0,1/n0) entries.")
     else:
@@ -292,39 +268,6 @@ def test_output_layer_optimum(student, ref, case):
 
 
 # ---------------------------------------------------------------- train_two_layer
-def _mean_sq(act, s):
-    """E phi(s z)^2, z ~ N(0, 1): closed forms, or the trapezoid rule on [-40, 40].
-
-    For tanh and sigmoid, analytic in a strip of half-width pi/(2 s), the rule's
-    error is ~exp(-pi^2 / (s h)) with h = 0.01: far below 1e-12 for s < 10
-    (cross-checked against adaptive quadrature in tests/test_solutions_hw4.py).
-    """
-    if act == "linear":
-        return s * s
-    if act == "relu":
-        return s * s / 2
-    if act == "square":
-        return 3 * s ** 4
-    if act == "erf":
-        return 2 / math.pi * math.asin(2 * s * s / (1 + 2 * s * s))
-    z = np.arange(-40.0, 40.005, 0.01)
-    return float(0.01 * np.sum(_phi(act, s * z) ** 2 * np.exp(-z * z / 2)) / math.sqrt(2 * math.pi))
-
-
-def expected_initial_loss(X, Y, n1, act, var0=None, var1=None):
-    """E over the init of 1/2 ||Y - W1 phi(W0 X)||^2 with W0 ~ N(0, var0), W1 ~ N(0, var1).
-
-    W1 has mean zero and is independent of W0: the cross term vanishes, and
-    E ||W1 X1||^2 = n2 var1 sum_i E ||phi(W0 x_i)||^2 = n2 var1 n1 sum_i E phi(s_i z)^2
-    with s_i = sqrt(var0) ||x_i||. Defaults: var0 = 1/n0, var1 = 1/n1.
-    """
-    n0, n2 = X.shape[0], Y.shape[0]
-    var0 = 1.0 / n0 if var0 is None else var0
-    var1 = 1.0 / n1 if var1 is None else var1
-    s = np.sqrt(var0) * np.linalg.norm(X, axis=0)
-    return 0.5 * float(np.sum(Y * Y)) + 0.5 * n2 * var1 * n1 * sum(_mean_sq(act, si) for si in s)
-
-
 def _data(n0, m, n2, seed, scale=1.0):
     rng = _rng(seed)
     return scale * rng.standard_normal((n0, m)), rng.standard_normal((n2, m))
@@ -368,18 +311,18 @@ _X_I = _rng(442).standard_normal((3, 6))
 _Y_I = 0.3 * _rng(447).standard_normal((2, 6))
 
 
-def _init_slip_hint(X, Y, n1, act, got):
+def _init_slip_hint(ref, X, Y, n1, act, got):
     """Names the init/loss slips whose mean initial loss matches the sample ``got`` (name_by_mean)."""
     n0, m = X.shape
     cands = [
         ("the loss divided by m (the 1/(2m) misprint after (3.4))",
-         expected_initial_loss(X, Y, n1, act) / m),
-        ("a loss without the factor 1/2", 2 * expected_initial_loss(X, Y, n1, act)),
-        ("W1 drawn with variance 1/n0 instead of 1/n1", expected_initial_loss(X, Y, n1, act, var1=1.0 / n0)),
-        ("W0 drawn with variance 1/n1 instead of 1/n0", expected_initial_loss(X, Y, n1, act, var0=1.0 / n1)),
+         ref.slipgen.expected_initial_loss(X, Y, n1, act) / m),
+        ("a loss without the factor 1/2", 2 * ref.slipgen.expected_initial_loss(X, Y, n1, act)),
+        ("W1 drawn with variance 1/n0 instead of 1/n1", ref.slipgen.expected_initial_loss(X, Y, n1, act, var1=1.0 / n0)),
+        ("W0 drawn with variance 1/n1 instead of 1/n0", ref.slipgen.expected_initial_loss(X, Y, n1, act, var0=1.0 / n1)),
         ("standard deviation 1/n instead of 1/sqrt(n) in both layers (the variance passed where "
          "NumPy's normal(loc, scale) expects the standard deviation)",
-         expected_initial_loss(X, Y, n1, act, var0=1.0 / n0 ** 2, var1=1.0 / n1 ** 2)),
+         ref.slipgen.expected_initial_loss(X, Y, n1, act, var0=1.0 / n0 ** 2, var1=1.0 / n1 ** 2)),
     ]
     return name_by_mean(got, cands) or (
         "Next: draw W0 ~ N(0, 1/n0) of shape (n1, n0) and W1 ~ N(0, 1/n1) of shape (n2, n1), "
@@ -420,8 +363,8 @@ def test_train_two_layer_initial_loss(student, ref, case, grader_seed):
         fail(f"initial losses are not finite: {got[:5]}...")
     refs = np.array([ref.train_two_layer(X, Y, n1, act, 0.01, 0, grader_seed + stats.REF_SEED_OFFSET + k)[0]
                      for k in range(INIT_REF_SEEDS)])
-    mu = expected_initial_loss(X, Y, n1, act)
-    hint = _init_slip_hint(X, Y, n1, act, got)
+    mu = ref.slipgen.expected_initial_loss(X, Y, n1, act)
+    hint = _init_slip_hint(ref, X, Y, n1, act, got)
     _two_sample(got, refs, f"the initial losses of {INIT_SEEDS} seeds", hint, theory=mu)
 
 
@@ -436,50 +379,6 @@ def _first_step_rates(fn, X, Y, n1, act, seeds):
         rates.append((losses[0] - losses[-1]) / FIRST_LR)
         initial.append(losses[0])
     return np.array(rates), np.array(initial)
-
-
-def _dphi(act, z):
-    return {"linear": np.ones_like, "relu": lambda t: (t > 0) * 1.0,
-            "tanh": lambda t: 1 - np.tanh(t) ** 2, "erf": lambda t: 2 / math.sqrt(math.pi) * np.exp(-t * t),
-            "sigmoid": lambda t: expit(t) * (1 - expit(t)), "square": lambda t: 2 * t}[act](z)
-
-
-def _slip_rates(X, Y, n1, act, n, seed):
-    """First-step rates <grad L, d> of GD with a slipped direction d, at n inits of the contract.
-
-    To first order in lr a step W <- W - lr d lowers the loss by lr <grad L, d>:
-    the rate of a correct step is ||grad L||^2; a slip changes d. Returns
-    {description: n rates}, the inits drawn here (W0 ~ N(0, 1/n0), W1 ~ N(0, 1/n1)).
-    """
-    rng = _rng(seed)
-    n0, n2 = X.shape[0], Y.shape[0]
-    out = {}
-    names = {
-        "no_dphi": "phi'(H1) missing from W0's gradient (3.6)",
-        "w0_frozen": "W0 not updated (only the output layer W1 moves)",
-        "dphi_of_z": "the derivative written in terms of z where it is in terms of s = phi(z) "
-                     "(e.g. sigmoid' = z (1 - z) instead of s (1 - s))",
-    }
-    for key in names:
-        out[names[key]] = []
-    for _ in range(n):
-        W0 = rng.standard_normal((n1, n0)) / math.sqrt(n0)
-        W1 = rng.standard_normal((n2, n1)) / math.sqrt(n1)
-        H1 = W0 @ X
-        X1 = _phi(act, H1)
-        E = W1 @ X1 - Y
-        g1 = E @ X1.T
-        back = W1.T @ E
-        g0 = (_dphi(act, H1) * back) @ X.T
-        base = float(np.sum(g1 * g1))
-        out[names["no_dphi"]].append(base + float(np.sum(g0 * (back @ X.T))))
-        out[names["w0_frozen"]].append(base)
-        out[names["dphi_of_z"]].append(base + float(np.sum(g0 * ((H1 * (1 - H1) * back) @ X.T))))
-    if act != "sigmoid":
-        out.pop(names["dphi_of_z"])
-    if act == "linear":
-        out.pop(names["no_dphi"])
-    return {k: np.array(v) for k, v in out.items()}
 
 
 def _consistent(a, b):
@@ -525,6 +424,8 @@ def test_train_two_layer_gradient(student, ref, case, grader_seed):
         fail("a tiny step (lr = 1e-5) gave a non-finite loss.")
     refs, ref_l0 = _first_step_rates(ref.train_two_layer, X, Y, n1, act,
                                      [grader_seed + stats.REF_SEED_OFFSET + k for k in range(FIRST_REF_SEEDS)])
+    if ref.recording:   # the hint's slipped rates, recorded for a student's install
+        ref.slipgen.slip_rates(X, Y, n1, act, FIRST_REF_SEEDS, grader_seed + 2 * stats.REF_SEED_OFFSET)
     if _consistent(got, refs):
         return
     hint = ""
@@ -533,7 +434,8 @@ def test_train_two_layer_gradient(student, ref, case, grader_seed):
                 "initialisation or the loss, not the gradient, is the likely cause (see the "
                 "initial_loss check). Next: fix that first.")
     else:
-        cands = dict(_slip_rates(X, Y, n1, act, FIRST_REF_SEEDS, grader_seed + 2 * stats.REF_SEED_OFFSET))
+        rates = ref.slipgen.slip_rates(X, Y, n1, act, FIRST_REF_SEEDS, grader_seed + 2 * stats.REF_SEED_OFFSET)
+        cands = {} if rates is UNRECORDED else dict(rates)
         cands["a gradient twice too large (the derivative of 1/2 ||E||^2 is E, no factor 2)"] = 2 * refs
         cands["a step along the gradient instead of against it (W <- W + lr * grad)"] = -refs
         found = [text for text, sample in cands.items() if _consistent(got, sample)]

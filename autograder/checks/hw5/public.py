@@ -2,7 +2,6 @@
 import math
 
 import numpy as np
-from scipy import integrate
 
 from autograder.api import (Case, Raised, Slip, check, close, expect_int, expect_raises,
                             expect_scalar, fail, name_slips, stats)
@@ -23,50 +22,9 @@ STRICT = ("quartic", "factorization")
 
 
 # ---------------------------------------------------------------- local formulas
-# Used only to build wrong answers (slips) and theory values; every verdict on a
-# deterministic function compares with the reference.
-
-def _grad(name, x, y):
-    if name == "quartic":
-        return np.stack([x, y ** 3 - y], -1)
-    if name == "factorization":
-        return np.stack([-(1 - x * y) * y, -(1 - x * y) * x], -1)
-    return np.stack([3 * x * x - 3 * y * y, -6 * x * y], -1)
-
-
-def _hess_entries(name, x, y):
-    if name == "quartic":
-        return np.ones_like(x), np.zeros_like(x), 3 * y * y - 1
-    if name == "factorization":
-        return y * y, 2 * x * y - 1, x * x
-    return 6 * x, -6 * y, -6 * x
-
-
-def _box_max(fun, r, n=201, rounds=30):
-    """max of fun(x, y) (vectorised) over [-r, r]^2: a grid, then repeated zooming."""
-    g = np.linspace(-r, r, n)
-    X, Y = np.meshgrid(g, g)
-    v = fun(X, Y)
-    i = np.unravel_index(np.argmax(v), v.shape)
-    best, bx, by = v[i], X[i], Y[i]
-    half = 2 * r / (n - 1)
-    for _ in range(rounds):
-        gx = np.clip(bx + np.linspace(-half, half, 11), -r, r)
-        gy = np.clip(by + np.linspace(-half, half, 11), -r, r)
-        X, Y = np.meshgrid(gx, gy)
-        v = fun(X, Y)
-        i = np.unravel_index(np.argmax(v), v.shape)
-        if v[i] >= best:
-            best, bx, by = v[i], X[i], Y[i]
-        half /= 3
-    return float(best)
-
-
-def _spectral(a, b, d):
-    """Largest |eigenvalue| of [[a, b], [b, d]] (elementwise over arrays)."""
-    m, s = (a + d) / 2, np.sqrt(((a - d) / 2) ** 2 + b * b)
-    return np.maximum(np.abs(m + s), np.abs(m - s))
-
+# The grader's own gradients, Hessians and GD (wrong answers and theory values)
+# are hidden helpers in slipgen.py, called as ref.slipgen.name(...); every
+# verdict on a deterministic function compares with the reference.
 
 def _number(got, name, integer=False):
     """A returned scalar: a Python or NumPy number (np.float64 from np.mean, np.int64 from
@@ -202,14 +160,6 @@ GD_CASES = [
 ]
 
 
-def _gd_local(name, theta0, lr, steps, sign=-1.0):
-    out = [np.asarray(theta0, dtype=float)]
-    for _ in range(steps):
-        th = out[-1]
-        out.append(th + sign * lr * _grad(name, th[0], th[1]))
-    return np.array(out)
-
-
 @check("gd", points=0.25, cases=GD_CASES)
 def test_gd(student, ref, case):
     name, theta0, lr, steps = case.args
@@ -224,7 +174,7 @@ def test_gd(student, ref, case):
     with np.errstate(all="ignore"):
         slips = [Slip("row 0 must be theta0 itself: your rows are theta_1 ... theta_{steps+1}",
                       ref.gd(name, theta0, lr, steps + 1)[1:]),
-                 Slip("theta + lr * gradient: that is gradient ascent", _gd_local(name, theta0, lr, steps, +1.0))]
+                 Slip("theta + lr * gradient: that is gradient ascent", ref.slipgen.gd_local(name, theta0, lr, steps, +1.0))]
     close(got, want, rtol=RTOL_GD, atol=ATOL_GD, slips=slips, name="trajectory")
 
 
@@ -238,25 +188,17 @@ _ARGMAX = {"quartic": "on the line y = 0 inside the box when radius < sqrt(2/3),
            "monkey": "at the corners"}
 
 
-def _lipschitz_slips(name, r):
-    """Wrong Lipschitz constants that a realistic slip produces."""
-    def frob(x, y):
-        a, b, d = np.broadcast_arrays(*_hess_entries(name, x, y))
-        return np.sqrt(a * a + 2 * b * b + d * d)
+_LIPSCHITZ_SLIPS = (
+    "the maximum of the gradient norm ||grad f||: the Lipschitz constant of the gradient is the "
+    "maximum of the Hessian's spectral norm",
+    "the maximum of the Hessian's Frobenius norm: use the spectral norm (largest |eigenvalue|)",
+    "the Hessian's norm at the corner (radius, radius) only: the maximum is elsewhere",
+    "the Hessian's norm at the saddle 0 only, not its maximum over the box")
 
-    def spec(x, y):
-        a, b, d = np.broadcast_arrays(*_hess_entries(name, np.asarray(x, float), np.asarray(y, float)))
-        return float(_spectral(a, b, d))
 
-    gnorm = lambda x, y: np.linalg.norm(_grad(name, x, y), axis=-1)  # noqa: E731
-    box = (lambda fun: _box_max(fun, r)) if r > 0 else (lambda fun: float(fun(np.zeros(1), np.zeros(1))[0]))
-    return [Slip("the maximum of the gradient norm ||grad f||: the Lipschitz constant of the "
-                 "gradient is the maximum of the Hessian's spectral norm", box(gnorm)),
-            Slip("the maximum of the Hessian's Frobenius norm: use the spectral norm (largest "
-                 "|eigenvalue|)", box(frob)),
-            Slip("the Hessian's norm at the corner (radius, radius) only: the maximum is elsewhere",
-                 spec(r, r)),
-            Slip("the Hessian's norm at the saddle 0 only, not its maximum over the box", spec(0.0, 0.0))]
+def _lipschitz_slips(ref, name, r):
+    """Wrong Lipschitz constants that a realistic slip produces (values: ``ref.slipgen``)."""
+    return [Slip(text, value) for text, value in zip(_LIPSCHITZ_SLIPS, ref.slipgen.lipschitz_slips(name, r))]
 
 
 @check("lipschitz_constant", points=0.2, cases=LIP_CASES)
@@ -264,7 +206,7 @@ def test_lipschitz_constant(student, ref, case):
     name, r = case.args
     got = _number(student.lipschitz_constant(name, r), "L")
     want = ref.lipschitz_constant(name, r)
-    slips = _lipschitz_slips(name, r)
+    slips = _lipschitz_slips(ref, name, r)
     got = float(got)
     if math.isfinite(got) and abs(got - want) <= ATOL_LIP + RTOL_LIP * abs(want):
         return
@@ -283,26 +225,6 @@ def test_lipschitz_constant(student, ref, case):
 
 
 # ---------------------------------------------------------------- saddle_attraction_rate
-def _linear_attraction_p(name, lr, r, steps):
-    """P(|theta_steps| < NEAR) for uniform inits in [-r, r]^2 under the map linearised at 0.
-
-    In eigen-coordinates (u unstable, v stable) u is multiplied by b = (1 + lr)^steps and
-    v by a = (1 - lr)^steps: the region is the ellipse (b u)^2 + (a v)^2 < NEAR^2 inside the
-    box, which allows |v| <= r (quartic) or |v| <= sqrt(2) r - |u| (factorization: the box
-    is a square turned by 45 degrees in (u, v)). Near the saddle (r = 2e-3) the cubic terms
-    move the boundary by a relative ~lr r^2 steps < 1e-5.
-    """
-    c, a, b = NEAR, (1 - lr) ** steps, (1 + lr) ** steps
-    h = (lambda u: r) if name == "quartic" else (lambda u: math.sqrt(2) * r - abs(u))
-    u_end = min(r if name == "quartic" else math.sqrt(2) * r, c / b)
-
-    def width(u):
-        return 2.0 * max(0.0, min(math.sqrt(max(0.0, c * c - (b * u) ** 2)) / a, h(u)))
-
-    area, _ = integrate.quad(width, -u_end, u_end, limit=200, epsabs=1e-16, epsrel=1e-12)
-    return area / (4 * r * r)
-
-
 def _counts(student, args, seeds, n):
     """The student's rates at ``seeds`` for (name, lr, radius, steps) = args, as counts out of ``n``."""
     name, lr, r, steps = args
@@ -346,7 +268,7 @@ SAT_THEORY = [
        ffp=1e-4, timeout=30)
 def test_saddle_attraction_rate_theory(student, ref, case, grader_seed):
     name, lr, r, steps = case.args
-    p = _linear_attraction_p(name, lr, r, steps)
+    p = ref.slipgen.linear_attraction_p(name, lr, r, steps)
     counts = _counts(student, (name, lr, r, steps), [grader_seed + k for k in range(THEORY_SEEDS)],
                      THEORY_N)
     _seed_used(counts, THEORY_N)
@@ -354,7 +276,7 @@ def test_saddle_attraction_rate_theory(student, ref, case, grader_seed):
     hint = ("Next: draw the inits uniformly in [-radius, radius]^2, run exactly `steps` GD steps, "
             "and count the final iterates at Euclidean distance < 1e-3 from 0.")
     if steps > 0:
-        prev, nxt = (_linear_attraction_p(name, lr, r, steps + d) for d in (-1, 1))
+        prev, nxt = (ref.slipgen.linear_attraction_p(name, lr, r, steps + d) for d in (-1, 1))
         for q, what in ((prev, "steps - 1 GD steps"), (nxt, "steps + 1 GD steps"),
                         (math.pi * NEAR ** 2 / (4 * r * r), "no GD step at all")):
             if abs(total / n - q) < 4 * math.sqrt(q * (1 - q) / n) < abs(p - q):

@@ -18,12 +18,11 @@ The hidden cases of these checks are in ``hidden.py`` (not shipped to students).
 import math
 
 import numpy as np
-import scipy.linalg
 from scipy import stats as st
-from scipy.special import erf, roots_hermitenorm
 
 from autograder.api import (Case, CheckFailure, Slip, check, close, expect_raises,
                             expect_scalar, expect_sequence, fail, stats)
+from autograder.reference import UNRECORDED
 
 TITLE = "The neural tangent kernel: convergence with width, on the GPU"
 FUNCTIONS = ["nngp_kernel", "ntk_kernel", "empirical_ntk", "ntk_deviation",
@@ -76,91 +75,7 @@ def _weights(widths, seed):
     return [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:])]
 
 
-# ------------------------------------------------- independent kernels for slips
-def _phi(act, z):
-    return {"linear": lambda t: t, "relu": lambda t: np.maximum(t, 0.0), "tanh": np.tanh,
-            "erf": erf}[act](z)
-
-
-def _dphi(act, z):
-    return {"linear": np.ones_like, "relu": lambda t: (t > 0).astype(float),
-            "tanh": lambda t: 1.0 - np.tanh(t) ** 2,
-            "erf": lambda t: 2 / math.sqrt(math.pi) * np.exp(-t * t)}[act](z)
-
-
-def _pair(act, a, b, q12):
-    """(E phi phi, E phi' phi') for (u, v) ~ N(0, [[a, q12], [q12, b]]), for slip values."""
-    if act == "linear":
-        return q12, np.ones_like(q12)
-    if act == "relu":
-        root = np.sqrt(np.maximum(a * b - q12 * q12, 0.0))
-        th = np.arctan2(root, q12)
-        return (root + (np.pi - th) * q12) / (2 * np.pi), (np.pi - th) / (2 * np.pi)
-    if act == "erf":
-        p = (1 + 2 * a) * (1 + 2 * b)
-        return 2 / np.pi * np.arcsin(2 * q12 / np.sqrt(p)), 4 / np.pi / np.sqrt(p - 4 * q12 * q12)
-    z, w = roots_hermitenorm(160)  # tanh at q <= 2.5: Gauss-Hermite error < 1e-11
-    w = w / math.sqrt(2 * math.pi)
-    a, b, q12 = np.broadcast_arrays(a, b, q12)
-    c = np.clip(q12 / np.sqrt(a * b), -1, 1)
-    u = np.sqrt(a)[..., None, None] * z[:, None]
-    v = np.sqrt(b)[..., None, None] * (c[..., None, None] * z[:, None]
-                                       + np.sqrt(1 - c * c)[..., None, None] * z)
-    W = np.outer(w, w)
-    return (np.sum(W * np.tanh(u) * np.tanh(v), axis=(-2, -1)),
-            np.sum(W * _dphi("tanh", u) * _dphi("tanh", v), axis=(-2, -1)))
-
-
-def _layers(X1, X2, depth, act, s2, chi_from_phi=False, s2_in_chi=True):
-    """q_1..q_{L+1} (5.26) and chi_1..chi_L (5.32), with optional slips."""
-    n0 = X1.shape[0]
-    q = s2 / n0 * X1.T @ X2
-    a, b = s2 / n0 * np.sum(X1 * X1, 0), s2 / n0 * np.sum(X2 * X2, 0)
-    qs, chis = [q], []
-    for _ in range(depth):
-        eff, edd = _pair(act, a[:, None], b[None, :], q)
-        chis.append((s2 if s2_in_chi else 1.0) * (eff if chi_from_phi else edd))
-        q = s2 * eff
-        a = s2 * _pair(act, a, a, a)[0]
-        b = s2 * _pair(act, b, b, b)[0]
-        qs.append(q)
-    return qs, chis
-
-
-def _ntk_sum(qs, chis, first=0, shift=0):
-    """sum_{l >= first} q_l prod_{l' >= l + shift} chi_l' ((5.46) is first = shift = 0)."""
-    L = len(chis)
-    return sum(qs[l] * np.prod(chis[l + shift:], axis=0) if l + shift < L else qs[l]
-               for l in range(first, L + 1))
-
-
-def _emp_terms(weights, X1, X2, act, s2, scaled_forward=True, dphi_post=False, no_dphi=False):
-    """Per-layer terms (5.36) of the empirical NTK of the net (5.38), numpy."""
-    L = len(weights) - 1
-
-    def passes(X):
-        xs, hs, x = [X], [], X
-        for l, W in enumerate(weights):
-            c = math.sqrt(s2 / W.shape[1]) if scaled_forward else 1.0
-            h = c * (W @ x)
-            if l < L:
-                hs.append(h)
-                x = _phi(act, h)
-                xs.append(x)
-        B, bs = np.ones((1, X.shape[1])), []
-        bs.append(B)
-        for l in range(L, 0, -1):
-            c = math.sqrt(s2 / weights[l].shape[1]) if scaled_forward else 1.0
-            at = _phi(act, hs[l - 1]) if dphi_post else hs[l - 1]
-            B = c * (1.0 if no_dphi else _dphi(act, at)) * (weights[l].T @ B)
-            bs.insert(0, B)
-        return xs, bs
-
-    (x1, b1), (x2, b2) = passes(X1), passes(X2)
-    return [(s2 / W.shape[1] if scaled_forward else 1.0) * (x1[l].T @ x2[l]) * (b1[l].T @ b2[l])
-            for l, W in enumerate(weights)]
-
-
+# ------------------------------------------------- kernels: slips from slipgen.py (ref.slipgen)
 def _close_kernel(got, want, act, slips, name):
     """close() with a kernel's tolerance and, for tanh, a quadrature hint."""
     __tracebackhide__ = True
@@ -198,17 +113,6 @@ def _input_scaled(ref_fn, X1, X2, depth, act, s2, factor):
     return ref_fn(X1 * factor, X2 * factor, depth, act, s2)
 
 
-def _np_no_s2(X1, X2, depth, act, s2):
-    """q_{l+1} = E phi phi (sigma_w2 only in q_1)."""
-    n0 = X1.shape[0]
-    q = s2 / n0 * X1.T @ X2
-    a, b = s2 / n0 * np.sum(X1 * X1, 0), s2 / n0 * np.sum(X2 * X2, 0)
-    for _ in range(depth):
-        q = _pair(act, a[:, None], b[None, :], q)[0]
-        a, b = _pair(act, a, a, a)[0], _pair(act, b, b, b)[0]
-    return q
-
-
 @check("nngp_kernel", points=0.5, cases=KERNEL_CASES)
 def test_nngp_kernel(student, ref, case):
     X1, X2, depth, act, s2 = case.args
@@ -228,7 +132,7 @@ def test_nngp_kernel(student, ref, case):
                           ref.nngp_kernel(X1, X2, depth - 1, act, s2)))
         if act != "linear":
             slips.append(Slip("sigma_w2 left out of the recursion q_{l+1} = sigma_w2 E phi(u) phi(v)",
-                              _np_no_s2(X1, X2, depth, act, s2)))
+                              ref.slipgen.np_no_s2(X1, X2, depth, act, s2)))
     _close_kernel(got, want, act, slips, "q_{L+1}")
 
 
@@ -239,7 +143,6 @@ def test_ntk_kernel(student, ref, case):
     got = student.ntk_kernel(*case.args)
     want = ref.ntk_kernel(*case.args)
     nngp = ref.nngp_kernel(*case.args)
-    qs, chis = _layers(X1, X2, depth, act, s2)
     slips = [
         Slip("the last layer's term q_{L+1} of (5.46) is missing", want - nngp),
         Slip("the NNGP kernel q_{L+1} instead of the NTK", nngp),
@@ -249,15 +152,16 @@ def test_ntk_kernel(student, ref, case):
     if depth >= 1:
         slips += [
             Slip("chi_l computed with phi instead of phi' (5.32)",
-                 _ntk_sum(*_layers(X1, X2, depth, act, s2, chi_from_phi=True))),
-            Slip("the first layer's term q_1 chi_1 ... chi_L of (5.46) is missing", _ntk_sum(qs, chis, first=1)),
-            Slip("beta_l without chi_l: the product in (5.46) starts one layer late", _ntk_sum(qs, chis, shift=1)),
-            Slip("the chi products of (5.46) are dropped: the sum of q_1..q_{L+1}", sum(qs)),
+                 ref.slipgen.ntk_variant(X1, X2, depth, act, s2, chi_from_phi=True)),
+            Slip("the first layer's term q_1 chi_1 ... chi_L of (5.46) is missing", ref.slipgen.ntk_variant(X1, X2, depth, act, s2, first=1)),
+            Slip("beta_l without chi_l: the product in (5.46) starts one layer late", ref.slipgen.ntk_variant(X1, X2, depth, act, s2, shift=1)),
+            Slip("the chi products of (5.46) are dropped: the sum of q_1..q_{L+1}",
+                 ref.slipgen.q_sum(X1, X2, depth, act, s2)),
             Slip("one layer too many: depth + 1 hidden layers", ref.ntk_kernel(X1, X2, depth + 1, act, s2)),
         ]
         if act != "linear":
             slips.append(Slip("chi_l = E phi'(u) phi'(v) without sigma_w2 (5.32)",
-                              _ntk_sum(*_layers(X1, X2, depth, act, s2, s2_in_chi=False))))
+                              ref.slipgen.ntk_variant(X1, X2, depth, act, s2, s2_in_chi=False)))
     _close_kernel(got, want, act, slips, "Theta")
 
 
@@ -293,14 +197,14 @@ def test_empirical_ntk(student, ref, case):
     W, X1, X2, act, s2 = case.args
     got = student.empirical_ntk(*case.args)
     want = ref.empirical_ntk(*case.args)
-    terms = _emp_terms(W, X1, X2, act, s2)
+    terms = ref.slipgen.emp_terms(W, X1, X2, act, s2)
     n = [w.shape[1] for w in W]
     slips = [
         Slip("derivatives with respect to the scaled weights sigma_w W_l / sqrt(n_l) (standard "
              "parameterisation) instead of the standard-normal W_l of (5.38)-(5.39)",
              sum(t * n[l] / s2 for l, t in enumerate(terms))),
         Slip("the forward pass without the factors sigma_w / sqrt(n_l) of (5.38)",
-             sum(_emp_terms(W, X1, X2, act, s2, scaled_forward=False))),
+             sum(ref.slipgen.emp_terms(W, X1, X2, act, s2, scaled_forward=False))),
         Slip("the last layer's term (the gradient with respect to W_L) is missing", sum(terms[:-1])),
         Slip("the first layer's term (the gradient with respect to W_0) is missing", sum(terms[1:])),
         Slip("sigma_w / n_l where (5.42) squares to sigma_w^2 / n_l",
@@ -308,11 +212,11 @@ def test_empirical_ntk(student, ref, case):
     ]
     if act in ("tanh", "erf"):
         slips.append(Slip("phi' evaluated at the post-activation phi(h_l) instead of h_l",
-                          sum(_emp_terms(W, X1, X2, act, s2, dphi_post=True))))
+                          sum(ref.slipgen.emp_terms(W, X1, X2, act, s2, dphi_post=True))))
     if act != "linear":
         slips.append(Slip("the backward pass without the factor phi'(h_l) (the diagonal D_l of (5.36)): "
                           "the gradient through a hidden layer is W_{l+1}^T B times phi'(h_l)",
-                          sum(_emp_terms(W, X1, X2, act, s2, no_dphi=True))))
+                          sum(ref.slipgen.emp_terms(W, X1, X2, act, s2, no_dphi=True))))
     scale = float(np.max(np.abs(want)))
     close(got, want, rtol=RTOL_AUTODIFF, atol=ATOL_AUTODIFF * scale, slips=slips, name="Theta-hat")
 
@@ -378,28 +282,18 @@ def _two_sample(theirs, refs, alpha, ffp, what, hint):
              f"<= {ffp:g}.", advice=hint)
 
 
-def _deviation_slip(vals, X, depth, width, act, s2, seed, runs=12):
+def _deviation_slip(ref, vals, X, depth, width, act, s2, seed, runs=12):
     """Names a limit kernel without the chi products when the student's values match it.
 
-    Deviations from Theta = sum_l q_l (chi_l set to 1 in (5.46)) are drawn
-    here (numpy nets, DEV_INITS inits per run, at most width 512 on the CPU)
-    and compared with the student's by the same t-test on the logs.
+    Deviations from Theta = sum_l q_l (chi_l set to 1 in (5.46)) are drawn by a
+    hidden helper (numpy nets, DEV_INITS inits per run, at most width 512 on the
+    CPU) and compared with the student's by the same t-test on the logs.
     """
     if width > 512:
         return ""
-    qs, chis = _layers(X, X, depth, act, s2)
-    chiless = sum(qs)
-    if np.allclose(chiless, _ntk_sum(qs, chis), rtol=1e-3):
+    slip = ref.slipgen.chiless_deviations(X, depth, width, act, s2, seed, DEV_INITS, runs)
+    if slip is None or slip is UNRECORDED:
         return ""
-    rng = _rng(seed + 7 * stats.REF_SEED_OFFSET)
-    widths = [X.shape[0]] + [width] * depth + [1]
-    slip = []
-    for _ in range(runs):
-        d = 0.0
-        for _ in range(DEV_INITS):
-            W = [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:])]
-            d += np.linalg.norm(sum(_emp_terms(W, X, X, act, s2)) - chiless) / np.linalg.norm(chiless)
-        slip.append(d / DEV_INITS)
     if st.ttest_ind(np.log(vals), np.log(slip)).pvalue >= P_DEV:
         return ("This looks like: a limit kernel without the chi_l products of (5.46) "
                 "(Theta = sum_l q_l, where each q_l is multiplied by chi_l ... chi_L). ")
@@ -429,9 +323,11 @@ def test_ntk_deviation(student, ref, case, grader_seed, device):
                      for j in range(DEV_REF_RUNS)])
     limit = ref.ntk_kernel(X, X, depth, act, s2)
     a, b = np.log(vals), np.log(refs)
+    if ref.recording and width <= 512:   # the hint's sample, recorded for a student's install
+        ref.slipgen.chiless_deviations(X, depth, width, act, s2, grader_seed, DEV_INITS, 12)
     if st.ttest_ind(a, b).pvalue >= P_DEV:
         return
-    hint = _deviation_slip(vals, X, depth, width, act, s2, grader_seed)
+    hint = _deviation_slip(ref, vals, X, depth, width, act, s2, grader_seed)
     _two_sample(vals, refs, P_DEV, 1e-4, f"the mean deviation at width {width}",
                 hint + f"Next: compare Theta-hat = empirical_ntk(W, X, X, ...) of nets with standard-normal "
                 f"W_l of widths [n_0] + [width] * depth + [1] with the limit ntk_kernel(X, X, depth, "
@@ -474,27 +370,11 @@ LIN_CASES = [
 ]
 
 
-def _lin_variant(Ks, K, f0t, f0, y, lr, t, kind):
-    m = K.shape[0]
-    r = f0 - y
-    a = lr * t / m
-    if kind == "no_1_over_m":
-        a = lr * t
-    E = np.exp(-a * K) if kind == "elementwise" else scipy.linalg.expm(-a * K)
-    if kind == "discrete":
-        E = np.linalg.matrix_power(np.eye(m) - lr / m * K, int(round(t)))
-    step = (np.eye(m) - E) @ r
-    if kind == "no_inverse":
-        return f0t - Ks @ step
-    corr = Ks @ np.linalg.solve(K, step)
-    return f0t + corr if kind == "sign" else f0t - corr
-
-
 @check("linearized_prediction", points=0.5, cases=LIN_CASES)
 def test_linearized_prediction(student, ref, case):
     got = student.linearized_prediction(*case.args)
     want = ref.linearized_prediction(*case.args)
-    slips = [Slip(text, _lin_variant(*case.args, kind)) for kind, text in [
+    slips = [Slip(text, ref.slipgen.lin_variant(*case.args, kind)) for kind, text in [
         ("no_1_over_m", "exp(-lr K t) without the 1/m of (5.12) (the loss is a mean over m points)"),
         ("elementwise", "np.exp of the matrix (elementwise) instead of the matrix exponential"),
         ("sign", "the correction has the wrong sign: (y - f0) for (f0 - y), or + for -"),
@@ -502,7 +382,7 @@ def test_linearized_prediction(student, ref, case):
     ]]
     if float(case.args[6]).is_integer() and case.args[6] > 0:
         slips.append(Slip("(I - lr K/m)^t: discrete gradient steps instead of the flow's exponential",
-                          _lin_variant(*case.args, "discrete")))
+                          ref.slipgen.lin_variant(*case.args, "discrete")))
     close(got, want, rtol=RTOL_LINEAR, atol=ATOL_LINEAR, slips=slips, name="f_lin,t(test)")
 
 

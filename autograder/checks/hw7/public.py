@@ -3,10 +3,8 @@
 The hidden cases of these checks are in ``hidden.py`` (not shipped to students).
 """
 import math
-import warnings
 
 import numpy as np
-from scipy import integrate
 from scipy.stats import ortho_group
 
 from autograder.api import (Case, Slip, check, close, expect_array, expect_raises,
@@ -86,27 +84,6 @@ def compare_times(got, want, s, u0, uf, rtol, slips=(), name="t"):
     close(g if isinstance(want, np.ndarray) else float(g), want, rtol=rtol, slips=slips, name=name)
 
 
-def _mode_log(s, u0, uf):
-    with np.errstate(all="ignore"):
-        return np.log(_arr(uf) * (_arr(u0) - s) / (_arr(u0) * (_arr(uf) - s)))
-
-
-def _power_time(s, eta, u0, uf, depth, p, factor=None):
-    """int_{u0}^{uf} du / (factor * eta * u^p * (s - u)), factor = L+1 by default;
-    the flow time of a slip's ODE, by quadrature (finite cases only)."""
-    s, eta, u0, uf, L = np.broadcast_arrays(*(_arr(x) for x in (s, eta, u0, uf, depth)))
-    P = np.broadcast_to(_arr(p), s.shape)
-    F = np.broadcast_to(_arr(L + 1.0 if factor is None else factor), s.shape)
-    out = np.full(s.shape, np.nan)
-    for i in np.ndindex(s.shape):
-        if 0 < u0[i] < uf[i] < s[i] or s[i] < uf[i] < u0[i]:
-            f = lambda u, i=i: 1.0 / (F[i] * eta[i] * u ** P[i] * (s[i] - u))  # noqa: E731
-            with warnings.catch_warnings():  # a slip's integral may be huge: only its value matters
-                warnings.simplefilter("ignore")
-                out[i] = integrate.quad(f, u0[i], uf[i], epsabs=0.0, epsrel=1e-11, limit=200)[0]
-    return out if out.ndim else float(out)
-
-
 # ------------------------------------------------------------- shallow_mode_time
 SHALLOW_CASES = [
     Case("small_to_near_s", 1.0, 1.0, 0.01, 0.99),
@@ -121,7 +98,7 @@ def test_shallow_mode_time(student, ref, case):
     s, eta, u0, uf = case.args
     got = student.shallow_mode_time(*case.args)
     want = ref.shallow_mode_time(*case.args)
-    log = _mode_log(s, u0, uf)
+    log = ref.slipgen.mode_log(s, u0, uf)
     with np.errstate(all="ignore"):
         slips = [
             Slip("the factor 2 of u' = 2 eta u (s - u) (2.132) is missing", _arr(want) * 2),
@@ -154,7 +131,7 @@ def test_deep_mode_time(student, ref, case):
                  "taken literally", ref.exact_mode_time(*case.args)),
             Slip("the factor L+1 of (2.141) is missing", _arr(want) * L1),
             Slip("L where (2.141) has L+1", _arr(want) * L1 / _arr(L)),
-            Slip("the log term of (2.141) lacks its 1/s", (inv + _mode_log(s, u0, uf)) / (L1 * _arr(s) * eta)),
+            Slip("the log term of (2.141) lacks its 1/s", (inv + ref.slipgen.mode_log(s, u0, uf)) / (L1 * _arr(s) * eta)),
             Slip("the log term of (2.141) is missing", inv / (L1 * _arr(s) * eta)),
         ]
     compare_times(got, want, s, u0, uf, RTOL_CLOSED, slips)
@@ -179,35 +156,13 @@ def test_exact_mode_time(student, ref, case):
              ref.deep_mode_time(*case.args)),
         Slip("the factor L+1 of (2.140) is missing", _arr(want) * (Lf + 1)),
         Slip("the exponent written 2*L/L+1, which Python reads as (2L/L)+1 = 3",
-             _power_time(s, eta, u0, uf, L, 3.0)),
-        Slip("the exponent L/(L+1) instead of 2L/(L+1)", _power_time(s, eta, u0, uf, L, Lf / (Lf + 1))),
+             ref.slipgen.power_time(s, eta, u0, uf, L, 3.0)),
+        Slip("the exponent L/(L+1) instead of 2L/(L+1)", ref.slipgen.power_time(s, eta, u0, uf, L, Lf / (Lf + 1))),
     ]
     compare_times(got, want, s, u0, uf, RTOL_QUAD, slips)
 
 
 # ------------------------------------------------------------- simulate_mode
-def _factor_variants(s, lr, depth, u0, steps, kind):
-    """Known wrong versions of the discrete dynamics (2.138)."""
-    k = depth + 1
-    a = np.full(k, u0 ** (1.0 / k))
-    u = np.float64(u0)  # a negative base gives nan, not a complex number
-    out = [u0]
-    with np.errstate(all="ignore"):
-        for _ in range(steps):
-            if kind == "sequential":  # each factor sees the already-updated ones
-                for i in range(k):
-                    others = np.prod(np.delete(a, i))
-                    a[i] = a[i] + lr * (s - others * a[i]) * others
-                out.append(np.prod(a))
-            elif kind == "euler_u":  # Euler on the flow (2.140) for u
-                u = u + lr * k * u ** (2.0 * depth / k) * (s - u)
-                out.append(u)
-            elif kind == "u0_as_factor":  # a_l = u0, not u0^(1/(L+1))
-                u = u + lr * (s - u**k) * u**depth
-                out.append(u**k)
-    return np.array(out)
-
-
 SIM_CASES = [
     Case("small_start_L3", 1.0, 0.05, 3, 0.01, 120),
     Case("shallow_L1", 2.0, 0.02, 1, 0.5, 60),
@@ -220,11 +175,11 @@ def test_simulate_mode(student, ref, case):
     got = student.simulate_mode(*case.args)
     want = ref.simulate_mode(*case.args)
     slips = [Slip("the factors are updated one after the other; (2.138) moves them all at once",
-                  _factor_variants(s, lr, L, u0, steps, "sequential")),
+                  ref.slipgen.factor_variants(s, lr, L, u0, steps, "sequential")),
              Slip("an Euler step of the flow (2.140) for u, not gradient descent on the factors a_l",
-                  _factor_variants(s, lr, L, u0, steps, "euler_u")),
+                  ref.slipgen.factor_variants(s, lr, L, u0, steps, "euler_u")),
              Slip("every factor starts at u0 instead of u0^(1/(L+1))",
-                  _factor_variants(s, lr, L, u0, steps, "u0_as_factor")),
+                  ref.slipgen.factor_variants(s, lr, L, u0, steps, "u0_as_factor")),
              Slip("the factor a = u^(1/(L+1)) is returned instead of u = a^(L+1)",
                   want ** (1.0 / (L + 1)))]
     close(got, want, rtol=RTOL_SIM, atol=1e-300, slips=slips, name="u")
@@ -402,30 +357,6 @@ def _haar(n, rng):
     return q * np.sign(np.diag(r))
 
 
-def _gd_variant(weights, X, Y, lr, steps, kind):
-    """Known wrong versions of gradient descent (2.136)."""
-    ws = [np.array(w, dtype=np.float64) for w in weights]
-    B = X.shape[1]
-    out = []
-    with np.errstate(all="ignore"):
-        for t in range(steps + 1):
-            def forward():
-                hs = [X]
-                for w in ws:
-                    hs.append(w @ hs[-1])
-                return hs
-            hs = forward()
-            out.append(np.sum((hs[-1] - Y) ** 2) / (2 * B))
-            if t == steps:
-                break
-            if kind == "sequential":  # layer l sees layers 0..l-1 already updated
-                for l in range(len(ws)):
-                    hs = forward()
-                    g = (hs[-1] - Y) / B
-                    for j in range(len(ws) - 1, l, -1):
-                        g = ws[j].T @ g
-                    ws[l] = ws[l] - lr * g @ hs[l].T
-    return np.array(out)
 
 
 GD_CASES = [
@@ -446,7 +377,7 @@ def test_deep_linear_gd(student, ref, case):
     slips = [Slip("a sum over the batch where (2.123) takes the mean", B * ref.deep_linear_gd(ws, X, Y, lr * B, steps)),
              Slip("the 1/2 of the square loss (2.123) is missing", 2 * ref.deep_linear_gd(ws, X, Y, 2 * lr, steps)),
              Slip("the layers are updated one after the other; (2.136) moves them all at once",
-                  _gd_variant(ws, X, Y, lr, steps, "sequential"))]
+                  ref.slipgen.gd_variant(ws, X, Y, lr, steps, "sequential"))]
     close(got, want, rtol=RTOL_GD, atol=1e-14, slips=slips, name="losses")
 
 

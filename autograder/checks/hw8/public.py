@@ -4,9 +4,10 @@ Deterministic functions are compared with the reference on grader-supplied
 inputs to float64 round-off. The Monte Carlo Rademacher estimates are compared
 as statistics over seeds with an exact enumeration over all 2^m sign vectors,
 computed here; the bounds that must hold are checked by simulation. Known
-slips are recomputed here, independently of the reference, to name them.
+slips are recomputed independently of the reference, to name them, by the
+hidden helpers in ``slipgen.py`` (``ref.slipgen``), which the student
+wheel leaves out.
 """
-import itertools
 import math
 
 import numpy as np
@@ -39,11 +40,6 @@ N_MC = 1000          # sign vectors per seed in those comparisons
 
 def _rng(seed):
     return np.random.default_rng(seed)
-
-
-def _all_signs(m, values=(-1.0, 1.0)):
-    """All |values|^m vectors with entries in ``values``, as rows."""
-    return np.array(list(itertools.product(values, repeat=m)))
 
 
 def _pair(got, what):
@@ -133,10 +129,6 @@ def test_finite_class_bound_holds(student, ref, case, grader_seed):
 
 
 # ================================================================ sauer_bound
-def _sauer_to(m, top):
-    return sum(math.comb(m, k) for k in range(0, max(min(top, m), -1) + 1))
-
-
 @check("sauer_bound", points=0.5, cases=[
     Case("m10_d3", 10, 3),
     Case("m1000_d50", 1000, 50),
@@ -146,12 +138,13 @@ def test_sauer_bound(student, ref, case):
     m, d = case.args
     got = expect_int(student.sauer_bound(m, d), python_int=True)
     want = ref.sauer_bound(m, d)
-    if got == want:
-        return
-    slips = [("the sum stops at k = d - 1 (Lemma 7 sums k = 0..d)", _sauer_to(m, d - 1)),
-             ("the sum runs to k = d + 1", _sauer_to(m, d + 1)),
+    # computed before the verdict, so that public fixtures record them
+    slips = [("the sum stops at k = d - 1 (Lemma 7 sums k = 0..d)", ref.slipgen.sauer_to(m, d - 1)),
+             ("the sum runs to k = d + 1", ref.slipgen.sauer_to(m, d + 1)),
              ("2^m whatever d", 2**m),
              ("binom(m, d) alone, not the sum over k <= d", math.comb(m, min(d, m)))]
+    if got == want:
+        return
     hint = next((f"This looks like: {text}. " for text, v in slips if v == got and v != want), "")
     fail(f"sauer_bound({m}, {d}) = {got}, expected {want} (exact). "
          + hint + "Next: add binom(m, k) for k = 0..min(d, m) with math.comb.")
@@ -172,21 +165,6 @@ def _intervals(m):
 
 
 # ================================================================ vc_bound
-def _vc_G(m, d, small_m=True):
-    if d == 0:
-        return 0.0
-    if m <= d and small_m:
-        return m * math.log(2)
-    return d * (1 + math.log(m) - math.log(d))
-
-
-def _vc(m, d, delta, factor=2.0, small_m=True, log2=True, G=None):
-    if G is None:
-        G = _vc_G(m, d, small_m)
-    rad = math.sqrt(2 / m * ((math.log(2) if log2 else 0.0) + G))
-    return factor * rad + math.sqrt(math.log(1 / delta) / (2 * m))
-
-
 @check("vc_bound", points=0.5, cases=[
     Case("m1000_d10", 1000, 10, 0.05),
     Case("m10_d3_vacuous", 10, 3, 0.05),
@@ -196,17 +174,17 @@ def test_vc_bound(student, ref, case):
     m, d, delta = case.args
     got = student.vc_bound(m, d, delta)
     want = ref.vc_bound(m, d, delta)
-    slips = [Slip("the factor 2 of symmetrization (4.14) dropped", _vc(m, d, delta, factor=1.0)),
+    slips = [Slip("the factor 2 of symmetrization (4.14) dropped", ref.slipgen.vc(m, d, delta, factor=1.0)),
              Slip("log 2 of (4.18) dropped: the chain (4.16) bounds log(2|F_S|), not log|F_S|",
-                  _vc(m, d, delta, log2=False)),
+                  ref.slipgen.vc(m, d, delta, log2=False)),
              Slip("G = log of Sauer's sum instead of the closed form (4.20)",
-                  _vc(m, d, delta, G=math.log(_sauer_to(m, d)))),
+                  ref.slipgen.vc(m, d, delta, G=math.log(ref.slipgen.sauer_to(m, d)))),
              Slip("the log of the growth function taken in bits (log2) while the rest of the bound "
                   "uses natural logs: G must be the natural log of Pi_F(m)",
-                  _vc(m, d, delta, G=_vc_G(m, d) / math.log(2)))]
+                  ref.slipgen.vc(m, d, delta, G=ref.slipgen.vc_G(m, d) / math.log(2)))]
     if 0 < d and m <= d:
         slips.insert(0, Slip("(4.20) used for m <= d: it needs m > d; there Pi = 2^m, G = m log 2",
-                             _vc(m, d, delta, small_m=False)))
+                             ref.slipgen.vc(m, d, delta, small_m=False)))
     if want > 1:
         slips.append(Slip("the bound clipped at 1 (the contract keeps it unclipped)", 1.0))
     close(got, want, rtol=RTOL_EXACT, slips=slips)
@@ -225,11 +203,6 @@ LIN_CASES = [
     Case("gauss_3x10_B1", "gauss", (3, 10), 1.0),
     Case("line_1x12_B2.5", "gauss", (1, 12), 2.5),
 ]
-
-
-def _lin_exact(X, B, values=(-1.0, 1.0)):
-    vals = B * np.linalg.norm(X @ _all_signs(X.shape[1], values).T, axis=0) / X.shape[1]
-    return vals.mean(), vals.std()
 
 
 @check("rademacher_linear", points=0.5, aspect="bound", cases=LIN_CASES)
@@ -257,12 +230,12 @@ def test_rademacher_linear_mean(student, ref, case, grader_seed):
     if np.all(est == est[0]):
         fail(f"{N_SEEDS_MC} different seeds gave the same estimate {est[0]:.6g}: the seed is ignored "
              "(or nothing is random). Next: draw the signs from np.random.default_rng(seed).")
-    mean, sd = _lin_exact(X, B)
+    mean, sd = ref.slipgen.lin_exact(X, B)
     m = shape[1]
     _mc_verdict(est.mean(), mean, sd / math.sqrt(N_SEEDS_MC * N_MC),
                 f"your mean estimate over {N_SEEDS_MC} seeds (n_samples={N_MC})", slips=[
                     ("sigma drawn from {0, 1}: Rademacher signs are -1 or +1",
-                     _lin_exact(X, B, (0.0, 1.0))[0]),
+                     ref.slipgen.lin_exact(X, B, (0.0, 1.0))[0]),
                     ("the 1/m of (4.15) left out", mean * m),
                     ("B left out", mean / B),
                     ("the mean of ||X sigma||^2, not of ||X sigma||", B * np.sum(X**2) / m)])
@@ -298,7 +271,7 @@ def _check_spread(call, sd, grader_seed, fn):
     Case("gauss_3x10")])
 def test_rademacher_linear_spread(student, ref, case, grader_seed):
     X = _matrix("gauss", (3, 10), 81) if case.id == "gauss_3x10" else _matrix("correlated", (4, 8), 81)
-    _, sd = _lin_exact(X, 1.0)
+    _, sd = ref.slipgen.lin_exact(X, 1.0)
     _check_spread(lambda n, s: _pair(student.rademacher_linear(X, 1.0, n, s), "(estimate, bound)"),
                   sd, grader_seed, "rademacher_linear")
 
@@ -319,12 +292,6 @@ def _H(kind, seed):
 
 
 FIN_CASES = [Case("pm1_6x10"), Case("single_row_9"), Case("duplicates_7x8")]
-
-
-def _fin_exact(H, values=(-1.0, 1.0), absolute=True):
-    S = _all_signs(H.shape[1], values) @ H.T
-    vals = np.max(np.abs(S) if absolute else S, axis=1) / H.shape[1]
-    return vals.mean(), vals.std()
 
 
 @check("rademacher_finite", points=0.5, aspect="bound", cases=FIN_CASES)
@@ -355,13 +322,13 @@ def test_rademacher_finite_mean(student, ref, case, grader_seed):
     if np.all(est == est[0]):
         fail(f"{N_SEEDS_MC} different seeds gave the same estimate {est[0]:.6g}: the seed is ignored "
              "(or nothing is random). Next: draw the signs from np.random.default_rng(seed).")
-    mean, sd = _fin_exact(H)
+    mean, sd = ref.slipgen.fin_exact(H)
     _mc_verdict(est.mean(), mean, sd / math.sqrt(N_SEEDS_MC * N_MC),
                 f"your mean estimate over {N_SEEDS_MC} seeds (n_samples={N_MC})", slips=[
                     ("no absolute value in (4.15): max_k sigma.H[k] instead of max_k |sigma.H[k]|",
-                     _fin_exact(H, absolute=False)[0]),
+                     ref.slipgen.fin_exact(H, absolute=False)[0]),
                     ("sigma drawn from {0, 1}: Rademacher signs are -1 or +1",
-                     _fin_exact(H, (0.0, 1.0))[0]),
+                     ref.slipgen.fin_exact(H, (0.0, 1.0))[0]),
                     ("the 1/m of (4.15) left out", mean * H.shape[1])])
 
 
@@ -369,7 +336,7 @@ def test_rademacher_finite_mean(student, ref, case, grader_seed):
     Case("uniform_4x10")])
 def test_rademacher_finite_spread(student, ref, case, grader_seed):
     H = _rng(83).normal(size=(4, 10)) if case.id == "uniform_4x10" else _H("pm1_6x10", 82)
-    _, sd = _fin_exact(H)
+    _, sd = ref.slipgen.fin_exact(H)
     _check_spread(lambda n, s: _pair(student.rademacher_finite(H, n, s), "(estimate, bound)"),
                   sd, grader_seed, "rademacher_finite")
 
@@ -378,23 +345,6 @@ def test_rademacher_finite_spread(student, ref, case, grader_seed):
 def _net(widths, seed):
     rng = _rng(seed)
     return [rng.normal(size=(b, a)) / math.sqrt(a) for a, b in zip(widths[:-1], widths[1:])]
-
-
-def _spectral(Ws, kind="bartlett", M=None, p=2 / 3, norms="rows", neyshabur_square=True):
-    """Independent evaluation of (4.31) / (4.87) and of their known misreadings."""
-    s = np.array([np.linalg.svd(W, compute_uv=False)[0] for W in Ws])
-    if kind == "neyshabur":
-        f = np.array([np.linalg.norm(W) for W in Ws])
-        terms = (f / s) ** 2 if neyshabur_square else f / s
-        return float(np.prod(s) * math.sqrt(np.sum(terms)))
-    D = [W - (0 if M is None else Mi) for W, Mi in zip(Ws, M if M is not None else Ws)]
-    if norms == "rows":
-        b = [np.sum(np.linalg.norm(A, axis=1)) for A in D]
-    elif norms == "columns":
-        b = [np.sum(np.linalg.norm(A, axis=0)) for A in D]
-    else:
-        b = [np.linalg.norm(A) for A in D]
-    return float(np.prod(s) * np.sum((np.array(b) / s) ** p) ** (1 / p))
 
 
 SPEC_CASES = [
@@ -414,17 +364,17 @@ def test_spectral_complexity(student, ref, case):
     want = ref.spectral_complexity(Ws, kind, M)
     if kind == "neyshabur":
         slips = [Slip("sum ||W_l||_F / ||W_l||_2 without squares (the text dump's (4.115)); (4.87) squares both",
-                      _spectral(Ws, "neyshabur", neyshabur_square=False)),
+                      ref.slipgen.spectral(Ws, "neyshabur", neyshabur_square=False)),
                  Slip("the spectral norm replaced by the Frobenius norm",
                       float(np.prod([np.linalg.norm(W) for W in Ws]) * math.sqrt(len(Ws))))]
     else:
         slips = [Slip("||W^T||_{2,1} taken as the sum of the column norms of W; it sums the row norms",
-                      _spectral(Ws, M=M, norms="columns")),
+                      ref.slipgen.spectral(Ws, M=M, norms="columns")),
                  Slip("the exponents 2 and 1/2 printed in (4.90); (4.31) has 2/3 and 3/2",
-                      _spectral(Ws, M=M, p=2.0)),
-                 Slip("the Frobenius norm in place of ||(W - M)^T||_{2,1}", _spectral(Ws, M=M, norms="frobenius"))]
+                      ref.slipgen.spectral(Ws, M=M, p=2.0)),
+                 Slip("the Frobenius norm in place of ||(W - M)^T||_{2,1}", ref.slipgen.spectral(Ws, M=M, norms="frobenius"))]
         if M is not None:
-            slips.append(Slip("the reference matrices M_l ignored", _spectral(Ws)))
+            slips.append(Slip("the reference matrices M_l ignored", ref.slipgen.spectral(Ws)))
     close(got, want, rtol=RTOL_EXACT, slips=slips)
 
 
@@ -437,45 +387,25 @@ def test_spectral_complexity_errors(student, ref, case):
 
 
 # ================================================================ neyshabur_bound
-def _dyadic():
+def _dyadic(ref):
     W1 = np.array([[1.0, -0.5], [0.25, 1.0], [-1.0, 0.5]])
     W2 = np.array([[0.5, 1.0, -0.25]])
     X = np.array([[1.0, 2.0, 0.5, -1.0], [0.5, 1.0, 0.25, 1.0]])
     y = np.array([1.0, 1.0, -1.0, 1.0])
-    gamma = float(y[0] * _forward([W1, W2], X)[0])    # 1.0625, attained exactly by point 0
+    gamma = float(y[0] * ref.slipgen.forward([W1, W2], X)[0])    # 1.0625, attained exactly by point 0
     return [W1, W2], X, y, gamma
 
 
-def _forward(Ws, X):
-    h = X
-    for W in Ws[:-1]:
-        h = np.maximum(W @ h, 0.0)
-    return (Ws[-1] @ h).ravel()
-
-
-def _ney(Ws, X, y, gamma, delta, B=None, strict=True, n_mode="all", L_shift=0, B_mode="max"):
-    out = y * _forward(Ws, X)
-    risk = float(np.mean(out < gamma if strict else out <= gamma))
-    if B is None:
-        B = float(np.max(np.linalg.norm(X, axis=0))) if B_mode == "max" else float(np.linalg.norm(X))
-    m, L = X.shape[1], len(Ws) + L_shift
-    n = max(max(W.shape) for W in Ws) if n_mode == "all" else max(W.shape[0] for W in Ws)
-    R = _spectral(Ws, "neyshabur")
-    inner = (math.log(8 * L * m / delta) + math.log(m) / (2 * L)
-             + 8 * math.e**4 * (B * R / gamma) ** 2 * L**2 * n * math.log(2 * L * n))
-    return risk, risk + math.sqrt(inner / (2 * m - 1))
-
-
-def _ney_case(cid):
+def _ney_case(cid, ref):
     if cid == "dyadic_margin_equals_gamma":
-        Ws, X, y, gamma = _dyadic()
+        Ws, X, y, gamma = _dyadic(ref)
         return Ws, X, y, gamma, 0.1, None
     rng = _rng(94)
     widths = {"input_widest_9_3_2_1": [9, 3, 2, 1], "hidden_widest_4_12_6_1": [4, 12, 6, 1],
               "explicit_B": [5, 7, 1]}[cid]
     Ws = _net(widths, 95)
     X = rng.normal(size=(widths[0], 60))
-    y = np.sign(_forward(Ws, X) + 0.3 * rng.normal(size=60))
+    y = np.sign(ref.slipgen.forward(Ws, X) + 0.3 * rng.normal(size=60))
     y[y == 0] = 1.0
     return Ws, X, y, 0.2, 0.05, (10.0 if cid == "explicit_B" else None)
 
@@ -485,22 +415,22 @@ def _ney_case(cid):
     Case("input_widest_9_3_2_1"),
 ])
 def test_neyshabur_bound(student, ref, case):
-    Ws, X, y, gamma, delta, B = _ney_case(case.id)
+    Ws, X, y, gamma, delta, B = _ney_case(case.id, ref)
     risk, bound = _pair(student.neyshabur_bound(Ws, X, y, gamma, delta, B), "(margin_risk, bound)")
     want = ref.neyshabur_bound(Ws, X, y, gamma, delta, B)
-    leq = _ney(Ws, X, y, gamma, delta, B, strict=False)
+    leq = ref.slipgen.ney(Ws, X, y, gamma, delta, B, strict=False)
     close(risk, want[0], rtol=RTOL_EXACT, name="margin_risk", slips=[
         Slip("y f(x) <= gamma counted as a margin error; the margin loss needs y f(x) < gamma (strict)", leq[0]),
-        Slip("the 0/1 risk (margin 0) instead of the margin risk", float(np.mean(y * _forward(Ws, X) < 0))),
+        Slip("the 0/1 risk (margin 0) instead of the margin risk", float(np.mean(y * ref.slipgen.forward(Ws, X) < 0))),
         Slip("the fraction of correct margins, 1 - R̂_gamma", 1 - want[0])])
     slips = [Slip("n without the input dimension: n = max_l n_l counts every W_l's dimensions",
-                  _ney(Ws, X, y, gamma, delta, B, n_mode="outputs")[1]),
+                  ref.slipgen.ney(Ws, X, y, gamma, delta, B, n_mode="outputs")[1]),
              Slip("L - 1 (hidden layers) for L; in chapter 4 L counts weight matrices",
-                  _ney(Ws, X, y, gamma, delta, B, L_shift=-1)[1] if len(Ws) > 1 else float("nan")),
+                  ref.slipgen.ney(Ws, X, y, gamma, delta, B, L_shift=-1)[1] if len(Ws) > 1 else float("nan")),
              Slip("y f(x) <= gamma counted as a margin error", leq[1])]
     if B is None:
         slips.append(Slip("B = ||X||_F; B bounds each point: max_i ||x_i||_2",
-                          _ney(Ws, X, y, gamma, delta, None, B_mode="frobenius")[1]))
+                          ref.slipgen.ney(Ws, X, y, gamma, delta, None, B_mode="frobenius")[1]))
     close(bound, want[1], rtol=RTOL_EXACT, name="bound", slips=slips)
 
 
@@ -544,20 +474,6 @@ def _kl_args(cid):
     return rng.normal(size=50), rng.normal(size=50) - 3, 0.2, -1.0     # "d50_scalar_prior"
 
 
-def _kl_slip(mu, lam, mu_p, lam_p, kind):
-    mu_p, lam_p = np.broadcast_to(mu_p, mu.shape), np.broadcast_to(lam_p, lam.shape)
-    if kind == "printed":
-        terms = np.exp(lam - lam_p) + (mu - mu_p) ** 2 * np.exp(-lam_p) + lam_p - 1 - mu
-    elif kind == "variance":      # lam taken as the variance itself
-        with np.errstate(all="ignore"):
-            terms = lam / lam_p + (mu - mu_p) ** 2 / lam_p + np.log(lam_p / lam) - 1
-    elif kind == "reversed":      # KL(P || Q)
-        terms = np.exp(lam_p - lam) + (mu - mu_p) ** 2 * np.exp(-lam) + lam - lam_p - 1
-    else:                         # log standard deviations
-        terms = np.exp(2 * (lam - lam_p)) + (mu - mu_p) ** 2 * np.exp(-2 * lam_p) + 2 * (lam_p - lam) - 1
-    return 0.5 * float(np.sum(terms))
-
-
 @check("kl_diag_gaussians", points=0.5, cases=[
     Case("q_equals_p"), Case("scalar_prior_4_77"), Case("sigma2_4_82")])
 def test_kl_diag_gaussians(student, ref, case):
@@ -566,10 +482,10 @@ def test_kl_diag_gaussians(student, ref, case):
     want = ref.kl_diag_gaussians(*args)
     close(got, want, rtol=RTOL_EXACT, atol=ATOL_KL, slips=[
         Slip("the printed (4.77), ending in '- 1.mu'; the Gaussian KL needs '- 1.lam' (sum of log-variances)",
-             _kl_slip(*args, "printed")),
-        Slip("KL(P || Q) instead of KL(Q || P)", _kl_slip(*args, "reversed")),
-        Slip("lam read as a log standard deviation; (4.76) makes it the log-variance", _kl_slip(*args, "logstd")),
-        Slip("lam read as the variance itself; it is the log-variance (4.76)", _kl_slip(*args, "variance"))])
+             ref.slipgen.kl_slip(*args, "printed")),
+        Slip("KL(P || Q) instead of KL(Q || P)", ref.slipgen.kl_slip(*args, "reversed")),
+        Slip("lam read as a log standard deviation; (4.76) makes it the log-variance", ref.slipgen.kl_slip(*args, "logstd")),
+        Slip("lam read as the variance itself; it is the log-variance (4.76)", ref.slipgen.kl_slip(*args, "variance"))])
 
 
 # ================================================================ dziugaite_roy_bound
@@ -597,19 +513,6 @@ def _dr_case(cid):
     return (*_dr_data(100, d=12, m=300), 0.0, -4.0), {}               # "d12_m300"
 
 
-def _gibbs(mu, lam, X, y, var_scale=2.0, sign=1.0):
-    sd = np.sqrt(np.exp(var_scale / 2 * lam) @ X**2)
-    return float(np.mean(st.norm.cdf(-sign * y * (mu @ X) / sd)))
-
-
-def _dr_bound(gibbs, mu, lam, X, mu_p, lam_p, delta=0.025, b=100.0, c=0.1, jpow=2, kl=None):
-    m = X.shape[1]
-    j = b * (math.log(c) - lam_p)
-    if kl is None:
-        kl = 0.5 * float(np.sum(np.exp(lam - lam_p) + (mu - mu_p) ** 2 * np.exp(-lam_p) + lam_p - lam - 1))
-    return gibbs + math.sqrt((math.log(2 * math.pi**2 * m * j**jpow / (3 * delta)) + kl) / (2 * m - 1))
-
-
 @check("dziugaite_roy_bound", points=0.5, cases=[
     Case("defaults"), Case("integer_j7")])
 def test_dziugaite_roy_bound(student, ref, case):
@@ -625,23 +528,23 @@ def test_dziugaite_roy_bound(student, ref, case):
                  "standard deviation sqrt(sum_k e^lam_k x_ki^2).")
     err = abs(float(gibbs) - want[0])
     if 1e-9 < err < 0.05 and not any(abs(float(gibbs) - v) <= 1e-9 for v in (
-            _gibbs(mu, lam, X, y, 1.0), _gibbs(mu, lam, X, y, 4.0))):
+            ref.slipgen.gibbs(mu, lam, X, y, 1.0), ref.slipgen.gibbs(mu, lam, X, y, 4.0))):
         fail(f"gibbs_risk = {float(gibbs):.10g}, exact value {want[0]:.10g} (off by {err:.2g}). This looks "
              "like a sampled (Monte Carlo) Gibbs risk, or a slightly wrong variance: w^T x_i is Gaussian, so "
              "R̂_m(Q) = mean_i Phi(-y_i mu^T x_i / sqrt(sum_k e^lam_k x_ki^2)) exactly. Next: use "
              "scipy.special.ndtr (or scipy.stats.norm.cdf), no sampling.")
     close(gibbs, want[0], rtol=RTOL_EXACT, atol=ATOL_RISK, name="gibbs_risk", slips=[
-        Slip("e^lam used as the standard deviation; lam is the log-variance (4.76)", _gibbs(mu, lam, X, y, 4.0)),
-        Slip("e^(lam/2) squared twice, i.e. sqrt(e^lam) used as the variance", _gibbs(mu, lam, X, y, 1.0)),
-        Slip("Phi(+y mu^T x / s): the risk is the probability of a negative margin", _gibbs(mu, lam, X, y, sign=-1.0))])
+        Slip("e^lam used as the standard deviation; lam is the log-variance (4.76)", ref.slipgen.gibbs(mu, lam, X, y, 4.0)),
+        Slip("e^(lam/2) squared twice, i.e. sqrt(e^lam) used as the variance", ref.slipgen.gibbs(mu, lam, X, y, 1.0)),
+        Slip("Phi(+y mu^T x / s): the risk is the probability of a negative margin", ref.slipgen.gibbs(mu, lam, X, y, sign=-1.0))])
     kw_b = {k: kw[k] for k in ("delta", "b", "c") if k in kw}
-    printed_kl = _kl_slip(mu, lam, mu_p, lam_p, "printed")
+    printed_kl = ref.slipgen.kl_slip(mu, lam, mu_p, lam_p, "printed")
     delta = kw.get("delta", 0.025)
     close(bound, want[1], rtol=RTOL_EXACT, name="bound", slips=[
         Slip("j instead of j^2 in (4.80): delta_j = 6 delta/(pi^2 j^2) puts j^2 inside the log",
-             _dr_bound(want[0], mu, lam, X, mu_p, lam_p, jpow=1, **kw_b)),
+             ref.slipgen.dr_bound(want[0], mu, lam, X, mu_p, lam_p, jpow=1, **kw_b)),
         Slip("the printed (4.77) KL, ending in '- 1.mu'",
-             _dr_bound(want[0], mu, lam, X, mu_p, lam_p, kl=printed_kl, **kw_b)),
+             ref.slipgen.dr_bound(want[0], mu, lam, X, mu_p, lam_p, kl=printed_kl, **kw_b)),
         Slip("McAllester at delta, without the union bound over the prior grid (delta_j)",
              want[0] + math.sqrt((math.log(4 * X.shape[1] / delta)
                                   + ref.kl_diag_gaussians(mu, lam, mu_p, lam_p)) / (2 * X.shape[1] - 1)))])

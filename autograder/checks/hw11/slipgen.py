@@ -1,0 +1,100 @@
+"""hw11's hidden helpers: the grader's own feature ranks, gradients, Hessians,
+critical points and Lemma 5 inverses with the known slips, for slip values.
+Check code calls them as ``ref.slipgen.name(...)``; the student wheel leaves
+this file out and replays their values on the public cases from the public
+fixtures (autograder/reference.py).
+"""
+import numpy as np
+from scipy.special import erf, expit
+
+_PHI = {"linear": lambda t: t, "relu": lambda t: np.maximum(t, 0.0), "tanh": np.tanh, "erf": erf,
+        "sigmoid": expit, "square": lambda t: t * t, "leaky_relu": lambda t: np.where(t >= 0, t, 0.1 * t),
+        "asinh": np.arcsinh}
+
+
+def _chain(ws):
+    out = ws[0]
+    for w in ws[1:]:
+        out = w @ out
+    return out
+
+
+def ranks_of(ws, X, act, biases=None, pre=False, tol=None):
+    """Ranks of hidden features by the grader's forward pass (slips: pre-activations, no tolerance)."""
+    ranks, x = [], X
+    for l, w in enumerate(ws):
+        h = w @ x + (0.0 if biases is None else np.asarray(biases[l])[:, None])
+        x = _PHI[act](h)
+        m = h if pre else x
+        if tol is None:
+            ranks.append(int(np.linalg.matrix_rank(m)))
+        else:
+            ranks.append(int(np.sum(np.linalg.svd(m, compute_uv=False) > tol)))
+    return ranks
+
+
+def linear_grads_untransposed(ws, X, Y):
+    g = (_chain(ws) @ X - Y) @ X.T
+    out = []
+    for l in range(len(ws)):
+        left = _chain(ws[l + 1:]) if l + 1 < len(ws) else np.eye(g.shape[0])
+        right = _chain(ws[:l]) if l > 0 else np.eye(g.shape[1])
+        if left.shape[1] != g.shape[0] or g.shape[1] != right.shape[0]:
+            return None
+        out.append(left @ g @ right)
+    return out
+
+
+def gauss_newton(ws, X):
+    """J^T J with J the Jacobian of vec(A X): the Hessian without its second-order term."""
+    def prod(part, n):
+        return _chain(part) if part else np.eye(n)
+    cols = []
+    for l, w in enumerate(ws):
+        left, right = prod(ws[l + 1:], w.shape[0]), prod(ws[:l], w.shape[1]) @ X
+        for i in range(w.size):
+            d = np.zeros(w.size)
+            d[i] = 1.0
+            cols.append((left @ d.reshape(w.shape) @ right).ravel())
+    J = np.array(cols).T
+    return J.T @ J
+
+
+def a_star_variants(X, Y):
+    """A* and the eigenvectors of the slips: ascending order, no (X X^T)^{-1}, Y Y^T."""
+    a_star = np.linalg.solve(X @ X.T, X @ Y.T).T
+    u = np.linalg.eigh(a_star @ X @ Y.T)[1]
+    u2 = np.linalg.eigh(Y @ X.T @ X @ Y.T)[1]
+    u3 = np.linalg.eigh(Y @ Y.T)[1]
+    return a_star, u, u2[:, ::-1], u3[:, ::-1]
+
+
+def relu_slips(ws, X, Y):
+    """Gradients with relu'(0) = 1 and with H_l in place of X_l (grader's own backprop, for hints)."""
+    def run(step_at_zero, use_pre):
+        xs, hs = [X], []
+        for w in ws[:-1]:
+            hs.append(w @ xs[-1])
+            xs.append(np.maximum(hs[-1], 0.0))
+        g, out = ws[-1] @ xs[-1] - Y, [None] * len(ws)
+        for l in range(len(ws) - 1, -1, -1):
+            out[l] = g @ ((hs[l - 1] if use_pre and l > 0 else xs[l]).T)
+            if l > 0:
+                mask = (hs[l - 1] >= 0) if step_at_zero else (hs[l - 1] > 0)
+                g = mask * (ws[l].T @ g)
+        return out
+    return run(True, False), run(False, True)
+
+
+def lemma5_slips(ws, X, H, act):
+    inv = {"linear": lambda x: x, "leaky_relu": lambda x: np.where(x >= 0, x, x / 0.1), "asinh": np.sinh}[act]
+    def run(winv, xinv, phi_inv):
+        h = H
+        for w in reversed(ws):
+            h = phi_inv(winv(w) @ h)
+        return h @ xinv
+    good_w = lambda w: w.T @ np.linalg.inv(w @ w.T)  # noqa: E731
+    xpinv = np.linalg.solve(X.T @ X, X.T)
+    # X^+ without (X^T X)^{-1}; W_l^+ without (W_l W_l^T)^{-1}; phi where phi^{-1} belongs
+    return [run(good_w, X.T, inv), run(lambda w: w.T, xpinv, inv), run(good_w, xpinv, _PHI[act])]
+

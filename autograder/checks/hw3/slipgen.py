@@ -1,0 +1,48 @@
+"""hw3's hidden helpers: the grader's own Marchenko-Pastur densities with known
+slips, the product Wishart curve (2.95) and the table of its CDF. Check code
+calls them as ``ref.slipgen.name(...)``; the student wheel leaves this file out
+and replays their values on the public cases from the public fixtures
+(autograder/reference.py).
+"""
+import math
+
+import numpy as np
+
+from .public import _mp_edges
+
+
+def pw_curve(L, phi):
+    """(2.95) written out here, independent of any submission."""
+    s0, s1, sL = np.sin(phi), np.sin((L + 1) * phi), np.sin(L * phi)
+    return s1 ** (L + 1) / (s0 * sL**L), s0**2 * sL ** (L - 1) / (np.pi * s1**L)
+
+
+def pw_cdf_table(L):
+    """CDF of the product Wishart law: dF = rho |dlam/dphi| dphi along (2.95), as a table
+    (x increasing, F(x)) for linear interpolation."""
+    phi = np.linspace(0.0, np.pi / (L + 1), 8001)[1:-1]
+    lam, rho = pw_curve(L, phi)
+    dlam = lam * ((L + 1) ** 2 / np.tan((L + 1) * phi) - 1 / np.tan(phi) - L**2 / np.tan(L * phi))
+    f = rho * np.abs(dlam)
+    tail = np.concatenate([np.cumsum((0.5 * (f[1:] + f[:-1]) * np.diff(phi))[::-1])[::-1], [0.0]])
+    cdf = tail / tail[0]
+    return lam[::-1], cdf[::-1]
+
+
+def mp_wrong(x, ratio, kind):
+    x = np.asarray(x, dtype=float)
+    a, b = _mp_edges(ratio)
+    if kind == "edges_without_sqrt":
+        a, b = (1 - ratio) ** 2, (1 + ratio) ** 2
+    if kind == "inverted":                  # m/n where n/m belongs, everywhere
+        a, b = (1 - math.sqrt(1 / ratio)) ** 2, (1 + math.sqrt(1 / ratio)) ** 2
+    with np.errstate(all="ignore"):
+        r = np.sqrt(np.clip((b - x) * (x - a), 0, None)) / (2 * np.pi * x)
+        if kind == "ratio_on_top":
+            r = r * ratio
+        elif kind == "inverted":
+            r = r * ratio
+        elif kind != "no_ratio":
+            r = r / ratio
+    return np.where((x > a) & (x < b) & (x > 0), r, 0.0)
+

@@ -1,0 +1,67 @@
+"""hw10 built only from the student wheel's check helpers (tests/test_wheel_attacks.py).
+
+Each graded function calls helpers copied from ``autograder/checks/hw10.py``
+as the student wheel ships it (see wheel_attack.py): the cubic for the free
+convolution, power-series reversion for the S transform, the Gauss-Hermite
+fixed point and chi_1, and the spectral sums with a "slip" that is none.
+
+While the wheel shipped these helpers this scored 17 of 38.5 with the hidden checks
+(5.25 of it on hidden ones); raising everywhere scores 3.75.
+"""
+import numpy as np
+
+COPY = ["_GH_Z", "_GH_W", "_cubic_density", "_reversion", "_s_of", "_moments_of_s", "_fixed_point_gh",
+        "_mean_dphi", "_sums_slip"]
+#: helpers of COPY that the wheel still ships
+KEPT = []
+
+
+def free_moments(kind_x, kind_y, n, n_draws, seed):
+    raise ValueError("no helper computes it")
+
+
+def stieltjes_transform(eigs, z):
+    raise ValueError("no helper computes it")
+
+
+def stieltjes_inversion(eigs, x, eta):
+    raise ValueError("no helper computes it")
+
+
+def law_stieltjes(kind, z, param):
+    raise ValueError("no helper computes it")
+
+
+def r_transform(kind, w, param):
+    raise ValueError("no helper computes it")
+
+
+def free_convolution_density(x, variance, ratio):
+    return _cubic_density(np.asarray(x, float), variance, ratio)  # noqa: F821
+
+
+def free_sum_eigenvalues(n, m, variance, seed):
+    raise ValueError("no helper computes it")
+
+
+def s_transform_coefficients(moments):
+    return _s_of(np.asarray(moments, float))  # noqa: F821
+
+
+def free_product_moments(moments_a, moments_b):
+    a, b = np.asarray(moments_a, float), np.asarray(moments_b, float)
+    if len(a) != len(b):
+        raise ValueError("lengths differ")
+    return _moments_of_s(np.convolve(_s_of(a), _s_of(b))[:len(a)])  # noqa: F821
+
+
+def mean_jacobian_eigenvalue(sigma_w2, sigma_b2, depth, activation):
+    if activation not in ("tanh", "erf"):
+        raise ValueError("no helper computes it")
+    q = _fixed_point_gh(sigma_w2, sigma_b2, activation)  # noqa: F821
+    return (sigma_w2 * _mean_dphi(q, activation, 2)) ** depth  # noqa: F821
+
+
+def leaky_relu_spectral_sums(weights, x, g, slope):
+    ws = [np.asarray(w, float) for w in weights]
+    return tuple(_sums_slip(ws, np.asarray(x, float), np.asarray(g, float), slope, "none"))  # noqa: F821

@@ -1,0 +1,41 @@
+"""hw2 built only from the student wheel's check helpers (tests/test_wheel_attacks.py).
+
+The Gaussian expectations come from the Gauss-Hermite helpers copied from
+``autograder/checks/hw2.py`` as the student wheel ships it (see
+wheel_attack.py); the glue is the formulas' outer arithmetic.
+
+While the wheel shipped these helpers this scored 2.5 of 27.75 with the hidden
+checks (1.25 of it on hidden ones); raising everywhere scores 0.75.
+"""
+import numpy as np
+
+COPY = ["_Z", "_W", "_PHI", "_DPHI", "_gh", "_gh2"]
+#: helpers of COPY that the wheel still ships: they compute no graded function
+KEPT = ['_PHI']
+
+
+def length_map(q, sigma_w2, sigma_b2, activation="tanh"):
+    f = _PHI[activation]  # noqa: F821
+    out = np.array([sigma_w2 * _gh(lambda u: f(u) ** 2, float(x)) + sigma_b2  # noqa: F821
+                    for x in np.ravel(q)])
+    return out.reshape(np.shape(q)) if np.ndim(q) else float(out[0])
+
+
+def length_fixed_point(sigma_w2, sigma_b2, activation="tanh", tol=1e-12, max_iter=100000):
+    raise ValueError("no helper computes it")
+
+
+def chi1(sigma_w2, sigma_b2, activation="tanh"):
+    raise ValueError("no helper computes it")
+
+
+def correlation_map(c, sigma_w2, sigma_b2, activation="tanh"):
+    raise ValueError("no helper computes it")
+
+
+def edge_of_chaos(sigma_b2, activation="tanh"):
+    raise ValueError("no helper computes it")
+
+
+def simulate_lengths(sigma_w2, sigma_b2, activation, width, depth, q1, seed):
+    raise ValueError("no helper computes it")

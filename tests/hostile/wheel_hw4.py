@@ -1,0 +1,46 @@
+"""hw4 built only from the student wheel's check helpers (tests/test_wheel_attacks.py).
+
+Each graded function calls helpers copied from ``autograder/checks/hw4.py`` as
+the student wheel ships it (see wheel_attack.py), plus glue (a matrix product,
+a seeded binomial draw at an exact probability).
+
+While the wheel shipped these helpers this scored 9 of 34 with the hidden checks
+(3.75 of it on hidden ones); raising everywhere scores 1.5.
+"""
+import numpy as np
+
+COPY = ["ANALYTIC", "_phi", "_lemma1_prediction", "_relu_two_point_probability"]
+#: helpers of COPY that the wheel still ships: ANALYTIC is a list of names; _lemma1_prediction
+#: is Lemma 1's forced 0 or 1, which the plot draws (it can leave the wheel once the plot asks
+#: ref.slipgen.lemma1_prediction); returned as the "probability" it passes the theory-forced
+#: edge cases without a simulation (5 of 34 points; tests/test_wheel_attacks.py marks it)
+KEPT = ["ANALYTIC", "_lemma1_prediction"]
+
+
+def hidden_features(W0, X, activation):
+    return _phi(activation, np.asarray(W0, float) @ np.asarray(X, float))  # noqa: F821
+
+
+def numerical_rank(A):
+    raise ValueError("no helper computes it")
+
+
+def full_rank_probability(n0, n1, m, activation, n_trials, seed):
+    p = _lemma1_prediction(n0, n1, m, activation)  # noqa: F821
+    if p is None and activation == "relu" and m == 2:
+        p = _relu_two_point_probability(n0, n1)  # noqa: F821
+    if p is None:
+        raise ValueError("no helper computes it")
+    return np.random.default_rng(seed).binomial(n_trials, p) / n_trials
+
+
+def output_layer_optimum(X1, Y):
+    raise ValueError("no helper computes it")
+
+
+def train_two_layer(X, Y, n1, activation, lr, steps, seed):
+    raise ValueError("no helper computes it")
+
+
+def deep_linear_gap(widths, X, Y, lr, steps, seed):
+    raise ValueError("no helper computes it")
