@@ -84,3 +84,11 @@ def known_file(assignment, stem) -> Path:
 def pytest_collection_modifyitems(items):
     """Slow tests first, so that with `-n 2` no long test starts last and runs alone."""
     items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)
+
+
+def pytest_sessionfinish(session):
+    """Merge the parts of the known verdicts that workers wrote (COURSE_WRITE_VERDICTS=1)."""
+    import verdicts
+
+    if verdicts.WRITE and not hasattr(session.config, "workerinput"):
+        verdicts.merge_parts()

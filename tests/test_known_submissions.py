@@ -10,6 +10,7 @@ took five times as long (hw6).
 """
 import pytest
 
+import verdicts
 from autograder import catalog
 from autograder.notebook import cell_text
 from autograder.runner import run_checks
@@ -24,6 +25,13 @@ def test_known_submission(assignment, source, tmp_path):
     named = () if "all" in expect_pass else tuple(sorted(expect_fail | expect_pass))
     rep = run_checks(assignment, path, hidden=True, functions=named)
     assert not rep.grader_errors, [r.message for r in rep.grader_errors]
+    key = f"{assignment}/{path.stem}"
+    if verdicts.WRITE:
+        verdicts.record(key, rep)
+    elif not verdicts.varies(source):
+        # every verdict, point and message as recorded (tests/verdicts.py)
+        diff = verdicts.differences(key, rep)
+        assert not diff, "\n".join(diff)
     _one_score_on_every_path(assignment, rep)
     by_fn = {}
     for r in rep.ran:
