@@ -28,11 +28,7 @@ ATTACKS = sorted(p.stem.removeprefix("wheel_") for p in HOSTILE.glob("wheel_hw*.
 MARGIN = 0.05   # of the assignment's total
 #: attacks that still beat the bound, and why: strict, so that closing the gap fails here
 #: until the mark goes
-KNOWN_GAPS = {
-    "hw4": "hw4's plot draws _lemma1_prediction (Lemma 1's forced 0 or 1), so the wheel still "
-           "ships it, and returned as the probability it passes the theory-forced edge cases "
-           "(4.5 points above raising); the plot is to ask ref.slipgen for it",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _with_gaps(hws):

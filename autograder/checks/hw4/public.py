@@ -97,22 +97,6 @@ def test_numerical_rank(student, ref, case):
 
 
 # ---------------------------------------------------------------- full_rank_probability
-def _lemma1_prediction(n0, n1, m, act):
-    """1 or 0 where theory forces the answer for every draw, else None.
-
-    rank phi(W0 X) <= n1; linear features have rank <= n0; square features
-    lie in the n0 (n0 + 1) / 2 dimensional span of x x^T; relu(w x) with
-    n0 = 1 is w relu(x) or |w| relu(-x), rank <= 2. Lemma 1: analytic
-    non-polynomial phi with n1 >= m gives rank m almost surely.
-    """
-    cap = {"linear": n0, "square": n0 * (n0 + 1) // 2}.get(act, 2 if (act == "relu" and n0 == 1) else m)
-    if min(n1, cap) < m:
-        return 0.0
-    if act in ANALYTIC or act in ("linear", "square"):
-        return 1.0
-    return None
-
-
 EDGE_TRIALS = 40
 EDGE_CASES = [
     Case("tanh_n1_eq_m", 4, 10, 10, "tanh"),
@@ -132,7 +116,7 @@ EDGE_CASES = [
 @check("full_rank_probability", points=0.5, cases=EDGE_CASES, stochastic=True, ffp=1e-6, aspect="edges")
 def test_full_rank_probability_edges(student, ref, case, grader_seed):
     n0, n1, m, act = case.args
-    want = _lemma1_prediction(n0, n1, m, act)
+    want = ref.slipgen.lemma1_prediction(n0, n1, m, act)   # Lemma 1's forced 0 or 1 (slipgen.py)
     got = float(expect_scalar(student.full_rank_probability(n0, n1, m, act, EDGE_TRIALS, grader_seed),
                               "the probability"))
     if got == want:
@@ -792,7 +776,7 @@ def plot(student, ref, outdir):
     for i, act in enumerate(ACTIVATIONS):
         p = [float(student.full_rank_probability(n0, n1, m, act, 60, n1)) for n1 in n1s]
         line, = ax.plot(n1s, p, ".-", label=f"{act} (yours)")
-        theory = [_lemma1_prediction(n0, n1, m, act) for n1 in n1s]
+        theory = [ref.slipgen.lemma1_prediction(n0, n1, m, act) for n1 in n1s]
         ax.plot(n1s, [np.nan if t is None else t + 0.012 * (i - 2.5) for t in theory], "x",
                 color=line.get_color(), ms=4, label="x: theory, 0 or 1 (offset to stay visible)" if i == 0 else None)
     ax.axvline(m, color="k", lw=0.8, ls="--")

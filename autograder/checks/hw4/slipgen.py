@@ -10,6 +10,8 @@ import math
 import numpy as np
 from scipy.special import erf, expit
 
+from .public import ANALYTIC
+
 
 def _rng(seed):
     return np.random.default_rng(seed)
@@ -125,3 +127,19 @@ def phi_before_product(act, W0, X):
 def sigmoid_sign_slip(W0, X):
     """1/(1 + exp(z)): the sign of the sigmoid's exponent flipped."""
     return expit(-(W0 @ X))
+
+
+def lemma1_prediction(n0, n1, m, act):
+    """1 or 0 where theory forces the answer for every draw, else None.
+
+    rank phi(W0 X) <= n1; linear features have rank <= n0; square features
+    lie in the n0 (n0 + 1) / 2 dimensional span of x x^T; relu(w x) with
+    n0 = 1 is w relu(x) or |w| relu(-x), rank <= 2. Lemma 1: analytic
+    non-polynomial phi with n1 >= m gives rank m almost surely.
+    """
+    cap = {"linear": n0, "square": n0 * (n0 + 1) // 2}.get(act, 2 if (act == "relu" and n0 == 1) else m)
+    if min(n1, cap) < m:
+        return 0.0
+    if act in ANALYTIC or act in ("linear", "square"):
+        return 1.0
+    return None
