@@ -123,7 +123,6 @@ def test_gate_is_not_in_the_report_json():
 #: that asks the submission for a call a public case records): {assignment: functions}
 KNOWN_LEAKS = {
     "hw8": {"sauer_bound"},              # a hidden sauer_bound case on a public input
-    "hw11": {"linear_critical_point"},   # hidden "critical" cases on the public inputs
 }
 
 

@@ -60,9 +60,11 @@ test_linear_critical_point_product = hidden_cases(P.test_linear_critical_point_p
 ])
 
 
+# other draws than the public cases of the same ids: the public fixtures must hold no
+# input of a hidden case (tests/test_attacks.py)
 @check("linear_critical_point", points=0.5, aspect="critical", hidden=True, cases=[
-    Case("two_layers_second", *_critical_case([3, 3, 3], [1], 1181)[:4]),
-    Case("three_layers_0_2", *_critical_case([3, 4, 4, 3], [0, 2], 1182)[:4]),
+    Case("two_layers_second", *_critical_case([3, 3, 3], [1], 1191)[:4]),
+    Case("three_layers_0_2", *_critical_case([3, 4, 4, 3], [0, 2], 1192)[:4]),
     Case("four_layers_last", *_critical_case([3, 3, 5, 4, 3], [2], 1184)[:4]),
 ])
 def test_linear_critical_point_is_critical(student, ref, case):
