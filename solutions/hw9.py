@@ -198,8 +198,12 @@ def _relu_gram(X):
     if np.any(norms == 0):
         raise ValueError("every column of X must be nonzero (the angle to it is undefined)")
     G = X.T @ X
-    cos = np.clip(G / np.outer(norms, norms), -1.0, 1.0)
-    return G * (np.pi - np.arccos(cos)) / (2.0 * np.pi)
+    U = X / norms
+    # angle = 2 atan2(|u - v|, |u + v|) for unit u, v: accurate at 0 and pi, where arccos of a
+    # rounded cosine loses half the digits (1e-8 instead of 1e-16)
+    diff = np.linalg.norm(U[:, :, None] - U[:, None, :], axis=0)
+    summ = np.linalg.norm(U[:, :, None] + U[:, None, :], axis=0)
+    return G * (np.pi - 2.0 * np.arctan2(diff, summ)) / (2.0 * np.pi)
 
 
 def _descend(W, W0, a, X, y, G, width, lr, steps, us, moves, lams):

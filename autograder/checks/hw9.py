@@ -42,8 +42,9 @@ RTOL_FIT = 1e-10        # least squares on <= 8 points
 RTOL_TENSOR = 1e-8      # autodiff in another order, or closed forms, on nets of width <= 40
 RTOL_FD = 1e-5          # central differences of the student's own kernel, step 1e-5
 RTOL_ISSERLIS = 1e-12   # sums of <= 105 products of covariances
-RTOL_GRAM = 1e-9        # arccos of clipped cosines: loses ~1e-8 in the angle near 0, weighted by 1/2pi
-RTOL_SOLVE = 1e-8       # a solve with a Gram matrix of condition number <= 1e4
+RTOL_GRAM = 1e-7        # arccos of a rounded cosine loses ~1e-8 in the angle near 0 and pi (the
+ATOL_GRAM = 1e-7        # reference uses atan2); atol times max |H|: entries that vanish at angle pi
+RTOL_SOLVE = 1e-4       # H^inf to 1e-8 (arccos) times its condition number (<= 5e3 here)
 
 FFP_CASE = 1e-4         # every stochastic case
 GPU_SWEEP_FACTOR = 64   # --device cuda: kernel and correction sweeps, widths x 64
@@ -716,7 +717,8 @@ def test_gram_infinity(student, ref, case):
              Slip("the factor x_k^T x_l of (5.148) left out", _gram_slip(X, "noinner"))]
     if case.args[0] == "unit5":
         slips = slips[1:]
-    close(student.gram_infinity(X), want, rtol=RTOL_GRAM, atol=1e-13, slips=slips, name="H^inf")
+    close(student.gram_infinity(X), want, rtol=RTOL_GRAM, atol=ATOL_GRAM * float(np.abs(want).max()),
+          slips=slips, name="H^inf")
 
 
 @check("gram_infinity", points=0.25, aspect="errors", cases=[Case("zero_column")])
@@ -768,11 +770,13 @@ TRAIN_RUNS = 8
 TRAIN_STEPS = 60
 TRAIN_LR = 1.0
 Z_TRAIN = stats.z_of_ffp(FFP_CASE / 4)
-# The theory's exponent -1/2 is asymptotic: at widths 256-4096 the fitted slopes of
-# max_move and of the gap to the linearised dynamics differ from it by up to this much
-# in expectation (measured on the reference over 2000 seeds); a wrong scaling (0, -1) is
-# far outside.
-SLOPE_ALLOWANCE = 0.15
+# The theory's exponent -1/2 is asymptotic. On the reference over 150 grader seeds
+# (sin_labels, widths 256-4096) the fitted slopes of max_move and of the gap to the
+# linearised dynamics averaged -0.508 and -0.493 with sd 0.053 and 0.108, matching their
+# mean delta-method standard errors 0.056 and 0.109 (largest |z| 2.9 and 3.5), and
+# min_t lambda_min(H(t)) stayed above 0.84 lambda_0. The allowance covers a finite-width
+# bias of that size; a wrong scaling (0 or -1) is far outside.
+SLOPE_ALLOWANCE = 0.05
 
 
 def _train_data(kind):
