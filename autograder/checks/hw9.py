@@ -214,6 +214,11 @@ def test_kernel_width_sweep(student, ref, case, grader_seed, device):
                                                      s2, device=device)[0],
                   student.kernel_width_sweep(SWEEP_X, widths[:1], 1, param, SWEEP_SEEDS, seed + 1, "relu", s2,
                                              device=device)[0], "kernel_width_sweep")
+    for i, n in enumerate(widths):
+        if np.ptp(got[i, :, 0, 0]) == 0.0:
+            fail(f"at width {n} all {SWEEP_SEEDS} nets give the same Theta-hat(x_1, x_1) = {got[i, 0, 0, 0]:.6g}: "
+                 "every net is the same draw.", advice="This looks like: a generator re-created from the seed for "
+                 "every net. Next: create one generator per call and keep drawing from it.")
     other = "standard" if param == "ntk" else "ntk"
     for i, n in enumerate(widths):
         for a, b in ((0, 0), (0, 1)):
@@ -510,6 +515,9 @@ def test_correction_sweep_linear(student, ref, case, grader_seed, device):
             if abs(ratio - n ** 0.5) < 0.2 * n ** 0.5 or abs(ratio - n) < 0.2 * n:
                 hint = (f"Your value is about {ratio:.3g} times the exact one at width {n}: a power of n in the "
                         "normalisation (O_s carries n^(-s/2)). ")
+            elif c == 0 and abs(means[i, c] + theory[c]) <= Z_CORR * ses[i, c]:
+                hint = ("This looks like: the sign of the residual flipped: (5.68) weights O_3 by y - f(x), "
+                        "not f(x) - y. ")
             fail(f"at width {n}, {names[c]} over your {CORR_SEEDS} nets is {means[i, c]:.5g} +- {ses[i, c]:.2g}; "
                  f"for the linear net it is exactly {theory[c]:.5g} at every width (iid neurons). "
                  f"{dev / ses[i, c]:.1f} standard errors off; the check allows {Z_CORR:.1f} "
@@ -821,10 +829,16 @@ def test_train_two_layer_relu(student, ref, case, grader_seed, device):
                      advice="Next: H_kl(t) = (1/n) sum_i [w_i^T x_k > 0][w_i^T x_l > 0] x_k^T x_l (5.146), "
                      "with the current weights w_i(t).")
             if not np.linalg.norm(y - u[-1]) < 0.05 * np.linalg.norm(y - u[0]):
+                slow = np.linalg.matrix_power(np.eye(m) - TRAIN_LR / math.sqrt(n) * H, TRAIN_STEPS) @ (u[0] - y)
+                hint = ""
+                if abs(np.linalg.norm(y - u[-1]) / np.linalg.norm(slow) - 1) < 0.2:
+                    hint = ("This looks like: a step lr/n instead of lr n^(-1/2): your residual decays as the "
+                            "linearised dynamics with the learning rate divided by sqrt(n). ")
                 fail(f"at width {n} the residual ||y - u|| goes from {np.linalg.norm(y - u[0]):.4g} to only "
                      f"{np.linalg.norm(y - u[-1]):.4g} in {TRAIN_STEPS} steps of lr {TRAIN_LR}; (5.114) gives a "
                      f"factor about exp(-lambda_0 t) = {math.exp(-lam0 * TRAIN_STEPS):.1e}.",
-                     advice="Next: the step is w_i += lr n^(-1/2) sum_k (y_k - u_k) a_i [w_i^T x_k > 0] x_k (5.111).")
+                     advice=hint + "Next: the step is w_i += lr n^(-1/2) sum_k (y_k - u_k) a_i [w_i^T x_k > 0] x_k "
+                     "(5.111).")
             lin = [u[0]]
             for _ in range(TRAIN_STEPS):
                 lin.append(y + A @ (lin[-1] - y))
