@@ -219,7 +219,8 @@ def _descend(W, W0, a, X, y, G, width, lr, steps, us, moves, lams):
             W = W + lr / math.sqrt(width) * a[:, None] * ((on * (y - u)) @ X.T)
 
 
-def layer_kernels(weights, X1, X2, parameterisation, activation="tanh", sigma_w2=1.0):
+def layer_kernels(weights: list[np.ndarray], X1: np.ndarray, X2: np.ndarray, parameterisation: str,
+                  activation: str = "tanh", sigma_w2: float = 1.0) -> np.ndarray:
     """The layer kernels Theta-hat_l(x, x') = tr(grad_{W_l} f(x)^T grad_{W_l} f(x')), l = 0..L,
     (5.35)-(5.36), of the net with the given standard-normal weights, as an array of shape
     (L+1, m1, m2); their sum over l is the empirical NTK (5.34).
@@ -239,8 +240,9 @@ def layer_kernels(weights, X1, X2, parameterisation, activation="tanh", sigma_w2
         return _kernels_torch(Ws, A, B, parameterisation == "ntk", activation, sigma_w2).numpy()
 
 
-def kernel_width_sweep(X, widths, depth, parameterisation, n_seeds, seed, activation="tanh",
-                       sigma_w2=1.0, device="cpu"):
+def kernel_width_sweep(X: np.ndarray, widths: list[int], depth: int, parameterisation: str, n_seeds: int,
+                       seed: int, activation: str = "tanh", sigma_w2: float = 1.0,
+                       device: str = "cpu") -> np.ndarray:
     """The empirical NTK Theta-hat(X, X) (the sum of layer_kernels over l) of n_seeds independent
     nets for each width in `widths` (all `depth` hidden layers of that width, standard-normal
     weights drawn from torch.Generator(device).manual_seed(seed)): an array of shape
@@ -267,7 +269,7 @@ def kernel_width_sweep(X, widths, depth, parameterisation, n_seeds, seed, activa
     return out
 
 
-def fit_power_law(x, y):
+def fit_power_law(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Least-squares fit of log y = c + slope log x: returns (slope, standard error of the slope),
     the error from the residual variance with k - 2 degrees of freedom (k >= 3 points)."""
     x = np.asarray(x, dtype=np.float64).ravel()
@@ -284,7 +286,8 @@ def fit_power_law(x, y):
     return float(slope), float(math.sqrt(resid @ resid / (x.size - 2) / sxx))
 
 
-def tangent_tensors(weights, X, activation="tanh"):
+def tangent_tensors(weights: list[np.ndarray], X: np.ndarray,
+                    activation: str = "tanh") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(f, Theta, O_3, O_4) at the columns of X for the two-layer NTK-parameterised net
     f(x) = n^{-1/2} W_1 phi(W_0 x / sqrt(n_0)) (sigma_w = 1), weights [W_0 (n, n_0), W_1 (1, n)]:
     O_1 = f, O_s(x_1..x_s) = grad_theta O_{s-1}(x_1..x_{s-1})^T grad_theta f(x_s) (5.62), so
@@ -303,7 +306,8 @@ def tangent_tensors(weights, X, activation="tanh"):
     return tuple(outs)
 
 
-def ntk_time_derivative(weights, X, y, lr=1.0, activation="tanh"):
+def ntk_time_derivative(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray, lr: float = 1.0,
+                        activation: str = "tanh") -> np.ndarray:
     """d Theta_t(x_i, x_j)/dt at t = 0 for gradient flow theta' = -lr grad (1/2m) sum_k (y_k - f(x_k))^2
     on the training set (X, y) of m points: (5.57) with E_{x,y} the mean over the set, i.e. (5.68)
     (lr/m) sum_k (y_k - f(x_k)) O_3(x_i, x_j, x_k); shape (m, m)."""
@@ -314,7 +318,8 @@ def ntk_time_derivative(weights, X, y, lr=1.0, activation="tanh"):
     return lr / f.size * (O3 @ r)
 
 
-def correction_sweep(X, y, widths, n_seeds, seed, activation="tanh", lr=1.0, device="cpu"):
+def correction_sweep(X: np.ndarray, y: np.ndarray, widths: list[int], n_seeds: int, seed: int,
+                     activation: str = "tanh", lr: float = 1.0, device: str = "cpu") -> np.ndarray:
     """For each width n and n_seeds two-layer nets (standard-normal weights from
     torch.Generator(device).manual_seed(seed)), the row
     [dTheta/dt(x_1, x_1) at t = 0 (ntk_time_derivative on (X, y)), O_3(x_1, x_1, x_1), O_4(x_1, x_1, x_1, x_1)]:
@@ -345,7 +350,7 @@ def correction_sweep(X, y, widths, n_seeds, seed, activation="tanh", lr=1.0, dev
     return out
 
 
-def isserlis_moment(cov, indices):
+def isserlis_moment(cov: np.ndarray, indices: list[int]) -> float:
     """E z_{i_1} ... z_{i_k} for z ~ N(0, cov) by Isserlis' theorem (Theorem 18, (5.90)-(5.92)):
     the sum over the pairings of the indices of the products of covariances; 0 for odd k."""
     c = np.asarray(cov, dtype=np.float64)
@@ -359,7 +364,7 @@ def isserlis_moment(cov, indices):
     return float(sum(math.prod(c[i, j] for i, j in p) for p in _pairings(idx)))
 
 
-def monte_carlo_moment(cov, indices, n_samples, seed):
+def monte_carlo_moment(cov: np.ndarray, indices: list[int], n_samples: int, seed: int) -> tuple[float, float]:
     """(estimate, standard error) of E z_{i_1} ... z_{i_k}, z ~ N(0, cov), from n_samples draws of
     np.random.default_rng(seed): the sample mean of the product and its sample sd / sqrt(n_samples)."""
     c = np.asarray(cov, dtype=np.float64)
@@ -388,7 +393,7 @@ def monte_carlo_moment(cov, indices, n_samples, seed):
     return float(mean), float(math.sqrt(var / n_samples))
 
 
-def linear_net_correlation(X, n):
+def linear_net_correlation(X: np.ndarray, n: int) -> float:
     """E f(x_1) ... f(x_m) exactly for the shallow linear net f(x) = a^T W x / sqrt(n) (5.89),
     a ~ N(0, I_n), W of shape (n, n_0) with N(0, 1) entries, over the columns of X:
     by Isserlis for a and for W separately (5.94), a sum over pairs of pairings (p_a, p_w) of
@@ -410,13 +415,13 @@ def linear_net_correlation(X, n):
     return float(total)
 
 
-def gram_infinity(X):
+def gram_infinity(X: np.ndarray) -> np.ndarray:
     """H^inf of (5.148) for the columns x_k of X (any nonzero norms):
     E_{w ~ N(0, I)} [w^T x_k > 0][w^T x_l > 0] x_k^T x_l = x_k^T x_l (pi - angle(x_k, x_l)) / (2 pi)."""
     return _relu_gram(X)
 
 
-def label_complexity(X, y):
+def label_complexity(X: np.ndarray, y: np.ndarray) -> float:
     """y^T (H^inf)^{-1} y with H^inf = gram_infinity(X): the quantity behind Theorem 20's
     comparison of true and random labels (small when y aligns with the top eigenvectors)."""
     H = gram_infinity(X)
@@ -426,7 +431,8 @@ def label_complexity(X, y):
     return float(y @ np.linalg.solve(H, y))
 
 
-def train_two_layer_relu(X, y, width, lr, steps, seed, device="cpu"):
+def train_two_layer_relu(X: np.ndarray, y: np.ndarray, width: int, lr: float, steps: int, seed: int,
+                         device: str = "cpu") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradient descent (5.111) on the input weights of f(x) = n^{-1/2} sum_i a_i [w_i^T x]_+ (5.110):
     w_i <- w_i + lr n^{-1/2} sum_k (y_k - u_k) a_i [w_i^T x_k > 0] x_k, with w_i(0) ~ N(0, I_{n_0}),
     a_i uniform on {-1, 1} and fixed, drawn from torch.Generator(device).manual_seed(seed).
