@@ -5,8 +5,8 @@ from .compare import (CheckFailure, close, expect_array, expect_int, expect_rais
 from .hints import Slip, name_by_mean, name_slips
 from .sandbox.codec import Opaque
 from .sandbox.errors import Raised, StudentError
-from .spec import Case, check
+from .spec import Case, check, hidden_cases
 
-__all__ = ["check", "Case", "close", "expect_array", "expect_scalar", "expect_int",
+__all__ = ["check", "hidden_cases", "Case", "close", "expect_array", "expect_scalar", "expect_int",
            "expect_sequence", "expect_raises", "fail", "Slip", "stats", "Opaque",
            "CheckFailure", "StudentError", "Raised", "name_slips", "name_by_mean"]

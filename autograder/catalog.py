@@ -1,13 +1,17 @@
 """The assignment catalog: one registry read from the check modules.
 
-Each ``autograder/checks/hwN.py`` declares ``TITLE``, ``FUNCTIONS`` and its
-checks; points, the list of graded functions and markers all come from
-there, so nothing is typed twice.
+An assignment is a package ``autograder/checks/hwN/``: ``public.py``
+declares ``TITLE``, ``FUNCTIONS``, ``DEPENDS`` and the public checks,
+``hidden.py`` the hidden cases (more cases of public checks, through
+``hidden_cases``, and whole hidden checks). Points, the list of graded
+functions and markers all come from there, so nothing is typed twice. (A
+single module ``autograder/checks/hwN.py`` with hidden cases marked
+``hidden=True`` in place is still read, for assignments not yet split.)
 
-In the student package (``course student-dist``) the hidden cases are cut out
-of the check modules; what was cut is recorded at build time in each module's
-``HIDDEN_CASES`` (function, case, points), so the totals stay those of the
-course. The build also writes ``autograder/distribution.json``
+The student package (``course student-dist``) leaves every ``hidden.py``
+out; what it left out is recorded at build time in the package's
+``__init__.py`` as ``HIDDEN_CASES`` (function, case, points), so the totals
+stay those of the course. The build also writes ``autograder/distribution.json``
 (``{"kind": "student", ...}``), which tells the CLI it runs without the
 instructor's parts.
 """
@@ -17,12 +21,14 @@ import importlib
 import json
 import pkgutil
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from . import checks as _checks_pkg
-from .spec import REGISTRY
+from .spec import REGISTRY, CheckSpec
 
 #: written by ``course student-dist`` into the student package only
 DISTRIBUTION = Path(__file__).with_name("distribution.json")
@@ -32,25 +38,33 @@ DISTRIBUTION = Path(__file__).with_name("distribution.json")
 class Assignment:
     id: str
     title: str
-    functions: tuple
-    checks: tuple
+    functions: tuple[str, ...]
+    checks: tuple[CheckSpec, ...]
     #: (function, case, points) of hidden cases cut out of a student copy of the checks
-    hidden_cut: tuple = ()
+    hidden_cut: tuple[tuple[str, str, float], ...] = ()
+    #: graded function -> the graded functions it calls, as the reference does
+    depends: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: CPU seconds per call into the student's code, unless a check says otherwise
+    call_timeout: float | None = None
+    #: the files pytest runs (public first)
+    files: tuple[str, ...] = ()
+    #: the module that holds ``plot`` (None: no plot)
+    plot_module: str | None = None
 
     @property
-    def points(self):
-        return sum(p for c in self.checks for _, p, _, _ in c.resolved) + self.hidden_cut_points
+    def points(self) -> float:
+        return sum(r.points for c in self.checks for r in c.resolved) + self.hidden_cut_points
 
     @property
-    def hidden_cut_points(self):
+    def hidden_cut_points(self) -> float:
         return sum(p for _, _, p in self.hidden_cut)
 
     @property
-    def public_points(self):
-        return sum(p for c in self.checks for _, p, h, _ in c.resolved if not h)
+    def public_points(self) -> float:
+        return sum(r.points for c in self.checks for r in c.resolved if not r.hidden)
 
     @property
-    def stochastic(self):
+    def stochastic(self) -> list[CheckSpec]:
         return [c for c in self.checks if c.stochastic]
 
 
@@ -59,28 +73,57 @@ def _key(name):
 
 
 @lru_cache(maxsize=None)
-def ids():
+def ids() -> tuple[str, ...]:
     found = [m.name for m in pkgutil.iter_modules(_checks_pkg.__path__) if re.fullmatch(r"hw\d+", m.name)]
     return tuple(sorted(found, key=_key))
 
 
+def check_modules(assignment) -> list:
+    """The imported check modules of ``assignment``: ``public`` then, where present, ``hidden``."""
+    pkg = importlib.import_module(f"autograder.checks.{assignment}")
+    if not hasattr(pkg, "__path__"):
+        return [pkg]
+    mods = [importlib.import_module(f"{pkg.__name__}.public")]
+    try:
+        mods.append(importlib.import_module(f"{pkg.__name__}.hidden"))
+    except ModuleNotFoundError as exc:   # the student package has no hidden.py
+        if exc.name != f"{pkg.__name__}.hidden":
+            raise
+    return mods
+
+
 @lru_cache(maxsize=None)
-def get(assignment) -> Assignment:
+def get(assignment: str) -> Assignment:
     if assignment not in ids():
         raise KeyError(assignment)
-    mod = importlib.import_module(f"autograder.checks.{assignment}")
-    return from_module(assignment, mod, REGISTRY.get(mod.__name__, ()))
+    mods = check_modules(assignment)
+    pkg = importlib.import_module(f"autograder.checks.{assignment}")
+    specs = [s for m in mods for s in REGISTRY.get(m.__name__, ())]
+    return from_module(assignment, mods[0], specs, package=pkg,
+                       files=tuple(str(m.__file__) for m in mods))
 
 
-def from_module(assignment, mod, specs) -> Assignment:
-    """The :class:`Assignment` of a check module ``mod`` whose registered checks are ``specs``."""
+def from_module(assignment: str, mod: ModuleType, specs: Iterable[CheckSpec],
+                package: ModuleType | None = None, files: Iterable[str] = ()) -> Assignment:
+    """The :class:`Assignment` of check module ``mod`` (the public one) whose checks are ``specs``."""
     specs = tuple(specs)
     functions = tuple(getattr(mod, "FUNCTIONS", ())) or tuple(dict.fromkeys(s.function for s in specs))
-    cut = tuple((str(f), str(c), float(p)) for f, c, p in getattr(mod, "HIDDEN_CASES", ()))
-    return Assignment(assignment, getattr(mod, "TITLE", assignment), functions, specs, cut)
+    cut = tuple((str(f), str(c), float(p))
+                for f, c, p in getattr(package, "HIDDEN_CASES", None) or getattr(mod, "HIDDEN_CASES", ()))
+    depends = tuple((k, tuple(v)) for k, v in (getattr(mod, "DEPENDS", None) or {}).items())
+    return Assignment(assignment, getattr(mod, "TITLE", assignment), functions, specs, cut,
+                      depends=depends, call_timeout=getattr(mod, "CALL_TIMEOUT", None),
+                      files=tuple(files) or (str(getattr(mod, "__file__", "")),),
+                      plot_module=mod.__name__ if hasattr(mod, "plot") else None)
 
 
-def all_assignments():
+def plot_function(assignment):
+    """``plot(student, ref, outdir)`` of an assignment, or None."""
+    name = get(assignment).plot_module
+    return getattr(importlib.import_module(name), "plot") if name else None
+
+
+def all_assignments() -> list[Assignment]:
     return [get(a) for a in ids()]
 
 

@@ -8,6 +8,8 @@ like (if any), and what to do next. Modelled on ``numpy.testing``'s
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -37,7 +39,7 @@ class CheckFailure(AssertionError):
         return self.message[:min(cut)].rstrip() if cut else self.message
 
 
-def fail(message: str, advice: str = ""):
+def fail(message: str, advice: str = "") -> NoReturn:
     """Fail the current check with ``message`` followed by ``advice`` (slip named, next step)."""
     __tracebackhide__ = True
     if advice:
@@ -73,7 +75,8 @@ def _type_name(x):
     return f"a {type(x).__name__}"
 
 
-def expect_array(got, shape=None, name="result", dtype="float"):
+def expect_array(got: Any, shape: Sequence[int] | None = None, name: str = "result",
+                 dtype: str | None = "float") -> np.ndarray:
     """``got`` must be an ndarray (of float64 by default) with ``shape``."""
     __tracebackhide__ = True
     if isinstance(got, (list, tuple)) and not isinstance(got, Opaque):
@@ -106,7 +109,7 @@ def expect_array(got, shape=None, name="result", dtype="float"):
     return got
 
 
-def expect_scalar(got, name="result", integer=False):
+def expect_scalar(got: Any, name: str = "result", integer: bool = False) -> numbers.Real:
     """``got`` must be a real number (Python or NumPy scalar, or a 0-d array)."""
     __tracebackhide__ = True
     if isinstance(got, np.ndarray):
@@ -133,7 +136,7 @@ def expect_scalar(got, name="result", integer=False):
     return got
 
 
-def expect_int(got, name="result", python_int=False):
+def expect_int(got: Any, name: str = "result", python_int: bool = False) -> numbers.Integral:
     __tracebackhide__ = True
     if python_int and type(got) is not int:
         fail(f"{name} is {_type_name(got)}, expected an exact Python int "
@@ -142,7 +145,7 @@ def expect_int(got, name="result", python_int=False):
     return expect_scalar(got, name, integer=True)
 
 
-def expect_sequence(got, length, name="result"):
+def expect_sequence(got: Any, length: int, name: str = "result") -> tuple | list:
     """A tuple (or list) of ``length`` items."""
     __tracebackhide__ = True
     if not isinstance(got, (tuple, list)):
@@ -152,7 +155,8 @@ def expect_sequence(got, length, name="result"):
     return got
 
 
-def expect_raises(call, exc_type, *args, slips=(), **kwargs):
+def expect_raises(call: Callable[..., Any], exc_type: type[BaseException] | str, *args: Any,
+                  slips: Sequence[Slip] = (), **kwargs: Any) -> None:
     """``call(*args, **kwargs)`` must raise ``exc_type`` (by name, in the sandbox).
 
     A returned value that matches one of ``slips`` (exactly, to 1e-8) names it.
@@ -185,7 +189,8 @@ def _as_float_array(x):
     return None
 
 
-def close(got, want, rtol=1e-10, atol=0.0, slips=(), name="result", shape_strict=True):
+def close(got: Any, want: Any, rtol: float = 1e-10, atol: float = 0.0, slips: Sequence[Slip] = (),
+          name: str = "result", shape_strict: bool = True) -> Any:
     """Elementwise ``|got - want| <= atol + rtol * |want|``, NaN only where want is NaN.
 
     ``got`` must have the type of ``want``: an ndarray for an ndarray
@@ -270,7 +275,9 @@ def _compare(g, w, rtol, atol):
         same_inf = np.isinf(g) & np.isinf(w) & (np.sign(g) == np.sign(w))
         err = np.abs(g - w)
         tol = atol + rtol * np.abs(w)
-        bad = ~(both_nan | same_inf) & ~(err <= tol)
+        # an infinite reference is matched only by the same infinity (inf <= inf + rtol inf
+        # would accept any value there)
+        bad = ~(both_nan | same_inf | (np.isfinite(w) & (err <= tol)))
     if not bad.any():
         return True, ""
     err = np.where(bad, err, 0.0)

@@ -8,7 +8,9 @@ off-by-one shift along the first axis.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +23,7 @@ class Slip:
     value: object
 
 
-def name_slips(got, slips, rtol=1e-8, atol=0.0) -> str | None:
+def name_slips(got: Any, slips: Iterable[Slip], rtol: float = 1e-8, atol: float = 0.0) -> str | None:
     """The hint naming the slips whose values ``got`` matches within (rtol, atol), else None.
 
     The course's rule for every hint that names a slip: a slip is named only
@@ -40,7 +42,7 @@ def name_slips(got, slips, rtol=1e-8, atol=0.0) -> str | None:
             + "; ".join(f"({i}) {t}" for i, t in enumerate(found, 1)) + ".")
 
 
-def name_by_mean(sample, candidates, z=4.0) -> str | None:
+def name_by_mean(sample: Any, candidates: Iterable[tuple[str, float]], z: float = 4.0) -> str | None:
     """The rule above for a random sample: name the candidates whose mean it matches.
 
     ``candidates`` are (description, mean of a submission with that slip).
@@ -64,7 +66,7 @@ def name_by_mean(sample, candidates, z=4.0) -> str | None:
             "This looks like one of these slips (their means agree with yours): ") + text + "."
 
 
-def matches(got, value, rtol=1e-8, atol=0.0) -> bool:
+def matches(got: Any, value: Any, rtol: float = 1e-8, atol: float = 0.0) -> bool:
     try:
         v = np.asarray(value, dtype=np.float64)
         g = np.asarray(got, dtype=np.float64)
@@ -73,7 +75,8 @@ def matches(got, value, rtol=1e-8, atol=0.0) -> bool:
     if g.shape != v.shape:
         return False
     with np.errstate(all="ignore"):
-        return bool(np.all((np.abs(g - v) <= atol + rtol * np.abs(v)) | (np.isnan(g) & np.isnan(v))))
+        near = np.isfinite(v) & (np.abs(g - v) <= atol + rtol * np.abs(v))
+        return bool(np.all(near | (np.isnan(g) & np.isnan(v)) | (np.isinf(v) & (g == v))))
 
 
 _FACTORS = [
@@ -87,7 +90,7 @@ _FACTORS = [
 ]
 
 
-def generic_hints(got, want) -> str | None:
+def generic_hints(got: Any, want: Any) -> str | None:
     g = np.asarray(got, dtype=np.float64)
     w = np.asarray(want, dtype=np.float64)
     if g.shape == w.shape and g.size:

@@ -24,8 +24,8 @@ from .compare import CheckFailure
 from .reference import GraderSetupError, Reference
 from .sandbox import Limits, Sandbox
 from .sandbox.errors import LoadFailed, StudentError
+from .status import Status
 from .student import SandboxStudent, TrustedStudent
-from .spec import REGISTRY
 from .submission import SubmissionError, load_submission
 
 
@@ -52,7 +52,7 @@ class Result:
 
 def assignment_of(item) -> str:
     mod = item.module.__name__ if item.module else ""
-    m = re.search(r"(hw\d+)", mod.rsplit(".", 1)[-1])
+    m = re.search(r"(?:^|\.)checks\.(hw\d+)(?:\.|$)", mod) or re.search(r"(hw\d+)", mod.rsplit(".", 1)[-1])
     return m.group(1) if m else "hw"
 
 
@@ -130,8 +130,10 @@ class CourseState:
         # A student install's check modules have their hidden cases cut out
         # (course/student_dist.py) and list them in HIDDEN_CASES: report them too.
         kw = config.getoption("keyword")
-        for mod, a in modules.items():
-            for function, label, pts in getattr(mod, "HIDDEN_CASES", ()):
+        from . import catalog
+
+        for a in dict.fromkeys(modules.values()):
+            for function, label, pts in catalog.get(a).hidden_cut:
                 if (only and function not in only) or (kw and not _keyword_matches(kw, function, label)):
                     continue
                 self.results.append(Result(id=f"{a}::{function}::{label}", function=function, case=label,
@@ -151,7 +153,7 @@ class CourseState:
         cfg = self.config
         mark = item.get_closest_marker("graded")
         timeout = cfg.getoption("call_timeout") or (mark.kwargs.get("timeout") if mark else None) \
-            or getattr(item.module, "CALL_TIMEOUT", None)
+            or getattr(item.module, "CALL_TIMEOUT", None) or _assignment(item).call_timeout
         trusted = cfg.getoption("trusted")
         if trusted:
             return _Watched(TrustedStudent(importlib.import_module(trusted), timeout), item)
@@ -232,7 +234,7 @@ class CourseState:
         dependencies are probed by running their checks here, whatever was
         selected, so one check cell of a notebook says the same.
         """
-        deps = _dependencies(item.module, function)
+        deps = _dependencies(dict(_assignment(item).depends), function)
         if not deps:
             return message
         # an unwritten dependency explains a check that raised (NameError,
@@ -254,7 +256,7 @@ class CourseState:
         if function in self._probed:
             return self._probed[function]
         self._probed[function] = False        # no cycles
-        specs = [s for s in REGISTRY.get(item.module.__name__, ()) if s.function == function and not s.stochastic]
+        specs = [s for s in _assignment(item).checks if s.function == function and not s.stochastic]
         hidden_ok = self.config.getoption("all_checks")
         student, ref = self.student_for(item), self.ref_for(item)
         seed = self.config.getoption("grader_seed")
@@ -290,9 +292,14 @@ class CourseState:
                 ref.save(self.config.getoption("record_to"))
 
 
-def _dependencies(module, function):
-    """The graded functions ``function`` calls, transitively, from the module's DEPENDS."""
-    graph = getattr(module, "DEPENDS", None) or {}
+def _assignment(item):
+    from . import catalog
+
+    return catalog.get(assignment_of(item))
+
+
+def _dependencies(graph, function):
+    """The graded functions ``function`` calls, transitively, from the assignment's DEPENDS."""
     out, todo = [], list(graph.get(function, ()))
     while todo:
         d = todo.pop(0)
@@ -412,7 +419,7 @@ def describe_failure(exc, excinfo, values=None):
     if isinstance(exc, StudentError):
         return exc.status, exc.describe()
     if isinstance(exc, GraderSetupError):
-        return "grader error", _no_paths(str(exc))
+        return Status.SETUP_ERROR, _no_paths(str(exc))
     if isinstance(exc, AssertionError):
         return "failed", str(exc) or "assertion failed"
     name = type(exc).__name__ if exc is not None else "Error"
@@ -437,7 +444,7 @@ def describe_failure(exc, excinfo, values=None):
         last = _tb.extract_tb(exc.__traceback__)[-1]
         where = f" in {last.filename.replace(chr(92), '/').rsplit('/', 1)[-1]}, line {last.lineno}"
     text = _no_paths(str(exc))[:300] if exc is not None else ""
-    return "grader error", (f"the check itself failed ({name}{': ' + text if text else ''}{where}). "
+    return Status.GRADER_ERROR, (f"the check itself failed ({name}{': ' + text if text else ''}{where}). "
                             "This is a problem of the grader, not of your code: tell the course staff.")
 
 

@@ -13,7 +13,9 @@ import hashlib
 import importlib
 import json
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,13 +29,13 @@ class GraderSetupError(Exception):
     """The grader cannot run as asked (missing reference, stale fixtures): exit 2."""
 
 
-def call_key(fn, args, kwargs) -> str:
+def call_key(fn: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
     blob = json.dumps([fn, codec.encode(list(args)), codec.encode(dict(kwargs))],
                       sort_keys=True, allow_nan=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def normalize(value):
+def normalize(value: Any) -> Any:
     """Give reference values the same types as values coming from the sandbox."""
     torch = sys.modules.get("torch")  # a tensor implies torch is imported already
     if torch is not None and isinstance(value, torch.Tensor):
@@ -49,7 +51,7 @@ def normalize(value):
     return value
 
 
-def solutions_available(assignment) -> bool:
+def solutions_available(assignment: str) -> bool:
     try:
         importlib.import_module(f"solutions.{assignment}")
         return True
@@ -57,7 +59,7 @@ def solutions_available(assignment) -> bool:
         return False
 
 
-def fixture_path(assignment) -> Path:
+def fixture_path(assignment: str) -> Path:
     return FIXTURES / f"{assignment}.json"
 
 
@@ -73,7 +75,7 @@ class Reference:
     compares the values remembered with the recorded ones).
     """
 
-    def __init__(self, assignment, mode="auto"):
+    def __init__(self, assignment: str, mode: str = "auto") -> None:
         self.assignment = assignment
         if mode == "auto":
             mode = "solutions" if solutions_available(assignment) else "fixtures"
@@ -101,7 +103,7 @@ class Reference:
             data = json.loads(path.read_text())
             self._fixtures = data.get("entries", {})
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         key = call_key(fn, args, kwargs)
         if key in self._cache:
             return normalize(self._cache[key])
@@ -123,12 +125,12 @@ class Reference:
         self._cache[key] = value
         return normalize(value)
 
-    def __getattr__(self, fn):
+    def __getattr__(self, fn: str) -> Callable[..., Any]:
         if fn.startswith("_"):
             raise AttributeError(fn)
         return lambda *a, **k: self.call(fn, *a, **k)
 
-    def save(self, path=None):
+    def save(self, path: str | Path | None = None) -> Path:
         path = Path(path or fixture_path(self.assignment))
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "assignment": self.assignment,

@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+if TYPE_CHECKING:
+    from .runner import Report
+
 STYLE = {"passed": "green", "not run": "dim", "failed": "red", "not attempted": "yellow",
-         "missing": "yellow", "grader error": "magenta"}
+         "missing": "yellow", "grader error": "magenta", "setup error": "magenta"}
 
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\\\)?|[@-Z\\\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def clean_text(text) -> str:
+def clean_text(text: object) -> str:
     """``text`` without terminal escapes and control characters (newlines and tabs kept);
     safe in XML 1.0, JSON, Markdown code blocks and HTML once escaped there."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")
@@ -67,15 +72,16 @@ def redact(message: str) -> str:
     return "\n".join(keep)
 
 
-def plural(n, word, words=None) -> str:
+def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-def to_json(report) -> str:
+def to_json(report: Report) -> str:
     return json.dumps(report.to_json(), allow_nan=True)
 
 
-def print_report(report, console: Console | None = None, verbose=False, next_step=None):
+def print_report(report: Report, console: Console | None = None, verbose: bool = False,
+                 next_step: str | None = None) -> None:
     """The report as ``course check`` prints it. ``next_step``: the advice after a
     failure (default: rerun ``course check``), e.g. for a feedback file."""
     console = console or Console()
@@ -130,7 +136,7 @@ def print_report(report, console: Console | None = None, verbose=False, next_ste
                            "again (add -k NAME to run only its checks).", style="dim"), soft_wrap=True)
 
 
-def to_junit(reports, properties=None) -> str:
+def to_junit(reports: Sequence[Report], properties: Sequence[Mapping[str, object] | None] | None = None) -> str:
     """JUnit XML, one suite per report; every text from a student's code is
     cleaned (XML 1.0 has no control characters) and escaped by ElementTree.
     ``properties``: per report, extra suite properties (name -> value)."""

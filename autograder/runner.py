@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import os
 import time
@@ -13,6 +12,7 @@ import pytest
 
 from . import catalog
 from .plugin import Result
+from .status import Status
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Report:
 
     @property
     def grader_errors(self):
-        return [r for r in self.results if r.status == "grader error"]
+        return [r for r in self.results if Status.of(r.status).grader_side]
 
     def to_json(self):
         return {
@@ -66,9 +66,12 @@ class Report:
         }
 
 
-def check_module_path(assignment) -> Path:
-    mod = importlib.import_module(f"autograder.checks.{assignment}")
-    return Path(mod.__file__)
+CHECKS_DIR = Path(__file__).with_name("checks")
+
+
+def check_files(assignment) -> list[Path]:
+    """The files of ``assignment``'s checks that pytest runs (public first, then hidden)."""
+    return [Path(f) for f in catalog.get(assignment).files]
 
 
 @contextlib.contextmanager
@@ -87,19 +90,22 @@ def _clean_pytest_env():
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
 
 
-def run_checks(assignment, submission=None, *, hidden=False, keyword=None, grader_seed=0,
-               device="cpu", trusted=None, ref_mode="auto", exitfirst=False,
-               mask=(), threads=1, call_timeout=None, quiet=True, record_to=None, functions=(), grader_seeds=None,
-               stochastic_only=False, hidden_only=False, gpu_memory_fraction=None) -> Report:
+def run_checks(assignment: str, submission: str | os.PathLike[str] | None = None, *, hidden: bool = False,
+               keyword: str | None = None, grader_seed: int = 0, device: str = "cpu",
+               trusted: str | None = None, ref_mode: str = "auto", exitfirst: bool = False,
+               mask: tuple[str, ...] | list[str] = (), threads: int = 1, call_timeout: float | None = None,
+               quiet: bool = True, record_to: str | os.PathLike[str] | None = None,
+               functions: tuple[str, ...] | list[str] = (),
+               grader_seeds: tuple[int, int] | None = None, stochastic_only: bool = False,
+               hidden_only: bool = False, gpu_memory_fraction: float | None = None) -> Report:
     """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
 
     ``trusted`` names a module to call in-process instead of sandboxing a file
     (used to run the reference itself, e.g. when calibrating).
     """
     catalog.get(assignment)  # raises KeyError for an unknown assignment
-    path = check_module_path(assignment)
-    args = [str(path), "--noconftest", "-p", "no:cacheprovider", "-p", "no:randomly",
-            "-c", str(path.parent / "pytest.ini"), "--rootdir", str(path.parent),
+    args = [*map(str, check_files(assignment)), "--noconftest", "-p", "no:cacheprovider",
+            "-p", "no:randomly", "-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR),
             "--grader-seed", str(grader_seed), "--device", device, "--ref-mode", ref_mode,
             "--sandbox-threads", str(threads), "-W", "ignore::DeprecationWarning"]
     if quiet:
@@ -154,8 +160,8 @@ def _ordered(assignment, results):
     order = {name: i for i, name in enumerate(info.functions)}
     case_order = {}
     for c in info.checks:
-        for case, _, _, label in c.resolved:
-            case_order[(c.function, label)] = len(case_order)
+        for r in c.resolved:
+            case_order[(c.function, r.label)] = len(case_order)
     return sorted(results, key=lambda r: (order.get(r.function, len(order)),
                                           case_order.get((r.function, r.case), len(case_order))))
 

@@ -1,27 +1,34 @@
 """Declaring checks: cases as data records, one decorator per graded function."""
 from __future__ import annotations
 
+import sys
+import types
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pytest
 
 #: module name -> list of CheckSpec, in declaration order (the catalog reads it)
-REGISTRY: dict[str, list] = defaultdict(list)
+REGISTRY: dict[str, list[CheckSpec]] = defaultdict(list)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Case:
     """One input of a check: an id (readable, used by ``-k``), arguments and options."""
 
-    def __init__(self, id, *args, hidden=None, points=None, **kwargs):
+    def __init__(self, id: object, *args: Any, hidden: bool | None = None, points: float | None = None,
+                 **kwargs: Any) -> None:
         self.id = str(id)
         self.args = args
         self.kwargs = kwargs
         self.hidden = hidden
         self.points = points
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.kwargs[key]
 
     def describe(self, function: str) -> str:
@@ -29,7 +36,7 @@ class Case:
         text = ", ".join(parts)
         return text if len(text) < 300 else text[:297] + "..."
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Case({self.id!r})"
 
 
@@ -47,23 +54,34 @@ def _short(v):
     return r if len(r) < 60 else r[:57] + "..."
 
 
+class Resolved(NamedTuple):
+    """One case of a check as graded: its points and visibility settled, its label as reported."""
+
+    case: Case
+    points: float
+    hidden: bool
+    label: str
+
+
 @dataclass
 class CheckSpec:
     function: str
     test_name: str
     module: str
-    cases: list
+    cases: list[Case]
     points: float
     hidden: bool
     stochastic: bool
     ffp: float | None
     timeout: float | None
-    resolved: list = field(default_factory=list)  # (case, points, hidden)
-    fn: object = None  # the check function itself (the engine re-runs it to probe a dependency)
+    resolved: list[Resolved] = field(default_factory=list)
+    fn: Callable[..., Any] | None = None  # the check function itself (the engine re-runs it to probe a dependency)
+    aspect: str | None = None
 
 
-def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=None,
-          timeout=None, aspect=None):
+def check(function: str, points: float = 1.0, cases: Iterable[Case] | None = None, hidden: bool = False,
+          stochastic: bool = False, ffp: float | None = None, timeout: float | None = None,
+          aspect: str | None = None) -> Callable[[_F], _F]:
     """Declare a check of graded ``function``, parametrised over ``cases``.
 
     ``points`` and ``hidden`` are per case unless a Case overrides them.
@@ -79,15 +97,15 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
     if len(set(ids)) != len(ids):
         raise ValueError(f"duplicate case ids in check of {function}: {ids}")
 
-    def deco(fn):
+    def deco(fn: _F) -> _F:
         spec = CheckSpec(function, fn.__name__, fn.__module__, cases, points, hidden,
-                         stochastic, ffp, timeout)
+                         stochastic, ffp, timeout, aspect=aspect)
         params = []
         for c in cases:
             label = f"{aspect}/{c.id}" if aspect else c.id
             pts = c.points if c.points is not None else points
             hid = c.hidden if c.hidden is not None else hidden
-            spec.resolved.append((c, float(pts), bool(hid), label))
+            spec.resolved.append(Resolved(c, float(pts), bool(hid), label))
             params.append(pytest.param(c, id=label, marks=[pytest.mark.graded(
                 function=function, case=label, points=float(pts), hidden=bool(hid),
                 stochastic=stochastic, ffp=ffp, timeout=timeout, call=c.describe(function))]))
@@ -97,3 +115,30 @@ def check(function, points=1.0, cases=None, hidden=False, stochastic=False, ffp=
         return pytest.mark.parametrize("case", params)(fn)
 
     return deco
+
+
+def hidden_cases(test, cases):
+    """More cases of a public check, declared in the assignment's ``hidden.py``.
+
+    ``test_forward_variances = hidden_cases(public.test_forward_variances, [Case(...), ...])``
+    runs the same check body, with the same points per case, options and
+    aspect, on ``cases``, all hidden. Assign it to the same ``test_...`` name
+    in ``hidden.py``: the student package leaves that file out, and nothing
+    else changes.
+    """
+    spec = getattr(test, "_course_check", None)
+    if spec is None:
+        raise TypeError(f"hidden_cases() extends a function declared with @check, not {test!r}")
+    cases = list(cases)
+    public = [c for c in cases if c.hidden is False]
+    if public:
+        raise ValueError(f"hidden_cases() of {spec.test_name}: {[c.id for c in public]} say hidden=False")
+    fn = spec.fn
+    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    copy.__doc__ = fn.__doc__
+    copy.__qualname__ = fn.__qualname__
+    copy.__module__ = sys._getframe(1).f_globals.get("__name__", fn.__module__)
+    return check(spec.function, points=spec.points, cases=cases, hidden=True,
+                 stochastic=spec.stochastic, ffp=spec.ffp, timeout=spec.timeout,
+                 aspect=spec.aspect)(copy)

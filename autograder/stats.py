@@ -7,6 +7,9 @@ and the ffp, never from the machine.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .compare import fail
@@ -38,7 +41,8 @@ def z_of_ffp(ffp: float) -> float:
     return float(_st.norm.isf(ffp / 2))
 
 
-def z_check(value, mean, se, z, what="the statistic", hint="", against="theory says"):
+def z_check(value: float, mean: float, se: float, z: float, what: str = "the statistic", hint: str = "",
+            against: str = "theory says") -> None:
     """Fail unless |value - mean| <= z * se (two-sided; ffp = ffp_of_z(z)).
 
     ``against`` names where ``mean`` comes from, e.g. "the reference's sample gives".
@@ -55,7 +59,8 @@ def z_check(value, mean, se, z, what="the statistic", hint="", against="theory s
          f"solution fails this with probability {ffp_of_z(z):.1e}).", advice=hint)
 
 
-def ks_check(sample, reference, alpha, what="your sample", hint=""):
+def ks_check(sample: Any, reference: Callable[..., Any] | Any, alpha: float, what: str = "your sample",
+             hint: str = "") -> Any:
     """Kolmogorov-Smirnov test of ``sample`` against a cdf or a reference sample.
 
     Fails when the p-value is below ``alpha``: for iid draws from a continuous
@@ -76,7 +81,8 @@ def ks_check(sample, reference, alpha, what="your sample", hint=""):
          advice=hint)
 
 
-def binomial_check(successes, n, p, ffp, what="the fraction", hint=""):
+def binomial_check(successes: int, n: int, p: float, ffp: float, what: str = "the fraction",
+                   hint: str = "") -> None:
     """Fail when ``successes`` out of ``n`` is outside the two-sided (1 - ffp) range of Bin(n, p)."""
     __tracebackhide__ = True
     lo, hi = _st.binom.ppf(ffp / 2, n, p), _st.binom.isf(ffp / 2, n, p)

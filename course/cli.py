@@ -177,7 +177,9 @@ def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grad
         sys.exit(2)
     if junit:
         junit.write_text(to_junit([report]))
-    setup = [r for r in report.grader_errors if "fixtures" in r.message or "reference" in r.message]
+    from autograder.status import Status
+
+    setup = [r for r in report.results if r.status == Status.SETUP_ERROR]
     if as_json:
         click.echo(to_json(report))
     else:

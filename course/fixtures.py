@@ -44,8 +44,9 @@ def _plot_entries(assignment, mode="record"):
     from autograder.reference import Reference
     from autograder.student import TrustedStudent
 
-    mod = importlib.import_module(f"autograder.checks.{assignment}")
-    plot = getattr(mod, "plot", None)
+    from autograder import catalog
+
+    plot = catalog.plot_function(assignment)
     if plot is None:
         return {}
     ref = Reference(assignment, mode)

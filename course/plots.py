@@ -18,8 +18,9 @@ from autograder.submission import load_submission
 def draw(assignment, path, outdir):
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    mod = importlib.import_module(f"autograder.checks.{assignment}")
-    plot = getattr(mod, "plot", None)
+    from autograder import catalog
+
+    plot = catalog.plot_function(assignment)
     if plot is None:
         return []
     ref = Reference(assignment)

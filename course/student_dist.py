@@ -2,8 +2,15 @@
 
 It holds ``course`` and ``autograder`` with the public fixtures, and nothing
 a student must not read: no ``solutions``, no tests or known submissions, and
-check modules ``autograder/checks/hwN.py`` from which the hidden cases are cut
-out by an AST transform:
+no hidden checks. An assignment that is a package ``autograder/checks/hwN/``
+keeps its hidden cases in ``hidden.py``: the wheel is the tree without that
+file (comments intact), and the package's ``__init__.py`` gets the manifest
+of what was left out, ``HIDDEN_CASES = [(function, case_label, points), ...]``,
+which the pytest plugin reports as "not run" and the catalog counts in the
+total. The build checks that the public module declares no hidden case.
+
+A single check module ``autograder/checks/hwN.py`` (an assignment not yet
+split) has its hidden cases cut out by an AST transform instead:
 
 - every call with the keyword ``hidden=True`` (``Case(...)`` or a case
   factory) is removed from list and tuple literals, starred generators and
@@ -273,6 +280,50 @@ def _exec_stripped(hw, source, path):
         REGISTRY.pop(name, None)
 
 
+def package_manifest(hw: str) -> tuple[str, list]:
+    """The student ``__init__.py`` of package ``hw`` (with HIDDEN_CASES) and the hidden cases."""
+    from autograder import catalog
+
+    pkg = importlib.import_module(f"autograder.checks.{hw}")
+    if hasattr(pkg, "HIDDEN_CASES"):
+        raise StudentDistError(f"autograder/checks/{hw}/ is a student copy already (HIDDEN_CASES): "
+                               "build the student wheel from the instructor's checkout")
+    full = catalog.get(hw)
+    public_files = {full.files[0]}
+    leaked = [f"{s.function}::{r.label}" for s in full.checks for r in s.resolved
+              if r.hidden and s.module.endswith(".public")]
+    if leaked or not public_files:
+        raise StudentDistError(f"autograder/checks/{hw}/public.py declares hidden cases ({leaked[:8]}): "
+                               "move them to hidden.py (hidden_cases(...) or @check(..., hidden=True))")
+    hidden = [(s.function, r.label, r.points) for s in full.checks for r in s.resolved if r.hidden]
+    public_pts = sum(r.points for s in full.checks for r in s.resolved if not r.hidden)
+    if abs(public_pts + sum(p for *_, p in hidden) - full.points) > 1e-9:
+        raise StudentDistError(f"the points of {hw} do not add up without hidden.py")
+    text = Path(pkg.__file__).read_text()
+    rows = "".join(f"    ({f!r}, {label!r}, {pts!r}),\n" for f, label, pts in hidden)
+    text += ("\n# Hidden cases of hidden.py, which this student copy leaves out; the plugin\n"
+             "# reports them as not run, and the catalog counts their points in the total.\n"
+             f"HIDDEN_CASES = [\n{rows}]\n")
+    return text, hidden
+
+
+def student_assignment(hw: str):
+    """The catalog entry of ``hw`` as the student package will see it (verified)."""
+    from autograder import catalog
+    from autograder.spec import REGISTRY
+
+    pkg = importlib.import_module(f"autograder.checks.{hw}")
+    if hasattr(pkg, "__path__"):
+        text, _ = package_manifest(hw)
+        manifest = types.ModuleType(f"{_VERIFY_PREFIX}.{hw}")
+        exec(compile(text, f"autograder/checks/{hw}/__init__.py", "exec"), manifest.__dict__)
+        public = importlib.import_module(f"{pkg.__name__}.public")
+        return catalog.from_module(hw, public, REGISTRY.get(public.__name__, ()), package=manifest,
+                                   files=(public.__file__,))
+    text, _ = strip_check_module(hw)
+    return catalog.from_module(hw, *_exec_stripped(hw, text, f"autograder/checks/{hw}.py"))
+
+
 def strip_check_module(hw: str) -> tuple[str, list]:
     """The verified student version of ``autograder/checks/<hw>.py`` and its HIDDEN_CASES."""
     from autograder.spec import REGISTRY
@@ -366,6 +417,7 @@ def _check_wheel(whl: Path) -> None:
     with zipfile.ZipFile(whl) as z:
         bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+\.py", n)
                 and "hidden=True" in z.read(n).decode()]
+    bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+/hidden\.py", n)]
     for need in ("autograder/checks/pytest.ini", "autograder/distribution.json"):
         if need not in names:
             bad.append(f"(missing) {need}")
@@ -399,8 +451,14 @@ def build_student_wheel(outdir) -> Path:
         for pkg in PACKAGES:
             shutil.copytree(ROOT / pkg, src / pkg, ignore=_IGNORE)
         for hw in catalog.ids():
-            text, _ = strip_check_module(hw)
-            (src / "autograder" / "checks" / f"{hw}.py").write_text(text)
+            pkg_dir = src / "autograder" / "checks" / hw
+            if pkg_dir.is_dir():
+                text, _ = package_manifest(hw)
+                (pkg_dir / "hidden.py").unlink()
+                (pkg_dir / "__init__.py").write_text(text)
+            else:
+                text, _ = strip_check_module(hw)
+                (src / "autograder" / "checks" / f"{hw}.py").write_text(text)
         # the mark of a student install: the CLI offers only what works without the
         # instructor's parts (see autograder.catalog.is_student_install)
         (src / "autograder" / "distribution.json").write_text(json.dumps(
@@ -430,7 +488,7 @@ def student_dist(outdir):
 
     whl = build_student_wheel(outdir)
     for hw in catalog.ids():
-        n_hidden = sum(1 for s in catalog.get(hw).checks for r in s.resolved if r[2])
+        n_hidden = sum(1 for s in catalog.get(hw).checks for r in s.resolved if r.hidden)
         note = "" if fixture_path(hw).exists() else \
             f"  (no public fixtures: students cannot run its checks; run `course fixtures {hw}`)"
         click.echo(f"{hw}: {n_hidden} hidden cases removed{note}")

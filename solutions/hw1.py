@@ -42,7 +42,7 @@ def _preactivations(weights, X, activation):
     return hs
 
 
-def init_variance(fan_in, fan_out, scheme):
+def init_variance(fan_in: int, fan_out: int, scheme: str) -> float:
     """The weight variance v_l of an initialisation scheme.
 
     "forward" 1/fan_in keeps the forward pass (2.11); "backward" 1/fan_out
@@ -65,7 +65,7 @@ def init_variance(fan_in, fan_out, scheme):
     raise ValueError(f"unknown scheme {scheme!r}; expected one of {_SCHEMES}")
 
 
-def init_weights(widths, scheme, seed):
+def init_weights(widths: list[int], scheme: str, seed: int) -> list[np.ndarray]:
     """L+1 iid Gaussian weight matrices W_l ~ N(0, v_l), shape (n_{l+1}, n_l)."""
     rng = np.random.default_rng(seed)
     out = []
@@ -75,13 +75,13 @@ def init_weights(widths, scheme, seed):
     return out
 
 
-def forward_variances(weights, X, activation):
+def forward_variances(weights: list[np.ndarray], X: np.ndarray, activation: str) -> np.ndarray:
     """q_l = batch mean of ||h_l||^2 / n_l for l = 1..L+1 (the quantity of (2.8))."""
     X = np.asarray(X, dtype=np.float64)
     return np.array([np.mean(h * h) for h in _preactivations(weights, X, activation)])
 
 
-def backward_variances(weights, X, activation, G):
+def backward_variances(weights: list[np.ndarray], X: np.ndarray, activation: str, G: np.ndarray) -> np.ndarray:
     """delta_l = batch mean of ||g_l||^2 / n_l for l = 1..L+1.
 
     g_{L+1} = G and g_l = D_l W_l^T g_{l+1} with D_l = diag(phi'(h_l)), the
@@ -97,7 +97,8 @@ def backward_variances(weights, X, activation, G):
     return np.array(deltas[::-1])
 
 
-def predicted_variances(widths, scheme, activation, x_norm2, delta_out):
+def predicted_variances(widths: list[int], scheme: str, activation: str, x_norm2: float,
+                        delta_out: float) -> tuple[np.ndarray, np.ndarray]:
     """Mean-field predictions (q, delta), each of length L+1.
 
     q_1 = v_0 ||x||^2; q_{l+1} = n_l v_l q_l (linear, (2.11)) or n_l v_l q_l / 2
@@ -119,7 +120,8 @@ def predicted_variances(widths, scheme, activation, x_norm2, delta_out):
     return np.array(q, dtype=np.float64), np.array(delta[::-1], dtype=np.float64)
 
 
-def simulate_variances(widths, scheme, activation, n_trials, seed):
+def simulate_variances(widths: list[int], scheme: str, activation: str, n_trials: int,
+                       seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Averages over n_trials draws of (weights, x ~ N(0, I), g_{L+1} ~ N(0, I)) of q_l and delta_l."""
     rng = np.random.default_rng(seed)
     q = np.zeros(len(widths) - 1)

@@ -147,7 +147,7 @@ def _leaky_prime(h, slope):
     return np.where(h > 0, 1.0, slope)
 
 
-def free_moments(kind_x, kind_y, n, n_draws, seed):
+def free_moments(kind_x: str, kind_y: str, n: int, n_draws: int, seed: int) -> np.ndarray:
     """Mixed moments of two independent n x n random matrices, one row per draw:
     [tau(X^2), tau(Y^2), tau(X^2 Y^2), tau(X Y X Y)], tau(A) = tr(A)/n.
 
@@ -175,7 +175,7 @@ def free_moments(kind_x, kind_y, n, n_draws, seed):
                      np.sum(xy * np.swapaxes(xy, -1, -2), axis=(-2, -1)) / n], axis=1)
 
 
-def stieltjes_transform(eigs, z):
+def stieltjes_transform(eigs: np.ndarray, z: complex | np.ndarray) -> np.ndarray:
     """G(z) = (1/n) sum_i 1/(z - lambda_i): the Stieltjes transform (2.63)-(2.64)
     of the empirical spectral density (2.50) of `eigs`, at every point of the
     complex array `z` (complex128 of z's shape)."""
@@ -184,7 +184,7 @@ def stieltjes_transform(eigs, z):
     return np.mean(1.0 / (zz[..., None] - lam), axis=-1)
 
 
-def stieltjes_inversion(eigs, x, eta):
+def stieltjes_inversion(eigs: np.ndarray, x: float | np.ndarray, eta: float) -> np.ndarray:
     """-(1/pi) Im G(x + i eta) (2.84) at finite eta > 0: the empirical density
     of `eigs` smoothed by the Cauchy kernel eta / (pi ((x - lambda)^2 + eta^2)),
     which tends to the density as eta -> 0 (2.85). float64 of x's shape."""
@@ -196,7 +196,7 @@ def stieltjes_inversion(eigs, x, eta):
     return np.mean(eta / (d * d + eta * eta), axis=-1) / np.pi
 
 
-def law_stieltjes(kind, z, param):
+def law_stieltjes(kind: str, z: complex | np.ndarray, param: float) -> np.ndarray:
     """G(z) in closed form: "semicircle" of variance s = param,
     (z - sqrt(z^2 - 4s))/(2s), and "mp" (Marchenko-Pastur of ratio c = param),
     (z - 1 + c - sqrt((z - a)(z - b)))/(2cz), a, b = (1 -+ sqrt(c))^2: the roots
@@ -213,7 +213,7 @@ def law_stieltjes(kind, z, param):
     return 2.0 / (zz - 1.0 + param + np.sqrt(zz - a) * np.sqrt(zz - b))
 
 
-def r_transform(kind, w, param):
+def r_transform(kind: str, w: float | complex | np.ndarray, param: float) -> np.ndarray:
     """R(w) = z(w) - 1/w (2.76)-(2.77): "semicircle" s w, "mp" 1/(1 - c w).
     Complex w gives complex128, real w float64, of w's shape."""
     _check_law(kind, param)
@@ -224,7 +224,7 @@ def r_transform(kind, w, param):
     return 1.0 / (1.0 - param * ww)
 
 
-def free_convolution_density(x, variance, ratio):
+def free_convolution_density(x: float | np.ndarray, variance: float, ratio: float) -> float | np.ndarray:
     """Density of MP(ratio) boxplus semicircle(variance), the limiting spectrum of
     W W^T + sqrt(variance) X. R-transforms add (2.76): R(w) = variance w +
     1/(1 - ratio w), so (2.77) makes G(z) a root of
@@ -262,7 +262,7 @@ def free_convolution_density(x, variance, ratio):
     return float(rho) if np.ndim(x) == 0 else rho
 
 
-def free_sum_eigenvalues(n, m, variance, seed):
+def free_sum_eigenvalues(n: int, m: int, variance: float, seed: int) -> np.ndarray:
     """The n eigenvalues (ascending) of W W^T + sqrt(variance) X for one draw:
     W of shape (n, m) with N(0, 1/m) entries, X an independent n x n Wigner
     matrix. As n, m grow at ratio n/m their law tends to
@@ -277,7 +277,7 @@ def free_sum_eigenvalues(n, m, variance, seed):
     return np.linalg.eigvalsh(w @ w.T + math.sqrt(variance) * x)
 
 
-def s_transform_coefficients(moments):
+def s_transform_coefficients(moments: np.ndarray) -> np.ndarray:
     """The coefficients s_0, ..., s_{K-1} of the S-transform (2.80),
     S(w) = (1 + w)/(w M^{-1}(w)), from the moments m_1, ..., m_K (2.79).
     With psi(t) = M(1/t) = sum_k m_k t^k (2.78), M^{-1}(w) = 1/psi^{-1}(w), so
@@ -286,7 +286,7 @@ def s_transform_coefficients(moments):
     return _s_from_moments(moments)
 
 
-def free_product_moments(moments_a, moments_b):
+def free_product_moments(moments_a: np.ndarray, moments_b: np.ndarray) -> np.ndarray:
     """tau((AB)^k), k = 1..K, for free A and B with the given K moments each:
     S_AB = S_A S_B (2.54) as power series truncated at w^{K-1}, then the
     moments back from S by the inverse of (2.80). Two Marchenko-Pastur laws of
@@ -299,7 +299,7 @@ def free_product_moments(moments_a, moments_b):
     return _moments_from_s(s)
 
 
-def mean_jacobian_eigenvalue(sigma_w2, sigma_b2, depth, activation):
+def mean_jacobian_eigenvalue(sigma_w2: float, sigma_b2: float, depth: int, activation: str) -> float:
     """chi_1^L: the mean eigenvalue (1/n_1) E tr(J^T J) of the Jacobian (2.44),
     by (2.45)-(2.47) with the square inside the expectation (the notes print
     (E phi')^L; (2.29) has it right): chi_1 = sigma_w2 E phi'(sqrt(q*) z)^2 at
@@ -324,7 +324,8 @@ def mean_jacobian_eigenvalue(sigma_w2, sigma_b2, depth, activation):
     return float(chi1**L)
 
 
-def leaky_relu_spectral_sums(weights, x, g, slope):
+def leaky_relu_spectral_sums(weights: list[np.ndarray], x: np.ndarray, g: np.ndarray,
+                             slope: float) -> tuple[float, float, float, float]:
     """Both sides of (2.48) and (2.49) for one leaky-ReLU net (positively
     homogeneous, so h_{L+1} = J h_1 exactly): returns
     (q_forward, q_spectral, delta_backward, delta_spectral) with

@@ -97,7 +97,8 @@ def _forward_lemma5(ws, X, activation):
     return h
 
 
-def feature_ranks(weights, X, activation, biases=None):
+def feature_ranks(weights: list[np.ndarray], X: np.ndarray, activation: str,
+                  biases: list[np.ndarray] | None = None) -> list[int]:
     """Ranks of the hidden features X_1, ..., X_L of (3.5), optionally with biases.
 
     H_1 = W_0 X + b_0, X_l = phi(H_l), H_{l+1} = W_l X_l + b_l; ``weights`` are
@@ -127,7 +128,7 @@ def feature_ranks(weights, X, activation, biases=None):
     return ranks
 
 
-def polynomial_feature_dim(n0, degree):
+def polynomial_feature_dim(n0: int, degree: int) -> int:
     """dim of the homogeneous polynomials of ``degree`` in n0 variables: C(n0 + degree - 1, degree).
 
     Without biases, square features of layer l are such polynomials of
@@ -139,7 +140,7 @@ def polynomial_feature_dim(n0, degree):
     return math.comb(int(n0) + int(degree) - 1, int(degree))
 
 
-def deep_linear_loss_grads(weights, X, Y):
+def deep_linear_loss_grads(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> tuple[float, list[np.ndarray]]:
     """Loss 1/2 ||Y - W_L...W_0 X||_F^2 of the deep linear net (3.28) and its gradients (3.29).
 
     grad_l = W_{l+1,+}^T grad L~(A) W_{l-1,-}^T with A = W_L...W_0 and
@@ -158,7 +159,7 @@ def deep_linear_loss_grads(weights, X, Y):
     return 0.5 * float(np.sum(r * r)), grads
 
 
-def deep_linear_hessian(weights, X, Y):
+def deep_linear_hessian(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Exact Hessian of 1/2 ||Y - W_L...W_0 X||_F^2 in the flat order W_0.ravel(), ..., W_L.ravel().
 
     Second derivative of (3.28)'s loss: the Gauss-Newton part J^T J with
@@ -193,7 +194,7 @@ def deep_linear_hessian(weights, X, Y):
     return H
 
 
-def hessian_inertia(H, tol=1e-8):
+def hessian_inertia(H: np.ndarray, tol: float = 1e-8) -> tuple[int, int, int]:
     """(n_neg, n_zero, n_pos): the inertia of the symmetric part of H with absolute tolerance tol.
 
     A critical point with n_neg > 0 is a strict saddle (3.45); one with
@@ -207,7 +208,7 @@ def hessian_inertia(H, tol=1e-8):
     return int(np.sum(lam < -tol)), int(np.sum(np.abs(lam) <= tol)), int(np.sum(lam > tol))
 
 
-def linear_critical_point(X, Y, widths, subset):
+def linear_critical_point(X: np.ndarray, Y: np.ndarray, widths: list[int], subset: list[int]) -> list[np.ndarray]:
     """A critical point of the deep linear net (3.28) whose product projects onto eigenvectors of Sigma.
 
     Sigma = Y X^T (X X^T)^{-1} X Y^T, u_i its eigenvectors (eigenvalues
@@ -242,7 +243,8 @@ def linear_critical_point(X, Y, widths, subset):
     return ws
 
 
-def classify_linear_critical_point(X, Y, widths, subset, tol=1e-8):
+def classify_linear_critical_point(X: np.ndarray, Y: np.ndarray, widths: list[int], subset: list[int],
+                                   tol: float = 1e-8) -> str:
     """"global_minimum", "strict_saddle" or "non_strict_saddle" for linear_critical_point(X, Y, widths, subset).
 
     Global when its loss equals 1/2 (||Y||^2 - sum of the r largest
@@ -265,7 +267,7 @@ def classify_linear_critical_point(X, Y, widths, subset, tol=1e-8):
     return "non_strict_saddle"
 
 
-def rescale_layers(weights, l, alpha):
+def rescale_layers(weights: list[np.ndarray], l: int, alpha: float) -> list[np.ndarray]:
     """(W_{l+1}/alpha, alpha W_l) in place of (W_{l+1}, W_l): the symmetry of (3.52).
 
     relu (and linear) are positively homogeneous, so x_{l+1} scales by alpha
@@ -283,7 +285,7 @@ def rescale_layers(weights, l, alpha):
     return out
 
 
-def relu_loss_grads(weights, X, Y):
+def relu_loss_grads(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> tuple[float, list[np.ndarray]]:
     """Loss 1/2 ||Y - W_L relu(... relu(W_0 X))||_F^2 and its gradients by backprop (3.5)-(3.6).
 
     G_{L+1} = f - Y, G_l = relu'(H_l) * (W_l^T G_{l+1}) with relu'(0) = 0,
@@ -305,7 +307,7 @@ def relu_loss_grads(weights, X, Y):
     return 0.5 * float(np.sum(r * r)), grads
 
 
-def lemma5_first_layer(weights, X, H_target, activation):
+def lemma5_first_layer(weights: list[np.ndarray], X: np.ndarray, H_target: np.ndarray, activation: str) -> np.ndarray:
     """W~_0 = h(W_{1:L}, H~) of Lemma 5 by the recursion (3.22).
 
     X~_l = W_l^+ H~_{l+1} with the right inverse W_l^+ = W_l^T (W_l W_l^T)^{-1},
@@ -334,7 +336,7 @@ def lemma5_first_layer(weights, X, H_target, activation):
     return h @ np.linalg.solve(X.T @ X, X.T)
 
 
-def constant_loss_path(weights, X, activation, ts):
+def constant_loss_path(weights: list[np.ndarray], X: np.ndarray, activation: str, ts: np.ndarray) -> np.ndarray:
     """W_0(t) along a curve of constant output from W_0 to h(W_{1:L}, H_{L+1}) (Lemma 5, statement 2).
 
     The notes omit this proof. One curve, top-down: X_L(t) = X_L + t (I - P_L)(X~_L - X_L),

@@ -69,7 +69,7 @@ def _as_series(A):
     return A
 
 
-def covering_number(H, eps):
+def covering_number(H: np.ndarray, eps: float) -> int:
     """Size of the greedy internal eps-cover of a finite class, an upper bound on N_2 of (4.23).
 
     Rows of H are hypotheses on S_m; distances are the unnormalised l2 distances
@@ -81,7 +81,7 @@ def covering_number(H, eps):
     return _greedy_cover(_distances(H), eps)
 
 
-def rademacher_exact(H):
+def rademacher_exact(H: np.ndarray) -> float:
     """Rad(H|S_m) of (4.15), absolute value kept, by enumerating all 2^m sign vectors."""
     H = _as_class(H)
     m = H.shape[1]
@@ -91,7 +91,7 @@ def rademacher_exact(H):
     return float(np.mean(np.max(np.abs(S @ H.T), axis=1)) / m)
 
 
-def dudley_bound(H, eps):
+def dudley_bound(H: np.ndarray, eps: float) -> float:
     """Dudley's entropy integral (4.26): 4 eps/sqrt(m) + (12/m) int_eps^{sqrt(m)/2} sqrt(log N_2(t)) dt.
 
     N_2(t) is the greedy cover size; it only changes where t crosses a pairwise
@@ -116,7 +116,7 @@ def dudley_bound(H, eps):
     return first + 12.0 / m * integral
 
 
-def sphere_errors(Z, y, mu):
+def sphere_errors(Z: np.ndarray, y: np.ndarray, mu: float) -> tuple[float, float, float]:
     """Train, test and flipped-sample errors in the hypersphere example ((4.45)-(4.48)).
 
     x_i = (mu y_i, z_i), w = (1/m) sum_i y_i x_i, error when y w.x <= 0. The
@@ -139,7 +139,7 @@ def sphere_errors(Z, y, mu):
     return float(np.mean(margins <= 0)), test, float(np.mean(neg_margins <= 0))
 
 
-def prune_quantize(weights, k, r):
+def prune_quantize(weights: list[np.ndarray], k: int, r: int) -> list[np.ndarray]:
     """The compressed model (S, Q, C) of (4.73): keep the k largest |theta_i|, quantise to r levels.
 
     The codebook is np.linspace(min, max, r) of the kept values; each kept value
@@ -161,7 +161,7 @@ def prune_quantize(weights, k, r):
     return res
 
 
-def compression_bound(train_error, m, n_params, k, r, delta):
+def compression_bound(train_error: float, m: int, n_params: int, k: int, r: int, delta: float) -> tuple[int, float]:
     """Code length (4.73) in whole bits and the Occam bound it gives.
 
     bits = k(ceil(log2 n_params) + ceil(log2 r)) + 32 r. The prior (4.71) with
@@ -176,7 +176,7 @@ def compression_bound(train_error, m, n_params, k, r, delta):
     return bits, float(train_error + math.sqrt((kl + math.log(1.0 / delta)) / (2.0 * m)))
 
 
-def dv_objective(a, b, mu_q, var_q, mu_p, var_p):
+def dv_objective(a: float, b: float, mu_q: float, var_q: float, mu_p: float, var_p: float) -> float:
     """Donsker-Varadhan objective (Lemma 9) E_Q h - log E_P e^h for h(x) = a x^2 + b x, closed form.
 
     For X ~ N(mu, s): E e^{aX^2 + bX} = (1 - 2as)^{-1/2} exp((a mu^2 + b mu + b^2 s/2)/(1 - 2as))
@@ -190,12 +190,12 @@ def dv_objective(a, b, mu_q, var_q, mu_p, var_p):
     return float(e_q - log_e_p)
 
 
-def dv_maximiser(mu_q, var_q, mu_p, var_p):
+def dv_maximiser(mu_q: float, var_q: float, mu_p: float, var_p: float) -> tuple[float, float]:
     """(a, b) of h* = log dQ/dP up to a constant: the maximiser in Lemma 9, where the objective is KL(Q||P)."""
     return 0.5 / var_p - 0.5 / var_q, mu_q / var_q - mu_p / var_p
 
 
-def relu_perturbation(weights, perturbations, X):
+def relu_perturbation(weights: list[np.ndarray], perturbations: list[np.ndarray], X: np.ndarray) -> float:
     """max over the columns x of X of |f_{theta+xi}(x) - f_theta(x)|, f the bias-free ReLU net (Lemma 11)."""
     ws = _as_weights(weights)
     us = _as_weights(perturbations)
@@ -206,7 +206,7 @@ def relu_perturbation(weights, perturbations, X):
     return float(np.max(np.abs(diff)))
 
 
-def perturbation_bound(weights, perturbations, B):
+def perturbation_bound(weights: list[np.ndarray], perturbations: list[np.ndarray], B: float) -> float:
     """Lemma 11 (4.96): e B (prod_l ||W_l||_2) sum_l ||U_l||_2/||W_l||_2, when ||U_l||_2 <= ||W_l||_2 / L."""
     ws = _as_weights(weights)
     us = _as_weights(perturbations)
@@ -218,7 +218,7 @@ def perturbation_bound(weights, perturbations, B):
     return float(math.e * B * math.prod(sw) * sum(u / s for u, s in zip(su, sw)))
 
 
-def mcdiarmid_bound(c, eps):
+def mcdiarmid_bound(c: np.ndarray, eps: float) -> float:
     """McDiarmid's inequality (4.11): P(g - E g >= eps) <= exp(-2 eps^2 / sum_i c_i^2)."""
     c = np.atleast_1d(np.asarray(c, dtype=np.float64))
     _check_positive(eps)
@@ -227,13 +227,13 @@ def mcdiarmid_bound(c, eps):
     return float(math.exp(-2.0 * eps * eps / float(np.sum(c * c))))
 
 
-def mcdiarmid_coins(m, eps, n_draws, seed):
+def mcdiarmid_coins(m: int, eps: float, n_draws: int, seed: int) -> float:
     """Monte Carlo P(mean of m fair 0/1 coins - 1/2 >= eps): (4.11) with g the mean, c_i = 1/m."""
     heads = np.random.default_rng(seed).integers(0, 2, size=(n_draws, m))
     return float(np.mean(heads.mean(axis=1) - 0.5 >= eps))
 
 
-def tropp_bound(A, t, tail="norm"):
+def tropp_bound(A: np.ndarray, t: float, tail: str = "norm") -> float:
     """Theorem 16 (4.97) with sigma^2 = ||sum_k A_k^2||_2: 2n e^{-t^2/(2 sigma^2)} for the norm, n for lambda_max.
 
     Tropp's theorem bounds the upper tail of lambda_max by n e^{...}; the norm
@@ -248,7 +248,7 @@ def tropp_bound(A, t, tail="norm"):
     return float((2 * n if tail == "norm" else n) * math.exp(-t * t / (2.0 * sigma2)))
 
 
-def tropp_tail(A, t, n_draws, seed):
+def tropp_tail(A: np.ndarray, t: float, n_draws: int, seed: int) -> float:
     """Monte Carlo P(||sum_k xi_k A_k||_2 >= t), xi ~ N(0, I_m) from default_rng(seed)."""
     A = np.asarray(A, dtype=np.float64)
     xi = np.random.default_rng(seed).standard_normal((n_draws, A.shape[0]))

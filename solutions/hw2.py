@@ -154,7 +154,8 @@ def _as_output(x, like):
     return float(x) if np.ndim(like) == 0 else np.asarray(x, dtype=float)
 
 
-def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh"):
+def length_map(q: float | np.ndarray, sigma_w2: float, sigma_b2: float = 0.0,
+               activation: str = "tanh") -> float | np.ndarray:
     """The length map V(q) = sigma_w2 E_{z~N(0,1)} phi(sqrt(q) z)^2 + sigma_b2, (2.21).
 
     Vectorised over `q >= 0` (a scalar gives a float, an array an array of
@@ -170,7 +171,7 @@ def length_map(q, sigma_w2, sigma_b2=0.0, activation="tanh"):
     return _as_output(v, q)
 
 
-def length_fixed_point(sigma_w2, sigma_b2=0.0, activation="tanh", q0=1.0):
+def length_fixed_point(sigma_w2: float, sigma_b2: float = 0.0, activation: str = "tanh", q0: float = 1.0) -> float:
     """The stable fixed point q* = V(q*) reached by iterating (2.21) from q0 > 0.
 
     For bounded phi, V is increasing and bounded by sigma_w2 + sigma_b2, so the
@@ -200,7 +201,7 @@ def length_fixed_point(sigma_w2, sigma_b2=0.0, activation="tanh", q0=1.0):
     return float(brentq(gap, lo, hi, xtol=1e-300, rtol=_FP_TOL, maxiter=500))
 
 
-def chi1(sigma_w2, sigma_b2=0.0, activation="tanh"):
+def chi1(sigma_w2: float, sigma_b2: float = 0.0, activation: str = "tanh") -> float:
     """chi_1 = sigma_w2 E_{z~N(0,1)} phi'(sqrt(q*) z)^2 at the fixed point q*, (2.29).
 
     For relu and linear chi_1 does not depend on q: sigma_w2 / 2 and sigma_w2.
@@ -215,7 +216,8 @@ def chi1(sigma_w2, sigma_b2=0.0, activation="tanh"):
     return float(sigma_w2 * _mean_dphi2(q, activation))
 
 
-def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh"):
+def correlation_map(c: float | np.ndarray, sigma_w2: float, sigma_b2: float = 0.0,
+                    activation: str = "tanh") -> float | np.ndarray:
     """The correlation map c -> (sigma_w2 E phi(u1) phi(u2) + sigma_b2) / q*, (2.34)-(2.35).
 
     u1 = sqrt(q*) z1, u2 = sqrt(q*)(c z1 + sqrt(1-c^2) z2), z1, z2 iid N(0,1),
@@ -250,7 +252,7 @@ def correlation_map(c, sigma_w2, sigma_b2=0.0, activation="tanh"):
     return _as_output(out, c)
 
 
-def edge_of_chaos(sigma_b2, activation="tanh"):
+def edge_of_chaos(sigma_b2: float, activation: str = "tanh") -> float:
     """The sigma_w2 at which chi_1 = 1, (2.29) and (2.43), to 1e-8.
 
     relu: 2, linear: 1 (for every sigma_b2). For bounded phi with sigma_b2 = 0
@@ -283,7 +285,8 @@ def edge_of_chaos(sigma_b2, activation="tanh"):
     return float(brentq(gap, lo, hi, xtol=1e-300, rtol=_FP_TOL, maxiter=500))
 
 
-def simulate_lengths(sigma_w2, sigma_b2, activation, width, depth, q1, seed):
+def simulate_lengths(sigma_w2: float, sigma_b2: float, activation: str, width: int, depth: int, q1: float,
+                     seed: int) -> np.ndarray:
     """Empirical q_l = |h_l|^2 / width, l = 1..depth, of one random net, cf. (2.20)-(2.21).
 
     Constant width; h_1 has q_1 = q1 exactly (W_0 x for a Gaussian W_0 points

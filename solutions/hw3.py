@@ -48,7 +48,7 @@ def _activation(activation):
     raise ValueError(f"activation must be 'linear' or 'relu', got {activation!r}")
 
 
-def mp_density(x, ratio=1.0):
+def mp_density(x: float | np.ndarray, ratio: float = 1.0) -> float | np.ndarray:
     """Marchenko-Pastur density of the eigenvalues of W W^T, W of shape (n, m)
     with N(0, 1/m) entries, ratio = n/m in (0, 1]:
 
@@ -68,7 +68,7 @@ def mp_density(x, ratio=1.0):
     return _as_output(np.where(inside, rho, 0.0), x)
 
 
-def wishart_eigenvalues(n, m, seed):
+def wishart_eigenvalues(n: int, m: int, seed: int) -> np.ndarray:
     """The n eigenvalues (ascending) of W W^T for one W of shape (n, m) with
     iid N(0, 1/m) entries; their histogram approaches mp_density(., n/m) (2.52)."""
     rng = np.random.default_rng(seed)
@@ -76,7 +76,7 @@ def wishart_eigenvalues(n, m, seed):
     return np.linalg.eigvalsh(w @ w.T)
 
 
-def product_wishart_curve(depth, phi):
+def product_wishart_curve(depth: int, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The limiting spectrum of J J^T, J a product of L = depth iid square
     Gaussian matrices of variance 1/n, as the parametric curve (2.95):
 
@@ -93,7 +93,7 @@ def product_wishart_curve(depth, phi):
     return lam, rho
 
 
-def product_wishart_density(x, depth):
+def product_wishart_density(x: float | np.ndarray, depth: int) -> float | np.ndarray:
     """rho(x) of the product Wishart spectrum (2.95) at arbitrary x: lam(phi)
     decreases from the edge (L+1)^{L+1}/L^L at phi -> 0 to 0 at phi -> pi/(L+1),
     so phi(x) is found by bisection (vectorised over x) and rho read off the
@@ -114,14 +114,14 @@ def product_wishart_density(x, depth):
     return _as_output(np.where(inside, rho, 0.0), x)
 
 
-def product_wishart_edge(depth):
+def product_wishart_edge(depth: int) -> float:
     """Right edge of the product Wishart spectrum, lam(phi -> 0) in (2.95):
     (L+1)^{L+1} / L^L."""
     L = _check_depth(depth)
     return float((L + 1) ** (L + 1) / L**L)
 
 
-def fuss_catalan(depth, k):
+def fuss_catalan(depth: int, k: int) -> int:
     """k-th moment of the product Wishart spectrum (2.95), the Fuss-Catalan
     number binom((L+1)k, k) / (Lk + 1), as an exact Python int. It is the
     coefficient read off the moment generating function fixed by (2.81)-(2.83)."""
@@ -132,7 +132,7 @@ def fuss_catalan(depth, k):
     return math.comb((L + 1) * k, k) // (L * k + 1)
 
 
-def relu_orthogonal_edge(depth):
+def relu_orthogonal_edge(depth: int) -> float:
     """Right edge of the limiting spectrum of J J^T for a ReLU net with scaled
     orthogonal weights (sigma_w^2 = 2, (2.99)). From the S-transform,
     M^{-1}(z) = (2z + 1)^L / (z (z + 1)^{L-1}) (2.105), and the edge is its
@@ -146,7 +146,7 @@ def relu_orthogonal_edge(depth):
     return float(L**L / (L - 1) ** (L - 1))
 
 
-def jacobian_eigenvalues(n, depth, init, activation, seed):
+def jacobian_eigenvalues(n: int, depth: int, init: str, activation: str, seed: int) -> np.ndarray:
     """The n eigenvalues of J J^T, J = W_L D_L ... W_1 D_1 (2.44), for one
     square net of width n: x ~ N(0, I_n), h_1 = W_0 x, D_l = diag(phi'(h_l)),
     h_{l+1} = W_l phi(h_l). Weights are sigma_w times a Haar orthogonal matrix

@@ -61,7 +61,7 @@ def _least_squares_loss(X, Y):
     return _half_sq(Y - (Y @ v.T) @ v)
 
 
-def hidden_features(W0, X, activation):
+def hidden_features(W0: np.ndarray, X: np.ndarray, activation: str) -> np.ndarray:
     """The hidden features X_1 = phi(W_0 X) of the two-layer net (3.2)-(3.3).
 
     W0 has shape (n1, n0), X has shape (n0, m) (columns are inputs); the
@@ -72,7 +72,7 @@ def hidden_features(W0, X, activation):
     return phi(_as_matrix(W0, "W0") @ _as_matrix(X, "X"))
 
 
-def numerical_rank(A):
+def numerical_rank(A: np.ndarray) -> int:
     """rk A by SVD with NumPy's default tolerance sigma_max * max(shape) * eps.
 
     The rank condition rk X_1 = m of Lemma 1 (notes 3.1), as a Python int.
@@ -80,7 +80,7 @@ def numerical_rank(A):
     return int(np.linalg.matrix_rank(np.asarray(A, dtype=np.float64)))
 
 
-def full_rank_probability(n0, n1, m, activation, n_trials, seed):
+def full_rank_probability(n0: int, n1: int, m: int, activation: str, n_trials: int, seed: int) -> float:
     """Fraction of draws with rk phi(W_0 X) = m (Lemma 1, notes 3.1).
 
     Each trial draws X of shape (n0, m) with iid N(0, 1) entries and W0 of
@@ -99,7 +99,7 @@ def full_rank_probability(n0, n1, m, activation, n_trials, seed):
     return float(np.mean(ranks == m))
 
 
-def output_layer_optimum(X1, Y):
+def output_layer_optimum(X1: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:
     """Minimum-norm minimiser of L(W_1) = 1/2 ||Y - W_1 X_1||_F^2 (3.4), and its loss.
 
     X1 has shape (n1, m), Y shape (n2, m); returns (W1, loss) with W1 of
@@ -115,7 +115,8 @@ def output_layer_optimum(X1, Y):
     return W1, _half_sq(Y - W1 @ X1)
 
 
-def train_two_layer(X, Y, n1, activation, lr, steps, seed):
+def train_two_layer(X: np.ndarray, Y: np.ndarray, n1: int, activation: str, lr: float, steps: int,
+                    seed: int) -> np.ndarray:
     """Losses 1/2 ||Y - W_1 phi(W_0 X)||_F^2 (3.3) of full-batch GD on both layers.
 
     Starts from W0 ~ N(0, 1/n0) of shape (n1, n0) and W1 ~ N(0, 1/n1) of
@@ -148,7 +149,7 @@ def train_two_layer(X, Y, n1, activation, lr, steps, seed):
     return losses
 
 
-def deep_linear_gap(widths, X, Y, lr, steps, seed):
+def deep_linear_gap(widths: list[int], X: np.ndarray, Y: np.ndarray, lr: float, steps: int, seed: int) -> float:
     """Final loss of GD on the deep linear net (3.28) minus the least-squares optimum.
 
     widths = [n0, ..., n_{L+1}]; W_l ~ N(0, 1/n_l) of shape (n_{l+1}, n_l).

@@ -68,7 +68,7 @@ def _as_theta(theta):
     return th
 
 
-def gradient(name, theta):
+def gradient(name: str, theta: np.ndarray) -> np.ndarray:
     """Gradient of loss ``name`` at ``theta`` = (x, y), an array of shape (2,).
 
     It defines the GD map g(theta) = theta - lr * gradient of (3.44), and its
@@ -84,7 +84,7 @@ def gradient(name, theta):
     return np.stack([gx, gy], axis=-1)
 
 
-def hessian(name, theta):
+def hessian(name: str, theta: np.ndarray) -> np.ndarray:
     """Hessian of loss ``name`` at ``theta``, a symmetric (2, 2) array.
 
     Its smallest eigenvalue at a critical point decides strictness (3.45);
@@ -108,7 +108,7 @@ def hessian(name, theta):
     return np.stack([np.stack([a, b], axis=-1), np.stack([b, d], axis=-1)], axis=-2)
 
 
-def classify_critical_point(H, tol=1e-8):
+def classify_critical_point(H: np.ndarray, tol: float = 1e-8) -> str:
     """Type of a critical point from the eigenvalues of its Hessian ``H``, with absolute ``tol``.
 
     "minimum" if every eigenvalue > tol; "maximum" if every eigenvalue < -tol;
@@ -133,7 +133,7 @@ def classify_critical_point(H, tol=1e-8):
     return "degenerate"
 
 
-def gd(name, theta0, lr, steps):
+def gd(name: str, theta0: np.ndarray, lr: float, steps: int) -> np.ndarray:
     """Gradient-descent trajectory theta_0, ..., theta_steps of (3.44), shape (steps + 1, 2).
 
     theta_{k+1} = theta_k - lr * grad f(theta_k); row k is theta_k, so row 0
@@ -154,7 +154,7 @@ def gd(name, theta0, lr, steps):
     return out
 
 
-def lipschitz_constant(name, radius):
+def lipschitz_constant(name: str, radius: float) -> float:
     """Lipschitz constant (3.43) of the gradient on the box [-radius, radius]^2.
 
     It is the maximum over the box of the spectral norm ||H(theta)||_2 (the
@@ -179,7 +179,7 @@ def lipschitz_constant(name, radius):
     return 6.0 * math.sqrt(2.0) * r
 
 
-def saddle_attraction_rate(name, lr, n_inits, radius, steps, seed):
+def saddle_attraction_rate(name: str, lr: float, n_inits: int, radius: float, steps: int, seed: int) -> float:
     """Fraction of uniform inits in [-radius, radius]^2 that GD (3.44) leaves within 1e-3 of 0.
 
     Draws ``n_inits`` points uniformly in the box with
@@ -209,7 +209,7 @@ def saddle_attraction_rate(name, lr, n_inits, radius, steps, seed):
     return float(np.mean(near))
 
 
-def escape_steps(name, theta0, lr, threshold, max_steps=100000):
+def escape_steps(name: str, theta0: np.ndarray, lr: float, threshold: float, max_steps: int = 100000) -> int:
     """First k with |<theta_k, v>| >= threshold, v the negative-curvature eigenvector of H(0).
 
     theta_k follows GD (3.44) from theta_0 = ``theta0`` (k = 0 counts). Near
@@ -234,7 +234,7 @@ def escape_steps(name, theta0, lr, threshold, max_steps=100000):
                        "(on or too near the stable manifold?)")
 
 
-def predicted_escape_steps(name, dist0, lr, threshold):
+def predicted_escape_steps(name: str, dist0: float, lr: float, threshold: float) -> int:
     """Linearised escape time ceil(log(threshold/dist0) / log1p(lr |lambda_min|)), 0 if dist0 >= threshold.
 
     Linearising (3.44) at the strict saddle, g(theta) ~ (I - lr H(0)) theta, the

@@ -319,7 +319,8 @@ def _gd_coefficients(evals, lr, m, steps=None, t=None):
     return np.where(np.abs(r) < 1e-300, a * steps, out)
 
 
-def nngp_kernel(X1, X2, depth, activation="relu", sigma_w2=2.0):
+def nngp_kernel(X1: np.ndarray, X2: np.ndarray, depth: int, activation: str = "relu",
+                sigma_w2: float = 2.0) -> np.ndarray:
     """NNGP kernel q_{L+1}(x, x') of the recursion (5.26), on all pairs of columns.
 
     q_1(x, x') = sigma_w2 x^T x' / n_0 and q_{l+1} = sigma_w2 E phi(u) phi(v) with
@@ -332,7 +333,8 @@ def nngp_kernel(X1, X2, depth, activation="relu", sigma_w2=2.0):
     return qs[-1]
 
 
-def ntk_kernel(X1, X2, depth, activation="relu", sigma_w2=2.0):
+def ntk_kernel(X1: np.ndarray, X2: np.ndarray, depth: int, activation: str = "relu",
+               sigma_w2: float = 2.0) -> np.ndarray:
     """Limit NTK Theta(x, x') = sum_{l=1}^{L+1} q_l(x, x') prod_{l'=l}^{L} chi_l'(x, x')
     of (5.46)-(5.47), with q_l from (5.26) and chi_l = sigma_w2 E phi'(u) phi'(v)
     from (5.32) (beta_l of (5.33)); the term l = L+1 (last layer) is q_{L+1}.
@@ -342,7 +344,8 @@ def ntk_kernel(X1, X2, depth, activation="relu", sigma_w2=2.0):
     return _limit_ntk(qs, chis)
 
 
-def empirical_ntk(weights, X1, X2, activation, sigma_w2):
+def empirical_ntk(weights: list[np.ndarray], X1: np.ndarray, X2: np.ndarray, activation: str,
+                  sigma_w2: float) -> np.ndarray:
     """Empirical NTK Theta-hat(x, x') = grad_theta f(x)^T grad_theta f(x') (5.3), (5.34)
     of the NTK-parameterised net (5.38) with the given standard-normal weights
     W_l of shape (n_{l+1}, n_l), in float64.
@@ -370,7 +373,8 @@ def empirical_ntk(weights, X1, X2, activation, sigma_w2):
     return theta.cpu().numpy()
 
 
-def ntk_deviation(X, depth, width, activation, sigma_w2, n_seeds, seed, device="cpu"):
+def ntk_deviation(X: np.ndarray, depth: int, width: int, activation: str, sigma_w2: float, n_seeds: int, seed: int,
+                  device: str = "cpu") -> float:
     """Mean over `n_seeds` independent inits of ||Theta-hat - Theta||_F / ||Theta||_F on
     X x X: the empirical NTK (5.35)-(5.36) of a net with `depth` hidden layers of
     `width` units against its limit (5.46). It decays like width^(-1/2) (5.44)-(5.45).
@@ -399,7 +403,8 @@ def ntk_deviation(X, depth, width, activation, sigma_w2, n_seeds, seed, device="
     return total / int(n_seeds)
 
 
-def linearized_prediction(K_test_train, K_train_train, f0_test, f0_train, y_train, lr, t):
+def linearized_prediction(K_test_train: np.ndarray, K_train_train: np.ndarray, f0_test: np.ndarray,
+                          f0_train: np.ndarray, y_train: np.ndarray, lr: float, t: float) -> np.ndarray:
     """Prediction of the linearised model (5.5) trained in continuous time by
     gradient flow on the mean square loss, (5.12):
 
@@ -425,8 +430,9 @@ def linearized_prediction(K_test_train, K_train_train, f0_test, f0_train, y_trai
     return f0_test - Ks @ step
 
 
-def train_vs_linearized(X_train, y_train, X_test, width, depth, lr, steps, seed,
-                        activation="relu", sigma_w2=2.0, device="cpu"):
+def train_vs_linearized(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, width: int, depth: int, lr: float,
+                        steps: int, seed: int, activation: str = "relu", sigma_w2: float = 2.0,
+                        device: str = "cpu") -> tuple[float, float]:
     """Train the NTK-parameterised net (5.38) and its linearisation at init (5.5)
     by `steps` full-batch gradient descent steps of rate `lr` on the mean loss
     (1/2m)||y - f(X_train)||^2; returns (max_abs_diff, kernel_change).
@@ -477,7 +483,7 @@ def train_vs_linearized(X_train, y_train, X_test, width, depth, lr, steps, seed,
     return float(np.max(np.abs(f_test - f_lin))), change
 
 
-def du_gram_matrix(X):
+def du_gram_matrix(X: np.ndarray) -> np.ndarray:
     """Du et al.'s Gram matrix H^inf (5.148): E_w [w^T x_k >= 0][w^T x_l >= 0] x_k^T x_l
     = x_k^T x_l (pi - angle(x_k, x_l)) / (2 pi); for unit-norm columns the angle is
     arccos(x_k^T x_l). Computed in atan2 form (exact diagonal ||x_k||^2 / 2).
@@ -493,7 +499,7 @@ def du_gram_matrix(X):
     return G * (np.pi - np.arctan2(root, G)) / (2 * np.pi)
 
 
-def alignment_residuals(H, y, u0, t):
+def alignment_residuals(H: np.ndarray, y: np.ndarray, u0: np.ndarray, t: np.ndarray) -> np.ndarray:
     """||u'(t) - y||^2 = sum_k exp(-2 lam_k t) (v_k^T (y - u(0)))^2 (5.151) for the
     linearised dynamics du'/dt = H (y - u') (5.147), solved by (5.149)-(5.150),
     with H = sum_k lam_k v_k v_k^T symmetric. Returns an array of t's shape.

@@ -91,7 +91,8 @@ def _check_depth(depth):
     return int(depth)
 
 
-def shallow_mode_time(s, eta, u0, uf):
+def shallow_mode_time(s: float | np.ndarray, eta: float | np.ndarray, u0: float | np.ndarray,
+                      uf: float | np.ndarray) -> float | np.ndarray:
     """Gradient-flow time of one mode of a shallow linear net, (2.133).
 
     With a = b the mode u = ab obeys u' = 2 eta u (s - u) (2.132), so
@@ -111,7 +112,8 @@ def shallow_mode_time(s, eta, u0, uf):
     return _as_output(_finish(t, finite, same, limit), s, eta, u0, uf)
 
 
-def deep_mode_time(s, eta, u0, uf, depth):
+def deep_mode_time(s: float | np.ndarray, eta: float | np.ndarray, u0: float | np.ndarray, uf: float | np.ndarray,
+                   depth: int | np.ndarray) -> float | np.ndarray:
     """Time of the large-L approximation of the deep mode dynamics, (2.141).
 
     Replacing u^{2L/(L+1)} by u^2 in (2.140) gives u' = eta (L+1) u^2 (s - u),
@@ -135,7 +137,8 @@ def deep_mode_time(s, eta, u0, uf, depth):
     return _as_output(_finish(t, finite, same, limit), s, eta, u0, uf, depth)
 
 
-def exact_mode_time(s, eta, u0, uf, depth):
+def exact_mode_time(s: float | np.ndarray, eta: float | np.ndarray, u0: float | np.ndarray, uf: float | np.ndarray,
+                    depth: int | np.ndarray) -> float | np.ndarray:
     """Exact gradient-flow time of the balanced deep mode, (2.140) integrated:
 
         t = integral_{u0}^{uf} du / (eta (L+1) u^{2L/(L+1)} (s - u)).
@@ -159,7 +162,8 @@ def exact_mode_time(s, eta, u0, uf, depth):
     return _as_output(_finish(t, finite, same, limit), s, eta, u0, uf, depth)
 
 
-def simulate_mode(s, lr, depth, u0, steps):
+def simulate_mode(s: float | np.ndarray, lr: float | np.ndarray, depth: int | np.ndarray, u0: float | np.ndarray,
+                  steps: int) -> np.ndarray:
     """Discrete gradient descent on one deep mode, (2.138)-(2.139).
 
     E(a_0..a_L) = (s - prod_l a_l)^2 / 2 over the L+1 = depth+1 factors, all
@@ -189,7 +193,7 @@ def simulate_mode(s, lr, depth, u0, steps):
     return u
 
 
-def top_hessian_eigenvalue(s, a, depth):
+def top_hessian_eigenvalue(s: float | np.ndarray, a: float | np.ndarray, depth: int | np.ndarray) -> float | np.ndarray:
     """lambda_1 = (1 + 2L) a^{2L} - s L a^{L-1}, (2.145): the Hessian of
     E = (s - prod a_l)^2 / 2 at a_0 = ... = a_L = a along (1, ..., 1).
 
@@ -205,7 +209,8 @@ def top_hessian_eigenvalue(s, a, depth):
     return _as_output(lam, s, a, depth)
 
 
-def optimal_steps(s, depth, u0, uf):
+def optimal_steps(s: float | np.ndarray, depth: int | np.ndarray, u0: float | np.ndarray,
+                  uf: float | np.ndarray) -> float | np.ndarray:
     """t_opt of (2.151): the time (2.141) at the learning rate (2.150),
     eta_opt = 1 / max lambda_1 = 1 / ((L+1) s^{2L/(L+1)}) (proportionality
     constant 1), which gives
@@ -225,7 +230,7 @@ def optimal_steps(s, depth, u0, uf):
     return _as_output(_finish(t, finite, same, limit), s, depth, u0, uf)
 
 
-def orthogonal_weights(widths, seed):
+def orthogonal_weights(widths: list[int], seed: int) -> list[np.ndarray]:
     """Haar-random orthogonal initialisation of a deep linear net (2.135)-(2.137).
 
     Returns L+1 independent matrices W_l of shape (n_{l+1}, n_l): square ones
@@ -247,7 +252,7 @@ def orthogonal_weights(widths, seed):
     return weights
 
 
-def deep_linear_gd(weights, X, Y, lr, steps):
+def deep_linear_gd(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray, lr: float, steps: int) -> np.ndarray:
     """Full-batch gradient descent on a deep linear net f(x) = W_L ... W_0 x, (2.136).
 
     Loss (2.123) with the expectation over the batch: L = ||Y - W_L...W_0 X||_F^2

@@ -72,7 +72,7 @@ def _relu_net(weights, X):
     return (weights[-1] @ h).reshape(-1)
 
 
-def finite_class_bound(m, delta, n_hypotheses=1):
+def finite_class_bound(m: int, delta: float, n_hypotheses: int = 1) -> float:
     """Hoeffding plus union bound for a finite class, (4.6) and (4.9).
 
     With probability >= 1 - delta over S_m,
@@ -88,7 +88,7 @@ def finite_class_bound(m, delta, n_hypotheses=1):
     return math.sqrt((math.log(1.0 / delta) + math.log(n_hypotheses)) / (2.0 * m))
 
 
-def sauer_bound(m, vc_dim):
+def sauer_bound(m: int, vc_dim: int) -> int:
     """Sauer's lemma (Lemma 7): Pi_F(m) <= sum_{k=0}^{min(d, m)} binom(m, k).
 
     Returned as an exact Python int; it equals 2^m when d >= m.
@@ -103,7 +103,7 @@ def sauer_bound(m, vc_dim):
     return total
 
 
-def vc_bound(m, vc_dim, delta):
+def vc_bound(m: int, vc_dim: int, delta: float) -> float:
     """Uniform bound for the 0/1 risk of a class of VC dimension d, (4.13)-(4.21).
 
     Returns 2 Rad + sqrt(log(1/delta) / (2m)), the factor 2 being the
@@ -125,7 +125,7 @@ def vc_bound(m, vc_dim, delta):
     return 2.0 * rad + math.sqrt(math.log(1.0 / delta) / (2.0 * m))
 
 
-def rademacher_linear(X, B, n_samples, seed):
+def rademacher_linear(X: np.ndarray, B: float, n_samples: int, seed: int) -> tuple[float, float]:
     """Rademacher complexity (4.15) of {x -> w^T x : ||w||_2 <= B} on the columns of X.
 
     For a sign vector sigma, sup_w |(1/m) sum_i sigma_i w^T x_i| = (B/m) ||X sigma||_2
@@ -140,7 +140,7 @@ def rademacher_linear(X, B, n_samples, seed):
     return B * mean_norm / m, B * float(np.linalg.norm(X)) / m
 
 
-def rademacher_finite(H, n_samples, seed):
+def rademacher_finite(H: np.ndarray, n_samples: int, seed: int) -> tuple[float, float]:
     """Rademacher complexity (4.15), absolute value kept, of a finite class.
 
     Row H[k] holds (h_k(z_1), ..., h_k(z_m)). ``estimate`` = mean over n_samples
@@ -157,7 +157,8 @@ def rademacher_finite(H, n_samples, seed):
     return est, bound
 
 
-def spectral_complexity(weights, kind="bartlett", reference=None):
+def spectral_complexity(weights: list[np.ndarray], kind: str = "bartlett",
+                        reference: list[np.ndarray] | None = None) -> float:
     """Spectral complexity of a net, (4.31) (kind "bartlett") or (4.87) (kind "neyshabur").
 
     bartlett:  (prod_l ||W_l||_2) (sum_l (||(W_l - M_l)^T||_{2,1} / ||W_l||_2)^{2/3})^{3/2},
@@ -191,7 +192,8 @@ def spectral_complexity(weights, kind="bartlett", reference=None):
     raise ValueError(f'unknown kind {kind!r}: use "bartlett" or "neyshabur"')
 
 
-def neyshabur_bound(weights, X, y, gamma, delta, B=None):
+def neyshabur_bound(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray, gamma: float, delta: float,
+                    B: float | None = None) -> tuple[float, float]:
     """Margin risk and the PAC-Bayes spectral bound of Neyshabur et al., Theorem 13 (4.86).
 
     For f(x) = W_L relu(... relu(W_1 x)): ``margin_risk`` = mean_i [y_i f(x_i) < gamma]
@@ -219,7 +221,7 @@ def neyshabur_bound(weights, X, y, gamma, delta, B=None):
     return margin_risk, margin_risk + math.sqrt(inside / (2.0 * m - 1.0))
 
 
-def mcallester_bound(emp_risk, kl, m, delta):
+def mcallester_bound(emp_risk: float | np.ndarray, kl: float | np.ndarray, m: int, delta: float) -> float | np.ndarray:
     """McAllester's PAC-Bayes bound, Theorem 11 (4.55) in the form (4.74).
 
     R(Q) <= R̂_m(Q) + sqrt((log(4m/delta) + KL(Q||P)) / (2m - 1)).
@@ -232,7 +234,8 @@ def mcallester_bound(emp_risk, kl, m, delta):
     return float(out) if np.ndim(out) == 0 else out
 
 
-def kl_diag_gaussians(mu, lam, mu_prior, lam_prior):
+def kl_diag_gaussians(mu: np.ndarray, lam: np.ndarray, mu_prior: float | np.ndarray,
+                      lam_prior: float | np.ndarray) -> float:
     """KL(N(mu, diag e^lam) || N(mu*, diag e^lam*)), lam the log-variance as in (4.76).
 
     = 1/2 sum_i (e^{lam_i - lam*_i} + (mu_i - mu*_i)^2 e^{-lam*_i} + lam*_i - lam_i - 1).
@@ -247,7 +250,9 @@ def kl_diag_gaussians(mu, lam, mu_prior, lam_prior):
     return 0.5 * float(np.sum(terms))
 
 
-def dziugaite_roy_bound(mu, lam, X, y, mu_prior, lam_prior, delta=0.025, b=100.0, c=0.1):
+def dziugaite_roy_bound(mu: np.ndarray, lam: np.ndarray, X: np.ndarray, y: np.ndarray, mu_prior: float | np.ndarray,
+                        lam_prior: float, delta: float = 0.025, b: float = 100.0,
+                        c: float = 0.1) -> tuple[float, float]:
     """Exact Gibbs risk and the Dziugaite & Roy bound (4.80) for a linear classifier.
 
     Q = N(mu, diag e^lam) over w, P = N(mu*, e^{lam*} I), lam* a scalar, f_w(x) = w^T x.

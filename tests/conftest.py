@@ -30,10 +30,55 @@ def parse_expect(path):
 
 
 def known_submissions():
+    """(assignment, source) of every known submission: a whole file in
+    tests/submissions/hwN/, or a slip descriptor of tests/slips/hwN.py
+    (materialise either with :func:`materialise`)."""
+    import slips
+
     out = []
     for path in sorted(SUBMISSIONS.glob("hw*/*.py")):
-        out.append(pytest.param(path.parent.name, path, id=f"{path.parent.name}/{path.stem}"))
-    return out
+        out.append((path.parent.name, path.stem, path))
+    for hw in slips.assignments():
+        for s in slips.load(hw):
+            out.append((hw, s.id, s))
+    ids = [f"{hw}/{stem}" for hw, stem, _ in out]
+    dup = {i for i in ids if ids.count(i) > 1}
+    assert not dup, f"known submissions named twice (file and slip): {sorted(dup)}"
+    out.sort(key=lambda t: (int(t[0][2:]), t[1]))
+    return [pytest.param(hw, src, id=f"{hw}/{stem}") for hw, stem, src in out]
+
+
+def materialise(assignment, source, directory) -> Path:
+    """The file of a known submission: ``source`` itself, or a slip written into ``directory``."""
+    if isinstance(source, Path):
+        return source
+    return source.write(assignment, directory)
+
+
+_SLIP_DIR = None
+
+
+def known_file(assignment, stem) -> Path:
+    """The file of known submission ``assignment/stem``, whole or generated from its slip."""
+    global _SLIP_DIR
+    path = SUBMISSIONS / assignment / f"{stem}.py"
+    if path.exists():
+        return path
+    import atexit
+    import shutil
+    import tempfile
+
+    import slips
+
+    found = [s for s in slips.load(assignment) if s.id == stem]
+    if not found:
+        raise FileNotFoundError(f"no known submission {assignment}/{stem}")
+    if _SLIP_DIR is None:
+        _SLIP_DIR = Path(tempfile.mkdtemp(prefix="course-slips-"))
+        atexit.register(shutil.rmtree, _SLIP_DIR, True)
+    d = _SLIP_DIR / assignment
+    d.mkdir(exist_ok=True)
+    return found[0].write(assignment, d)
 
 
 def pytest_collection_modifyitems(items):

@@ -5,6 +5,8 @@ a clear message, no table and no traceback), messages that locate a broken
 or misnamed function, and the student package's totals and commands.
 """
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +15,7 @@ from autograder import catalog
 from autograder.runner import run_checks
 from autograder.submission import SubmissionError, choose_file, load_submission
 from course import cli
-from course.student_dist import _exec_stripped, strip_check_module
+from course.student_dist import student_assignment
 
 from conftest import SUBMISSIONS
 
@@ -155,9 +157,7 @@ def _student_catalog(monkeypatch):
     """This process seen as the student package: stripped check modules and its mark."""
     student = {}
     for hw in catalog.ids():
-        text, _ = strip_check_module(hw)
-        mod, specs = _exec_stripped(hw, text, f"autograder/checks/{hw}.py")
-        student[hw] = catalog.from_module(hw, mod, specs)
+        student[hw] = student_assignment(hw)
     monkeypatch.setattr(catalog, "get", lambda hw: student[hw])
     monkeypatch.setattr(catalog, "distribution", lambda: {"kind": "student"})
     return student
@@ -207,3 +207,19 @@ def test_a_cell_that_stops_before_its_def_is_named(tmp_path):
     msg = next(r.message for r in rep.ran if not r.passed)
     assert msg.startswith("`init_variance` is not defined: the cell that defines it stopped with an error")
     assert "In [4]" in msg and "ValueError: stopped early" in msg and "Next:" in msg
+
+
+def test_course_check_imports_nothing_of_grading_or_release():
+    """A student's `course check` loads the engine only: not the class grader, the
+    nbgrader release, the notebook builder or their dependencies (in a fresh process)."""
+    code = ("import sys\n"
+            "from click.testing import CliRunner\n"
+            "from course.cli import main\n"
+            f"r = CliRunner().invoke(main, ['check', 'hw1', {str(CORRECT)!r}, '-k', 'init_variance'])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "heavy = ('course.grading', 'course.release', 'course.build', 'course.student_dist',\n"
+            "         'course.export_cmd', 'nbgrader', 'dask', 'distributed', 'nbclient')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]", out.stdout

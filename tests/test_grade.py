@@ -24,6 +24,7 @@ from course.cli import main
 from course.grading import Options, grade_class
 from course.grading.discover import Submission, choose_file, find_submissions
 from course.grading.records import make_record, placeholder_tests
+from conftest import known_file
 from course.grading.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +111,7 @@ def graded(tmp_path_factory):
     sub = course / "submitted"
     out = course / "grades" / "hw1"
     correct = (KNOWN / "correct_loops.py").read_text()
-    _write(sub / "bob" / "hw1", "hw1.ipynb", _as_notebook((KNOWN / "wrong_fans_swapped.py").read_text()))
+    _write(sub / "bob" / "hw1", "hw1.ipynb", _as_notebook(known_file("hw1", "wrong_fans_swapped").read_text()))
     _write(sub / "carol" / "hw1", "hw1.py", correct.replace("def act(z, name):", "def act(z, name:"))
     (sub / "dan" / "hw1").mkdir(parents=True)
     _write(sub / "erin" / "hw1", "hw1.py", LOOP + correct)

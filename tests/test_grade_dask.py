@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from course.cli import main
+from conftest import known_file
 
 distributed = pytest.importorskip("distributed")
 
@@ -28,7 +29,7 @@ def cluster():
 def test_grading_through_a_dask_cluster(cluster, tmp_path):
     sub = tmp_path / "submitted"
     files = {"ann": STUB, "ben": "import os\nos._exit(1)\n" + STUB,
-             "cat": (ROOT / "tests" / "submissions" / "hw1" / "wrong_he_without_2.py").read_text()}
+             "cat": known_file("hw1", "wrong_he_without_2").read_text()}
     for student, text in files.items():
         (sub / student / "hw1").mkdir(parents=True)
         (sub / student / "hw1" / "hw1.py").write_text(text)

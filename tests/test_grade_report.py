@@ -22,6 +22,7 @@ from course.cli import main
 from course.grading import Options, grade_class
 from course.grading.classpage import class_stats, slips_of
 from course.grading.store import Store
+from conftest import known_file
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWN = ROOT / "tests" / "submissions" / "hw1"
@@ -49,14 +50,14 @@ def graded(tmp_path_factory):
     correct = (KNOWN / "correct_loops.py").read_text()
     _write(sub / "ann" / "hw1", "hw1.py", correct)
     _write(sub / "ann" / "hw1", "submission_secret.txt", "a1b2c3d4e5f6\n")
-    _write(sub / "bob" / "hw1", "hw1.py", (KNOWN / "wrong_fans_swapped.py").read_text())
+    _write(sub / "bob" / "hw1", "hw1.py", known_file("hw1", "wrong_fans_swapped").read_text())
     _write(course, "instructor_secret.txt", "INSTRUCTOR-ONLY")
     os.symlink(course / "instructor_secret.txt", sub / "bob" / "hw1" / "submission_secret.txt")
-    _write(sub / "cat" / "hw1", "hw1.py", (KNOWN / "wrong_variance_as_std.py").read_text())
+    _write(sub / "cat" / "hw1", "hw1.py", known_file("hw1", "wrong_variance_as_std").read_text())
     (sub / "dan" / "hw1").mkdir(parents=True)
     _write(sub / "eve" / "hw1", "hw1.py", correct + (
         f"\n\ndef init_variance(fan_in, fan_out, scheme):\n    return {MARKUP!r}\n"))
-    _write(sub / "fay" / "hw1", "hw1.py", _disguised((KNOWN / "wrong_fans_swapped.py").read_text()))
+    _write(sub / "fay" / "hw1", "hw1.py", _disguised(known_file("hw1", "wrong_fans_swapped").read_text()))
     summary = grade_class(Options("hw1", sub, workers=2, timeout=60, progress=False, gradebook=None))
     out = course / "grades" / "hw1"
     with open(out / "hw1.csv", newline="") as fh:
@@ -442,7 +443,7 @@ def test_gradescope_bundle_runs_on_a_fake_gradescope_layout(graded, tmp_path):
         assert proc.returncode == 0, proc.stderr
         return json.loads((results / "results.json").read_text())
 
-    got = grade({"hw1.py": (KNOWN / "wrong_fans_swapped.py").read_text(), "notes.txt": "x"})
+    got = grade({"hw1.py": known_file("hw1", "wrong_fans_swapped").read_text(), "notes.txt": "x"})
     assert got["score"] == pytest.approx(float(graded["rows"]["bob"]["auto_score"]))
     assert sum(t["score"] for t in got["tests"]) == pytest.approx(got["score"])
     hidden = [t for t in got["tests"] if t["visibility"] == "after_due_date"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import known_file
 
 yaml = pytest.importorskip("yaml")
 
@@ -47,7 +48,7 @@ def test_workflow_runs_course_check_with_junit(tmp_path):
     repo = tmp_path / "student-repo"
     shutil.copytree(EXAMPLE, repo)
     hw = wf["env"]["ASSIGNMENT"]
-    shutil.copy(ROOT / "tests" / "submissions" / hw / "wrong_he_without_2.py", repo / f"{hw}.py")
+    shutil.copy(known_file(hw, "wrong_he_without_2"), repo / f"{hw}.py")
     site = tmp_path / "site"
     summary = tmp_path / "summary.md"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}

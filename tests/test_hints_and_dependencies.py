@@ -11,7 +11,7 @@ import pytest
 from autograder.compare import CheckFailure, close
 from autograder.hints import Slip, name_by_mean, name_slips
 from autograder.runner import run_checks
-from conftest import SUBMISSIONS
+from conftest import known_file
 
 
 def _failures(rep, function):
@@ -47,7 +47,7 @@ def test_close_previews_the_entries_around_the_largest_error():
 def test_a_failing_dependency_replaces_the_callers_slip_hints():
     """hw1: fan_in/fan_out swapped in init_variance fails predicted_variances and
     simulate_variances; their messages name init_variance, not a slip of their own."""
-    rep = run_checks("hw1", SUBMISSIONS / "hw1" / "wrong_fans_swapped.py", hidden=True,
+    rep = run_checks("hw1", known_file("hw1", "wrong_fans_swapped"), hidden=True,
                      functions=["init_variance", "predicted_variances", "simulate_variances"])
     for fn in ("predicted_variances", "simulate_variances"):
         bad = _failures(rep, fn)
@@ -60,14 +60,14 @@ def test_a_failing_dependency_replaces_the_callers_slip_hints():
 
 def test_the_dependency_note_does_not_need_the_dependency_selected():
     """A notebook's check cell grades one function: the note must appear there too."""
-    rep = run_checks("hw1", SUBMISSIONS / "hw1" / "wrong_fans_swapped.py",
+    rep = run_checks("hw1", known_file("hw1", "wrong_fans_swapped"),
                      functions=["predicted_variances"])
     bad = _failures(rep, "predicted_variances")
     assert bad and all("`init_variance` fails its own checks" in r.message for r in bad)
 
 
 def test_no_dependency_note_when_the_dependencies_pass():
-    rep = run_checks("hw1", SUBMISSIONS / "hw1" / "wrong_relu_no_half.py",
+    rep = run_checks("hw1", known_file("hw1", "wrong_relu_no_half"),
                      functions=["predicted_variances"])
     bad = _failures(rep, "predicted_variances")
     assert bad and not any("fails its own checks" in r.message for r in bad)
@@ -75,7 +75,7 @@ def test_no_dependency_note_when_the_dependencies_pass():
 
 
 def test_hw6_ntk_deviation_blames_a_wrong_ntk_kernel():
-    rep = run_checks("hw6", SUBMISSIONS / "hw6" / "wrong_chi_with_phi.py", hidden=False,
+    rep = run_checks("hw6", known_file("hw6", "wrong_chi_with_phi"), hidden=False,
                      functions=["ntk_deviation"])
     bad = _failures(rep, "ntk_deviation")
     assert bad and all("`ntk_kernel` fails its own checks" in r.message for r in bad)
@@ -84,7 +84,7 @@ def test_hw6_ntk_deviation_blames_a_wrong_ntk_kernel():
 def test_hw4_gradient_check_blames_the_initialisation_not_phi_prime():
     """W ~ N(0, 1/n^2) (the variance passed as NumPy's scale) moves the first-step
     rates too: the gradient check must not call it a missing phi'(H1)."""
-    rep = run_checks("hw4", SUBMISSIONS / "hw4" / "wrong_init_variance_as_std.py",
+    rep = run_checks("hw4", known_file("hw4", "wrong_init_variance_as_std"),
                      functions=["train_two_layer"])
     bad = _failures(rep, "train_two_layer")
     grad = [r for r in bad if r.case.startswith("gradient/")]
@@ -94,7 +94,7 @@ def test_hw4_gradient_check_blames_the_initialisation_not_phi_prime():
 
 
 def test_hw3_mp_density_messages_show_the_grid():
-    rep = run_checks("hw3", SUBMISSIONS / "hw3" / "wrong_mp_ratio_on_top.py", functions=["mp_density"])
+    rep = run_checks("hw3", known_file("hw3", "wrong_mp_ratio_on_top"), functions=["mp_density"])
     bad = _failures(rep, "mp_density")
     assert bad and not any("factor 2 missing twice" in r.message for r in bad)
     r = next(r for r in bad if r.case == "ratio_0.25")

@@ -13,11 +13,12 @@ import pytest
 from autograder import catalog
 from autograder.notebook import cell_text
 from autograder.runner import run_checks
-from conftest import known_submissions, parse_expect
+from conftest import known_submissions, materialise, parse_expect
 
 
-@pytest.mark.parametrize("assignment,path", known_submissions())
-def test_known_submission(assignment, path):
+@pytest.mark.parametrize("assignment,source", known_submissions())
+def test_known_submission(assignment, source, tmp_path):
+    path = materialise(assignment, source, tmp_path)
     expect_fail, expect_pass, hints = parse_expect(path)
     assert expect_fail or expect_pass, f"{path.name} has no EXPECT header"
     named = () if "all" in expect_pass else tuple(sorted(expect_fail | expect_pass))

@@ -4,9 +4,9 @@ import pytest
 from autograder import catalog
 from autograder.notebook import check_cell, redact
 from autograder.runner import run_checks
-from conftest import SUBMISSIONS
+from conftest import SUBMISSIONS, known_file
 
-WRONG = SUBMISSIONS / "hw1" / "wrong_missing_D.py"
+WRONG = known_file("hw1", "wrong_missing_D")
 CORRECT = SUBMISSIONS / "hw1" / "correct_loops.py"
 
 

@@ -19,21 +19,28 @@ import pytest
 
 from autograder import catalog
 from autograder.runner import run_checks
-from course.student_dist import build_student_wheel, strip_check_module, strip_source
+from course.student_dist import (build_student_wheel, package_manifest, strip_check_module,
+                                 strip_source, student_assignment)
 
-from conftest import SUBMISSIONS
+from conftest import ROOT, SUBMISSIONS, known_file
 
 HW1 = SUBMISSIONS / "hw1"
 
 
 @pytest.mark.parametrize("hw", catalog.ids())
 def test_every_check_module_strips_to_its_public_cases(hw):
-    """strip_check_module verifies the stripped module itself; here: HIDDEN_CASES is complete."""
-    text, hidden = strip_check_module(hw)
+    """The student copy of every assignment: its manifest HIDDEN_CASES is complete, and
+    (package) the public file declares no hidden case, or (single module) none is left."""
+    package = (ROOT / "autograder" / "checks" / hw).is_dir()
+    text, hidden = package_manifest(hw) if package else strip_check_module(hw)
     want = [(s.function, label, pts) for s in catalog.get(hw).checks
             for _, pts, hid, label in s.resolved if hid]
-    assert hidden == want
-    assert "hidden=True" not in text
+    assert sorted(hidden) == sorted(want) and want
+    assert "hidden=True" not in (text if not package else
+                                 (ROOT / "autograder" / "checks" / hw / "public.py").read_text())
+    student = student_assignment(hw)
+    assert not any(h for c in student.checks for _, _, h, _ in c.resolved)
+    assert student.points == pytest.approx(catalog.get(hw).points, abs=1e-9)
     tree = ast.parse(text)
     recorded = [n for n in tree.body if isinstance(n, ast.Assign)
                 and ast.unparse(n.targets[0]) == "HIDDEN_CASES"]
@@ -123,10 +130,16 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert probe.returncode == 1 and "No module named 'solutions'" in probe.stderr, probe.stderr
     assert probe.stdout.strip().startswith(purelib)
 
-    checks = sorted((Path(purelib) / "autograder" / "checks").glob("hw*.py"))
-    assert len(checks) == len(catalog.ids())
+    installed = Path(purelib) / "autograder" / "checks"
+    checks = sorted(installed.glob("hw*.py"))
+    packages = sorted(p for p in installed.glob("hw*") if p.is_dir())
+    assert len(checks) + len(packages) == len(catalog.ids())
     assert not [p.name for p in checks if "hidden=True" in p.read_text()]
     assert all("HIDDEN_CASES = [" in p.read_text() for p in checks)
+    assert not [p for p in installed.rglob("hidden.py")]
+    assert all("HIDDEN_CASES = [" in (p / "__init__.py").read_text() for p in packages)
+    for p in packages:   # the public file is shipped as written, comments and all
+        assert (p / "public.py").read_text() == (ROOT / "autograder" / "checks" / p.name / "public.py").read_text()
 
     dev = run_checks("hw1", HW1 / "correct_loops.py")
     dev_public = sorted(r.id for r in dev.ran)
@@ -149,7 +162,7 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert {t["function"] for t in rep["tests"]} == {"init_variance"}
     assert rep["hidden_not_run"] == sum(1 for h in dev_hidden if "::init_variance::" in h) > 0
 
-    bad = run(course, "check", "hw1", str(HW1 / "wrong_missing_D.py"), "--json")
+    bad = run(course, "check", "hw1", str(known_file("hw1", "wrong_missing_D")), "--json")
     assert bad.returncode == 1, bad.stderr[-2000:]
     assert any(not t["passed"] and t["status"] != "not run" for t in json.loads(bad.stdout)["tests"])
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from course.cli import main
+from conftest import known_file
 
 KNOWN = Path(__file__).resolve().parent / "submissions" / "hw1"
 
@@ -13,7 +14,7 @@ KNOWN = Path(__file__).resolve().parent / "submissions" / "hw1"
 def test_submit_zips_the_file_with_the_log_of_a_fresh_check(tmp_path):
     """Does the zip hold the exact bytes, a log and JSON whose score is the fresh check's, and a manifest?"""
     src = tmp_path / "hw1.py"
-    src.write_bytes((KNOWN / "wrong_fans_swapped.py").read_bytes())
+    src.write_bytes(known_file("hw1", "wrong_fans_swapped").read_bytes())
     res = CliRunner().invoke(main, ["submit", "hw1", str(src), "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
     with zipfile.ZipFile(tmp_path / "out" / "hw1-submission.zip") as zf:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from autograder import catalog
 from autograder.plugin import Result
+from autograder.status import Status
 from autograder.runner import Report
 
 from .store import now_iso
@@ -41,7 +42,7 @@ def make_record(sub, task, result) -> dict:
     if status == "graded":
         rep = dict(result["report"])
         rep["output"] = result.get("output", "")
-        grader_errors = [t for t in rep["tests"] if t["status"] == "grader error"]
+        grader_errors = [t for t in rep["tests"] if Status.of(t["status"]).grader_side]
         if result.get("exit_status") not in (0, 1) or grader_errors or not rep["tests"]:
             status = "error"
             first = (grader_errors[0]["message"] if grader_errors

@@ -46,6 +46,8 @@ def _context(assignment):
     if _CTX is None:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD + [f"autograder.checks.{assignment}",
+                                              f"autograder.checks.{assignment}.public",
+                                              f"autograder.checks.{assignment}.hidden",
                                               f"solutions.{assignment}"])
         _CTX = ctx
     return _CTX

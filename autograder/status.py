@@ -1,0 +1,44 @@
+"""The verdict of one graded case: a closed set of statuses.
+
+``Status`` is a ``str`` enum, so reports, JSON and the gradebook keep the
+plain words (``"passed"``, ``"grader error"``); code asks the enum what a
+status means instead of comparing text.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"                  # a wrong value, or a broken promise of the assignment
+    RAISED = "raised"                  # the student's code raised
+    MISSING = "missing"                # the function is not defined
+    NOT_ATTEMPTED = "not attempted"    # the stub still raises NotImplementedError
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"                # the sandbox child died
+    NOT_LOADED = "not loaded"          # the submission could not be loaded
+    ERROR = "error"                    # another error of the student's code
+    NOT_RUN = "not run"                # hidden, or deselected
+    GRADER_ERROR = "grader error"      # the grader's fault: never the student's score
+    SETUP_ERROR = "setup error"        # the grader cannot run as asked (no reference, stale fixtures)
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def grader_side(self) -> bool:
+        """The grader's fault, not the student's: the score must not count it."""
+        return self in (Status.GRADER_ERROR, Status.SETUP_ERROR)
+
+    @property
+    def ran(self) -> bool:
+        return self is not Status.NOT_RUN
+
+    @classmethod
+    def of(cls, value) -> "Status":
+        """The status of a word, also for records written before a status was added."""
+        try:
+            return cls(str(value))
+        except ValueError:
+            return cls.ERROR
