@@ -49,6 +49,8 @@ timeout 60 python benchmarks/ntk.py --device cuda --repeat 1 || status=1
 if [ -f assignments/hw9/hw9.ipynb ]; then
     echo "== course check hw9 --device cuda --all (source notebook; hw9's GPU profile, untested before)"
     time timeout 240 "${COURSE[@]}" check hw9 assignments/hw9/hw9.ipynb --all --device cuda || status=1
+    echo "== hw9 reference on CUDA (tests/test_solutions_hw9.py -k cuda)"
+    timeout 120 python -m pytest tests/test_solutions_hw9.py -q -k cuda -p no:cacheprovider || status=1
 fi
 
 echo "gpu_check: done in $((SECONDS - start)) s, status $status"

@@ -244,3 +244,37 @@ def test_du_training_converges_and_stays_linear():
         gaps.append(np.abs(u - np.array(lin)).max())
         moves.append(mv[-1])
     assert gaps[1] < gaps[0] and moves[1] < moves[0] / 2
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a machine without CUDA")
+def test_cuda_asked_without_a_gpu_is_a_clear_error():
+    X = np.ones((2, 2))
+    with pytest.raises(RuntimeError, match="cuda"):
+        hw9.kernel_width_sweep(X, [4], 1, "ntk", 2, 0, device="cuda")
+    with pytest.raises(RuntimeError, match="cuda"):
+        hw9.train_two_layer_relu(X, np.zeros(2), 4, 1.0, 1, 0, device="cuda")
+    with pytest.raises(ValueError, match="device"):
+        hw9.correction_sweep(X, np.zeros(2), [4], 2, 0, device="tpu")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA (the GPU profile; run by benchmarks/gpu_check.sh)")
+def test_cuda_profile_agrees_with_theory():
+    """The GPU profile's widths (x 64) on CUDA: exact means, the 1/n closed forms, Theorem 19's bound."""
+    X = np.array([[1.0, 0.3], [0.5, -1.0], [-0.2, 0.8]])
+    widths = [1024, 65536]
+    out = hw9.kernel_width_sweep(X, widths, 1, "ntk", 200, 3, "relu", 2.0, device="cuda")
+    for i, n in enumerate(widths):
+        vals = out[i, :, 0, 1]
+        want = _relu_expected(X[:, 0], X[:, 1], n, 2.0, 3, "ntk")
+        assert abs(vals.mean() - want) <= 4.5 * vals.std(ddof=1) / math.sqrt(len(vals))
+    Xl = np.array([[1.0, 0.4, -0.7], [0.3, 1.2, 0.5]])
+    C = Xl.T @ Xl / 2
+    S = hw9.correction_sweep(Xl, np.zeros(3), [1024, 16384], 400, 5, "linear", device="cuda")
+    for i, n in enumerate([1024, 16384]):
+        o4 = n * S[i, :, 2]
+        assert abs(o4.mean() - 8 * C[0, 0] ** 2) <= 4.5 * o4.std(ddof=1) / math.sqrt(len(o4))
+    Xu = X / np.linalg.norm(X, axis=0)
+    Xu = np.concatenate([Xu, np.array([[0.0], [1.0], [0.0]])], axis=1)
+    lam0 = np.linalg.eigvalsh(hw9.gram_infinity(Xu))[0]
+    u, mv, lam = hw9.train_two_layer_relu(Xu, np.array([0.5, -0.5, 0.2]), 65536, 1.0, 40, 1, device="cuda")
+    assert isinstance(u, np.ndarray) and lam.min() >= lam0 / 2 and mv[-1] < 0.1
