@@ -209,7 +209,7 @@ def test_kernel_width_sweep(student, ref, case, grader_seed, device):
     got = expect_array(student.kernel_width_sweep(SWEEP_X, widths, 1, param, SWEEP_SEEDS, seed, "relu", s2,
                                                   device=device), shape, "the sweep (widths, n_seeds, m, m)")
     if not np.all(np.isfinite(got)):
-        fail("your kernels contain NaN or inf.")
+        fail("your kernels contain NaN or inf.", advice="Next: run one net of the smallest width and look for an overflow or a 0/0.")
     # the same arguments again (the order of draws across widths and nets is the student's choice)
     _check_seeded(got, student.kernel_width_sweep(SWEEP_X, widths, 1, param, SWEEP_SEEDS, seed, "relu", s2,
                                                   device=device),
@@ -501,7 +501,7 @@ def test_correction_sweep_linear(student, ref, case, grader_seed, device):
     got = expect_array(student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
                        (len(widths), CORR_SEEDS, 3), "the sweep (widths, n_seeds, 3)")
     if not np.all(np.isfinite(got)):
-        fail("your sweep contains NaN or inf.")
+        fail("your sweep contains NaN or inf.", advice="Next: call tangent_tensors on one net of the smallest width and look for an overflow or a 0/0.")
     means, ses = _corr_stats(got, widths)
     theory = _linear_theory(CORR_X, lr)
     names = ["n E dTheta/dt(x_1, x_1)", "n^2 E O_3(x_1, x_1, x_1)^2", "n E O_4(x_1, x_1, x_1, x_1)"]
@@ -552,7 +552,7 @@ def test_correction_sweep_tanh(student, ref, case, grader_seed, device):
     got = expect_array(student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
                        (len(widths), CORR_SEEDS, 3), "the sweep (widths, n_seeds, 3)")
     if not np.all(np.isfinite(got)):
-        fail("your sweep contains NaN or inf.")
+        fail("your sweep contains NaN or inf.", advice="Next: call tangent_tensors on one net of the smallest width and look for an overflow or a 0/0.")
     _check_seeded(got, student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
                   student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed + 1, act, lr, device=device),
                   "correction_sweep")
@@ -609,7 +609,7 @@ def test_isserlis_moment(student, ref, case):
     if k % 2 == 0:
         exact = sum(math.prod(cov[a, b] for a, b in p) for p in _pairings(list(idx)))
         if not math.isclose(exact, want, rel_tol=1e-10, abs_tol=1e-14):
-            fail("grader error: the reference disagrees with the pairing sum.")
+            fail("grader error: the reference disagrees with the pairing sum.", advice="Next: tell the instructor; this is not your mistake.")
         slips = [Slip("the sum over all (2k)! permutations without the 1/(2^k k!) of (5.90)",
                       exact * 2 ** (k // 2) * math.factorial(k // 2)),
                  Slip("a single pairing (i_1 i_2)(i_3 i_4)...: (5.90) sums over all of them",
@@ -679,7 +679,7 @@ def test_linear_net_correlation(student, ref, case):
     got = expect_scalar(student.linear_net_correlation(X, n), "E f(x_1)...f(x_m)")
     want = ref.linear_net_correlation(X, n)
     if kind == "equal" and not math.isclose(want, 3 + 6 / n, rel_tol=1e-12):
-        fail("grader error: the reference disagrees with (5.97).")
+        fail("grader error: the reference disagrees with (5.97).", advice="Next: tell the instructor; this is not your mistake.")
     G = X.T @ X
     slips = []
     if m % 2 == 0:
@@ -823,7 +823,7 @@ def test_train_two_layer_relu(student, ref, case, grader_seed, device):
             mv = expect_array(out[1], (TRAIN_STEPS + 1,), "max_move")
             lam = expect_array(out[2], (TRAIN_STEPS + 1,), "lam_min")
             if not (np.all(np.isfinite(u)) and np.all(np.isfinite(mv)) and np.all(np.isfinite(lam))):
-                fail("your outputs contain NaN or inf.")
+                fail("your outputs contain NaN or inf.", advice="Next: a learning rate times n^(-1/2) keeps the step small; check the step of (5.111).")
             if i == 0 and r == 0:
                 again = student.train_two_layer_relu(X, y, n, TRAIN_LR, TRAIN_STEPS, seed, device=device)
                 other = student.train_two_layer_relu(X, y, n, TRAIN_LR, TRAIN_STEPS, seed + 1, device=device)
