@@ -27,6 +27,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from . import scoring
 from .reference import solutions_available
 from .report import plural, redact  # noqa: F401 - redact: the one redaction, re-exported
 from .runner import run_checks
@@ -161,8 +162,7 @@ def cell_text(results, function, hidden):
         lines.append(f"{label} checks of {function} passed{extra}")
     elif not shown:
         lines.append(f"no {label} checks of {function} ran")
-    score = round(sum(r.points for r in shown), 6)
-    return "\n".join(lines) + "\n", float(score)
+    return "\n".join(lines) + "\n", scoring.score(shown)
 
 
 def check_cell(assignment, function, namespace=None, hidden=False):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from . import catalog
+from . import scoring
 from .plugin import Result
 from .status import Status
 
@@ -30,15 +31,15 @@ class Report:
 
     @property
     def ran(self):
-        return [r for r in self.results if r.status != "not run"]
+        return scoring.ran(self.results)
 
     @property
     def score(self):
-        return round(sum(r.points for r in self.ran), 6)
+        return scoring.score(self.results)
 
     @property
     def max_score(self):
-        return round(sum(r.max_points for r in self.ran), 6)
+        return scoring.max_score(self.results)
 
     @property
     def not_run(self):

@@ -21,7 +21,8 @@ import torch
 from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from autograder.checks import hw6 as checks  # noqa: E402
+from autograder.checks.hw6 import hidden  # noqa: E402
+from autograder.checks.hw6 import public as checks  # noqa: E402
 from solutions import hw6  # noqa: E402
 
 POOL_SEED = 50_000_000  # far from grader seeds and from the checks' reference seeds
@@ -57,7 +58,7 @@ def main(argv=None):
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
     print(f"{'check':<48} {'fail rate':>10} {'stated ffp':>10}  (pool {a.pool}, {a.boot} resamples)")
-    for case in checks.DEV_CASES:
+    for case in [*checks.DEV_CASES, *hidden.DEV_CASES]:
         start = time.time()
         X, depth, width, act, s2 = case.args
         args = (X, depth, width, act, s2, checks.DEV_INITS)
@@ -66,7 +67,7 @@ def main(argv=None):
         rate = failure_rate(np.array(pool), np.array(ref), checks.DEV_RUNS, checks.P_DEV, a.boot, rng)
         print(f"{'ntk_deviation::' + case.id:<48} {rate:10.1e} {1e-4:10.0e}  {time.time() - start:5.0f} s",
               flush=True)
-    for case in checks.TRAIN_CASES:
+    for case in [*checks.TRAIN_CASES, *hidden.TRAIN_CASES]:
         start = time.time()
         args = checks._train_args(case, "cpu")
         ref = np.array([hw6.train_vs_linearized(*args, checks.TRAIN_REF_SEED + 7919 * j, **case.kwargs)

@@ -19,8 +19,7 @@ import pytest
 
 from autograder import catalog
 from autograder.runner import run_checks
-from course.student_dist import (build_student_wheel, package_manifest, strip_check_module,
-                                 strip_source, student_assignment)
+from course.student_dist import StudentDistError, build_student_wheel, package_manifest, student_assignment
 
 from conftest import ROOT, SUBMISSIONS, known_file
 
@@ -28,61 +27,38 @@ HW1 = SUBMISSIONS / "hw1"
 
 
 @pytest.mark.parametrize("hw", catalog.ids())
-def test_every_check_module_strips_to_its_public_cases(hw):
-    """The student copy of every assignment: its manifest HIDDEN_CASES is complete, and
-    (package) the public file declares no hidden case, or (single module) none is left."""
-    package = (ROOT / "autograder" / "checks" / hw).is_dir()
-    text, hidden = package_manifest(hw) if package else strip_check_module(hw)
-    want = [(s.function, label, pts) for s in catalog.get(hw).checks
-            for _, pts, hid, label in s.resolved if hid]
+def test_every_assignment_ships_its_public_checks_and_a_complete_manifest(hw):
+    """The student copy of every assignment: public.py declares no hidden case, the
+    manifest HIDDEN_CASES lists every case of hidden.py, and the totals are the course's."""
+    text, hidden = package_manifest(hw)
+    want = [(s.function, r.label, r.points) for s in catalog.get(hw).checks for r in s.resolved if r.hidden]
     assert sorted(hidden) == sorted(want) and want
-    assert "hidden=True" not in (text if not package else
-                                 (ROOT / "autograder" / "checks" / hw / "public.py").read_text())
-    student = student_assignment(hw)
-    assert not any(h for c in student.checks for _, _, h, _ in c.resolved)
-    assert student.points == pytest.approx(catalog.get(hw).points, abs=1e-9)
+    assert all(s.module.endswith(".hidden") for s in catalog.get(hw).checks if any(r.hidden for r in s.resolved))
+    assert "hidden=True" not in (ROOT / "autograder" / "checks" / hw / "public.py").read_text()
     tree = ast.parse(text)
-    recorded = [n for n in tree.body if isinstance(n, ast.Assign)
-                and ast.unparse(n.targets[0]) == "HIDDEN_CASES"]
-    assert len(recorded) == 1 and ast.literal_eval(recorded[0].value) == want
+    recorded = [n for n in tree.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "HIDDEN_CASES"]
+    assert len(recorded) == 1 and ast.literal_eval(recorded[0].value) == hidden
+    student = student_assignment(hw)
+    assert not any(r.hidden for c in student.checks for r in c.resolved)
+    assert student.points == pytest.approx(catalog.get(hw).points, abs=1e-9)
+    assert student.public_points == pytest.approx(catalog.get(hw).public_points, abs=1e-9)
 
 
-def test_strip_source_patterns():
-    src = '''
-from autograder.api import Case, check
-SECRET_POINTS = [(1, 2), (3, 4)]
-TABLE = [("a", 1, False), ("b", 2, True)]
+def test_a_single_module_or_a_public_hidden_case_is_refused(monkeypatch):
+    import types
 
-def _hidden_factory(x, hidden=True):
-    return [Case("f" + str(x), x, hidden=hidden)]
+    from autograder.spec import Case, Resolved
 
-def _cases():
-    out = [Case("p", 0)]
-    for p in SECRET_POINTS:
-        out.append(Case(f"h{p}", p, hidden=True))
-    for cid, v, hidden in TABLE:
-        out.append(Case(cid, v, hidden=hidden))
-    return out
-
-@check("f", cases=[Case("pub", 1), Case("sec", 2, hidden=True),
-                   *(Case(f"g{i}", i, hidden=True) for i in range(3)), *_hidden_factory(5)])
-def test_f(student, ref, case):
-    pass
-
-@check("f", aspect="more", hidden=True, cases=[Case("x", 1)])
-def test_f_hidden(student, ref, case):
-    pass
-
-@check("g", cases=_cases())
-def test_g(student, ref, case):
-    pass
-'''
-    out = strip_source(src)
-    for gone in ("SECRET_POINTS", "_hidden_factory", "test_f_hidden", '"sec"', "'sec'", "'b'",
-                 "hidden=True"):
-        assert gone not in out
-    for kept in ("'pub'", "'p'", "'a'", "test_g", "TABLE"):
-        assert kept in out
+    flat = types.ModuleType("autograder.checks.hw1")
+    monkeypatch.setitem(sys.modules, "autograder.checks.hw1", flat)
+    with pytest.raises(StudentDistError, match="single module"):
+        package_manifest("hw1")
+    monkeypatch.undo()
+    spec = catalog.get("hw1").checks[0]
+    assert spec.module.endswith(".public")
+    monkeypatch.setattr(spec, "resolved", [*spec.resolved, Resolved(Case("leak"), 1.0, True, "leak")])
+    with pytest.raises(StudentDistError, match="declares hidden cases"):
+        package_manifest("hw1")
 
 
 def _venv(tmp_path, wheel):

@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder import scoring
+
 from .exports import gradescope_json, redact_record, write_atomic
 from .records import placeholder_tests
 from .store import now_iso
@@ -27,13 +29,12 @@ TIMEOUT = float(os.environ.get("COURSE_GRADESCOPE_TIMEOUT", "1800"))
 
 
 def _record(assignment, file, status, report, message=""):
-    ran = [t for t in report["tests"] if t["status"] != "not run"]
     data = Path(file).read_bytes() if file else b""
     return {"student": "submission", "assignment": assignment, "file": Path(file).name if file else None,
             "sha256": hashlib.sha256(data).hexdigest(), "status": status, "message": message,
             "graded_at": now_iso(), "seconds": report.get("seconds"), "report": report,
-            "score": round(sum(t["points"] for t in ran), 6),
-            "max_score": round(sum(t["max_points"] for t in ran), 6)}
+            "score": scoring.score(report["tests"]),
+            "max_score": scoring.max_score(report["tests"])}
 
 
 def _failed(assignment, file, status, message):

@@ -12,6 +12,7 @@ message, so all students have the same rows and the same maximum.
 from __future__ import annotations
 
 from autograder import catalog
+from autograder import scoring
 from autograder.plugin import Result
 from autograder.status import Status
 from autograder.runner import Report
@@ -58,9 +59,8 @@ def make_record(sub, task, result) -> dict:
     if extra:
         rep["notes"] = [*rep.get("notes", []), *extra]
     rec["report"] = rep
-    ran = [t for t in rep["tests"] if t["status"] != "not run"]
-    rec["score"] = round(sum(t["points"] for t in ran), 6)
-    rec["max_score"] = round(sum(t["max_points"] for t in ran), 6)
+    rec["score"] = scoring.score(rep["tests"])
+    rec["max_score"] = scoring.max_score(rep["tests"])
     return rec
 
 
