@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from autograder import catalog  # noqa: E402
 from autograder.runner import run_checks  # noqa: E402
 
-TARGET_S = {"hw1": 3, "hw2": 5, "hw3": 5, "hw4": 10, "hw5": 10, "hw6": 30, "hw7": 5, "hw8": 5, "hw10": 5, "hw11": 5, "hw12": 5}
+TARGET_S = {"hw1": 3, "hw2": 5, "hw3": 5, "hw4": 10, "hw5": 10, "hw6": 30, "hw7": 5, "hw8": 5, "hw9": 30, "hw10": 5, "hw11": 5, "hw12": 5}
 
 
 def timed(cmd, n=3):

@@ -3,7 +3,8 @@
 # needed), grade in the sandbox the source notebook and every known hw6
 # submission in the GPU profile (one table: file, expected, score, seconds),
 # the convergence figure up to width 2^16, the CUDA test of the reference,
-# and the empirical-NTK benchmark.
+# and the empirical-NTK benchmark. Then hw9's source notebook in its GPU
+# profile (at most 4 more minutes; not yet run on a GPU).
 #
 #   bash benchmarks/gpu_check.sh            # from anywhere inside the checkout
 #
@@ -41,6 +42,16 @@ timeout 40 python -m pytest tests/test_solutions_hw6.py -q -k cuda -p no:cachepr
 
 echo "== empirical NTK benchmark (jacobian vs per-layer sums)"
 timeout 60 python benchmarks/ntk.py --device cuda --repeat 1 || status=1
+
+# hw9's GPU profile (widths x 64 for the kernel and correction sweeps, x 16 for
+# the training runs, up to 2^16) has been built and run on the CPU only: this
+# section is its first run on a GPU. It runs when hw9 is in the checkout.
+if [ -f assignments/hw9/hw9.ipynb ]; then
+    echo "== course check hw9 --device cuda --all (source notebook; hw9's GPU profile, untested before)"
+    time timeout 240 "${COURSE[@]}" check hw9 assignments/hw9/hw9.ipynb --all --device cuda || status=1
+    echo "== hw9 reference on CUDA (tests/test_solutions_hw9.py -k cuda)"
+    timeout 120 python -m pytest tests/test_solutions_hw9.py -q -k cuda -p no:cacheprovider || status=1
+fi
 
 echo "gpu_check: done in $((SECONDS - start)) s, status $status"
 exit $status
