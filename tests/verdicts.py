@@ -34,8 +34,14 @@ def _blank(message: str) -> str:
 
 
 def digest(report) -> dict:
-    return {r.id: [str(r.status), round(float(r.points), 6), hashlib.sha256(
-        _blank(r.message).encode()).hexdigest()[:12]] for r in report.results}
+    """case id (without the assignment) -> "status points[ message digest]"."""
+    out = {}
+    for r in report.results:
+        text = f"{r.status} {round(float(r.points), 6):g}"
+        if r.message:
+            text += " " + hashlib.sha256(_blank(r.message).encode()).hexdigest()[:12]
+        out[r.id.split("::", 1)[-1]] = text
+    return out
 
 
 def varies(source) -> bool:
@@ -65,7 +71,8 @@ def merge_parts() -> None:
     for p in parts:
         data.update(json.loads(p.read_text()))
         p.unlink()
-    SNAPSHOT.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n")
+    SNAPSHOT.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True, separators=(',', ':'))}"
+                                           for k, v in sorted(data.items())) + "\n}\n")
 
 
 def differences(key: str, report) -> list[str]:
@@ -76,7 +83,7 @@ def differences(key: str, report) -> list[str]:
     out = []
     for test in sorted(set(want) | set(got)):
         if want.get(test) != got.get(test):
-            r = next((r for r in report.results if r.id == test), None)
+            r = next((r for r in report.results if r.id.split("::", 1)[-1] == test), None)
             out.append(f"{test}: recorded {want.get(test)}, now {got.get(test)}"
                        + (f"\n    message now: {r.message[:300]}" if r is not None and r.message else ""))
     return out
