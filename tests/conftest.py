@@ -92,3 +92,20 @@ def pytest_sessionfinish(session):
 
     if verdicts.WRITE and not hasattr(session.config, "workerinput"):
         verdicts.merge_parts()
+
+
+def one_score_on_every_path(assignment, rep):
+    """`course grade` stores the report's score; `nbgrader autograde` (the
+    course's SandboxAutograde) and the notebook's check cells score each
+    function's public and hidden check cell by `cell_text`. For every known
+    submission both must add up to the same total, function by function."""
+    from autograder import catalog
+    from autograder.notebook import cell_text
+
+    total = 0.0
+    for fn in catalog.get(assignment).functions:
+        own = round(sum(r.points for r in rep.ran if r.function == fn), 6)
+        cells = sum(cell_text(rep.results, fn, hidden)[1] for hidden in (False, True))
+        assert abs(cells - own) < 1e-9, (fn, cells, own)
+        total += cells
+    assert abs(total - rep.score) < 1e-9, (total, rep.score)

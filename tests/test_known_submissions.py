@@ -11,10 +11,8 @@ took five times as long (hw6).
 import pytest
 
 import verdicts
-from autograder import catalog
-from autograder.notebook import cell_text
 from autograder.runner import run_checks
-from conftest import known_submissions, materialise, parse_expect
+from conftest import known_submissions, materialise, one_score_on_every_path, parse_expect
 
 
 @pytest.mark.parametrize("assignment,source", known_submissions())
@@ -32,7 +30,7 @@ def test_known_submission(assignment, source, tmp_path):
         # every verdict, point and message as recorded (tests/verdicts.py)
         diff = verdicts.differences(key, rep)
         assert not diff, "\n".join(diff)
-    _one_score_on_every_path(assignment, rep)
+    one_score_on_every_path(assignment, rep)
     by_fn = {}
     for r in rep.ran:
         by_fn.setdefault(r.function, []).append(r)
@@ -51,17 +49,3 @@ def test_known_submission(assignment, source, tmp_path):
     for h in hints:
         assert h.lower() in messages.lower(), f"hint {h!r} not in:\n{messages}"
     assert rep.score < rep.max_score
-
-
-def _one_score_on_every_path(assignment, rep):
-    """`course grade` stores the report's score; `nbgrader autograde` (the
-    course's SandboxAutograde) and the notebook's check cells score each
-    function's public and hidden check cell by `cell_text`. For every known
-    submission both must add up to the same total, function by function."""
-    total = 0.0
-    for fn in catalog.get(assignment).functions:
-        own = round(sum(r.points for r in rep.ran if r.function == fn), 6)
-        cells = sum(cell_text(rep.results, fn, hidden)[1] for hidden in (False, True))
-        assert abs(cells - own) < 1e-9, (fn, cells, own)
-        total += cells
-    assert abs(total - rep.score) < 1e-9, (total, rep.score)
