@@ -17,7 +17,9 @@ instructor's parts.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import importlib.util
 import json
 import pkgutil
 import re
@@ -99,8 +101,12 @@ def get(assignment: str) -> Assignment:
     mods = check_modules(assignment)
     pkg = importlib.import_module(f"autograder.checks.{assignment}")
     specs = [s for m in mods for s in REGISTRY.get(m.__name__, ())]
-    return from_module(assignment, mods[0], specs, package=pkg,
+    info = from_module(assignment, mods[0], specs, package=pkg,
                        files=tuple(str(m.__file__) for m in mods))
+    if info.plot_module is None and hasattr(pkg, "__path__") and importlib.util.find_spec(f"{pkg.__name__}.plot") is not None:
+        # the plot in a file of its own: ``autograder/checks/hwN/plot.py``
+        info = dataclasses.replace(info, plot_module=f"{pkg.__name__}.plot")
+    return info
 
 
 def from_module(assignment: str, mod: ModuleType, specs: Iterable[CheckSpec],

@@ -181,6 +181,52 @@ def expect_raises(call: Callable[..., Any], exc_type: type[BaseException] | str,
          f"Next: validate the arguments and `raise {name}(...)`.")
 
 
+#: what a seeded function's determinism check advises by default
+RNG_ADVICE = ("Next: draw only from np.random.default_rng(seed), never from the global state or an "
+              "unseeded generator.")
+
+
+def _same(a: Any, b: Any, rtol: float) -> bool:
+    """Equal values (to ``rtol``; 0: exactly), through nested tuples and lists of arrays."""
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        if not (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))) or len(a) != len(b):
+            return False
+        return all(_same(x, y, rtol) for x, y in zip(a, b))
+    try:
+        x, y = np.asarray(a), np.asarray(b)
+        if x.shape != y.shape:
+            return False
+        if rtol == 0 or x.dtype.kind not in "fc" and y.dtype.kind not in "fc":
+            return bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc" and y.dtype.kind in "fc"))
+        return bool(np.allclose(x, y, rtol=rtol, atol=0.0, equal_nan=True))
+    except (TypeError, ValueError):
+        return bool(a == b)
+
+
+def expect_reproducible(first: Any, again: Any, what: str = "results", *, advice: str = RNG_ADVICE,
+                        rtol: float = 0.0) -> None:
+    """Two calls with the same seed must give the same ``what`` (exactly, or to ``rtol``).
+
+    The message is "two calls with the same seed gave different {what}. {advice}".
+    """
+    __tracebackhide__ = True
+    if not _same(first, again, rtol):
+        fail(f"two calls with the same seed gave different {what}.", advice=advice)
+
+
+def expect_seed_used(first: Any, other: Any, what: str = "results", *, message: str | None = None,
+                     rtol: float = 0.0) -> None:
+    """Another seed must give other ``what``: equal values mean the seed is ignored.
+
+    The message is "seeds differing by 1 gave identical {what}: the seed is ignored
+    (or nothing is random)." unless ``message`` replaces it.
+    """
+    __tracebackhide__ = True
+    if _same(first, other, rtol):
+        fail(message or f"seeds differing by 1 gave identical {what}: the seed is ignored "
+                        "(or nothing is random).")
+
+
 def _as_float_array(x):
     if isinstance(x, np.ndarray):
         return x.astype(np.float64) if x.dtype.kind in "biuf" else x

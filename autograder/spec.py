@@ -117,6 +117,33 @@ def check(function: str, points: float = 1.0, cases: Iterable[Case] | None = Non
     return deco
 
 
+def rejects(function: str, exc_type: type[BaseException] | str = ValueError, *, points: float,
+            cases: Iterable[Case], hidden: bool = False, aspect: str = "errors", slips: Any = (),
+            timeout: float | None = None) -> Callable[..., Any]:
+    """A check that ``function`` raises ``exc_type`` on each case's arguments, as one declaration.
+
+    ``test_init_variance_errors = rejects("init_variance", ValueError, points=0.5,
+    cases=[Case("unknown_scheme", 3, 7, "lecun_uniform")])`` calls
+    ``student.init_variance(3, 7, "lecun_uniform")`` and passes when it raises
+    ValueError (by name: the call runs in the sandbox). ``slips`` (hints.Slip
+    records, or a function of the case that returns them) name a value
+    returned instead. Assign it to a ``test_...`` name of the check module.
+    """
+    from .compare import expect_raises
+
+    module = sys._getframe(1).f_globals.get("__name__", __name__)
+
+    def body(student, ref, case):
+        __tracebackhide__ = True
+        named = slips(case) if callable(slips) else slips
+        expect_raises(getattr(student, function), exc_type, *case.args, slips=named, **case.kwargs)
+
+    body.__name__ = body.__qualname__ = f"test_{function}_{aspect}"
+    body.__module__ = module
+    body.__doc__ = f"{function} raises {getattr(exc_type, '__name__', exc_type)} on invalid input."
+    return check(function, points=points, cases=cases, hidden=hidden, timeout=timeout, aspect=aspect)(body)
+
+
 def hidden_cases(test, cases):
     """More cases of a public check, declared in the assignment's ``hidden.py``.
 

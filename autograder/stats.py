@@ -81,6 +81,57 @@ def ks_check(sample: Any, reference: Callable[..., Any] | Any, alpha: float, wha
          advice=hint)
 
 
+#: the two-sample tests a check may name, and how its message names each
+TWO_SAMPLE_TESTS = {"mann-whitney": "Mann-Whitney", "t": "two-sample t-test", "ks": "Kolmogorov-Smirnov"}
+
+
+def two_sample(mine: Any, theirs: Any, test: str = "mann-whitney", *, alternative: str = "two-sided",
+               method: str = "auto") -> float:
+    """p-value of a two-sample test of ``mine`` (the student's draws) against ``theirs``.
+
+    ``theirs`` are the reference's draws at other seeds (``REF_SEED_OFFSET``):
+    under a correct submission both are iid from one law, so a check that
+    fails below ``alpha`` has false-failure probability ``alpha`` (exactly
+    for "mann-whitney" with ``method="exact"`` and for "ks", approximately
+    for the asymptotic Mann-Whitney and for "t", which also assumes
+    normal-ish means). ``alternative`` is "two-sided", "greater" (``mine``
+    larger) or "less"; ``method`` is the Mann-Whitney method of scipy.
+    """
+    a = np.asarray(mine, dtype=np.float64).ravel()
+    b = np.asarray(theirs, dtype=np.float64).ravel()
+    if test == "mann-whitney":
+        return float(_st.mannwhitneyu(a, b, alternative=alternative, method=method).pvalue)
+    if test == "t":
+        return float(_st.ttest_ind(a, b, alternative=alternative).pvalue)
+    if test == "ks":
+        return float(_st.ks_2samp(a, b, alternative=alternative).pvalue)
+    raise ValueError(f"unknown two-sample test {test!r}; one of {sorted(TWO_SAMPLE_TESTS)}")
+
+
+def two_sample_check(mine: Any, theirs: Any, alpha: float, what: str, *, test: str = "mann-whitney",
+                     ffp: float | None = None, hint: str = "", alternative: str = "two-sided",
+                     method: str = "auto") -> float:
+    """Fail when :func:`two_sample` rejects at ``alpha``; return its p-value otherwise.
+
+    The message gives both samples' medians and ranges, the test's p-value,
+    the threshold and the false-failure probability (``ffp``, default
+    ``alpha``): "{what}: over your 30 seeds it has median ...".
+    """
+    __tracebackhide__ = True
+    a = np.asarray(mine, dtype=np.float64).ravel()
+    b = np.asarray(theirs, dtype=np.float64).ravel()
+    if not np.all(np.isfinite(a)):
+        fail(f"{what}: some of your values are NaN or inf.")
+    p = two_sample(a, b, test, alternative=alternative, method=method)
+    if p >= alpha:
+        return p
+    fail(f"{what}: over your {a.size} seeds it has median {np.median(a):.4g} (range {a.min():.4g} "
+         f"to {a.max():.4g}); the reference's {b.size} draws at other seeds have median "
+         f"{np.median(b):.4g} (range {b.min():.4g} to {b.max():.4g}). {TWO_SAMPLE_TESTS[test]} "
+         f"p = {p:.1e}; the check fails below {alpha:.1e} (a correct solution fails it with "
+         f"probability <= {alpha if ffp is None else ffp:.0e}).", advice=hint)
+
+
 def binomial_check(successes: int, n: int, p: float, ffp: float, what: str = "the fraction",
                    hint: str = "") -> None:
     """Fail when ``successes`` out of ``n`` is outside the two-sided (1 - ffp) range of Bin(n, p)."""

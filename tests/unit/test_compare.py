@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.compare import (CheckFailure, close, expect_array, expect_int, expect_raises,
-                                expect_scalar, expect_sequence, fail)
+from autograder.compare import (CheckFailure, close, expect_array, expect_int, expect_raises, expect_reproducible,
+                                expect_scalar, expect_seed_used, expect_sequence, fail)
 from autograder.hints import Slip
 from autograder.sandbox.codec import Opaque
 from autograder.sandbox.errors import Raised, TimedOut
@@ -286,3 +286,37 @@ def test_close_rejects_any_array_off_by_more_than_rtol(x, rtol):
     err = failure(close, got, x, rtol=rtol)
     assert f"mismatch in {x.size} of {x.size} entries" in err.message
     close(x * (1 + 0.5 * rtol), x, rtol=rtol)
+
+
+# ---------------------------------------------------------------- seeded functions
+def test_expect_reproducible_accepts_equal_draws_through_nested_lists():
+    a = [np.arange(3.0), np.ones((2, 2))]
+    expect_reproducible(a, [x.copy() for x in a], "weights")
+    expect_reproducible((1, np.array([2.0])), (1, np.array([2.0])))
+    expect_reproducible(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-13]), rtol=1e-10)
+
+
+@pytest.mark.parametrize("again", [
+    [np.arange(3.0), np.ones((2, 2)) * 1.0000001],   # one value differs
+    [np.arange(3.0)],                                 # one array missing
+    [np.arange(4.0), np.ones((2, 2))],                # another shape
+])
+def test_expect_reproducible_names_what_differs_with_its_advice(again):
+    with pytest.raises(CheckFailure) as err:
+        expect_reproducible([np.arange(3.0), np.ones((2, 2))], again, "weights", advice="Next: seed it.")
+    assert err.value.message.startswith("two calls with the same seed gave different weights.")
+    assert err.value.advice == "Next: seed it."
+
+
+def test_expect_reproducible_default_advice_names_the_generator():
+    with pytest.raises(CheckFailure) as err:
+        expect_reproducible(np.zeros(2), np.ones(2))
+    assert "default_rng(seed)" in str(err.value)
+
+
+def test_expect_seed_used_fails_only_on_identical_values():
+    expect_seed_used(np.zeros(3), np.array([0.0, 0.0, 1e-9]), "q_l")
+    with pytest.raises(CheckFailure, match="seeds differing by 1 gave identical q_l: the seed is ignored"):
+        expect_seed_used(np.zeros(3), np.zeros(3), "q_l")
+    with pytest.raises(CheckFailure, match="^every seed gave the same spectrum"):
+        expect_seed_used([1.0, 2.0], [1.0, 2.0], message="every seed gave the same spectrum.")

@@ -3,7 +3,7 @@ cases with the points, hidden flag and id of each, and refuses what is ill-decla
 import numpy as np
 import pytest
 
-from autograder.spec import REGISTRY, Case, CheckSpec, check
+from autograder.spec import REGISTRY, Case, CheckSpec, check, rejects
 
 
 @pytest.fixture
@@ -87,3 +87,42 @@ def test_a_stochastic_check_must_state_its_ffp():
 def test_case_ids_must_be_unique():
     with pytest.raises(ValueError, match=r"duplicate case ids in check of g: \['a', 'a'\]"):
         check("g", cases=[Case("a", 1), Case("a", 2)])
+
+
+# ---------------------------------------------------------------- rejects
+class _Student:
+    """Stands for the sandboxed student: raises like it (Raised, by name)."""
+
+    def __init__(self, fn):
+        self.init_variance = fn
+
+
+def _raising(exc):
+    from autograder.sandbox.errors import Raised
+
+    def fn(*args, **kwargs):
+        raise Raised("bad input", exc_type=exc)
+    return fn
+
+
+def test_rejects_declares_one_check_per_case_in_the_calling_module(registry):
+    test = rejects("init_variance", ValueError, points=0.5, cases=[Case("unknown", 3, 7, "lecun")])
+    spec = test._course_check
+    assert spec in registry[__name__] and spec.module == __name__
+    assert spec.function == "init_variance" and spec.aspect == "errors"
+    assert [(r.label, r.points, r.hidden) for r in spec.resolved] == [("errors/unknown", 0.5, False)]
+    assert test.__name__ == "test_init_variance_errors"
+
+
+def test_rejects_passes_on_the_exception_and_fails_otherwise(registry):
+    from autograder.compare import CheckFailure
+
+    test = rejects("init_variance", "ValueError", points=1, cases=[Case("c", 1, scheme="x")], hidden=True)
+    body = test._course_check.fn
+    case = test._course_check.cases[0]
+    assert test._course_check.resolved[0].hidden
+    body(_Student(_raising("ValueError")), None, case)
+    with pytest.raises(CheckFailure, match="expected ValueError, but your code raised KeyError"):
+        body(_Student(_raising("KeyError")), None, case)
+    with pytest.raises(CheckFailure, match="expected ValueError to be raised, but it returned 2"):
+        body(_Student(lambda *a, **k: 2.0), None, case)

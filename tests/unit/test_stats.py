@@ -5,7 +5,8 @@ import pytest
 from scipy import stats as sps
 
 from autograder.compare import CheckFailure
-from autograder.stats import (REF_SEED_OFFSET, binomial_check, ffp_of_z, ks_check, z_check, z_of_ffp)
+from autograder.stats import (REF_SEED_OFFSET, binomial_check, ffp_of_z, ks_check, two_sample, two_sample_check,
+                              z_check, z_of_ffp)
 
 
 def fails(fn, *args, **kwargs) -> bool:
@@ -118,3 +119,52 @@ def test_binomial_check_false_failure_rate_is_at_most_ffp():
     # the same count through the check itself, on the first 500
     assert sum(fails(binomial_check, int(c), 400, 0.3, ffp) for c in counts[:500]) == \
         int(np.sum((counts[:500] < lo) | (counts[:500] > hi)))
+
+
+# ---------------------------------------------------------------- two-sample tests
+@pytest.mark.parametrize("test,scipy_p", [
+    ("mann-whitney", lambda a, b: sps.mannwhitneyu(a, b, alternative="two-sided").pvalue),
+    ("t", lambda a, b: sps.ttest_ind(a, b).pvalue),
+    ("ks", lambda a, b: sps.ks_2samp(a, b).pvalue),
+])
+def test_two_sample_is_the_named_scipy_test(test, scipy_p):
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=40), rng.normal(0.3, size=60)
+    assert two_sample(a, b, test) == pytest.approx(scipy_p(a, b), rel=1e-12)
+
+
+def test_two_sample_passes_the_method_and_the_side():
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=12), rng.normal(size=14)
+    assert two_sample(a, b, method="exact") == pytest.approx(
+        sps.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue, rel=1e-12)
+    assert two_sample(a + 5, b, alternative="greater") < 1e-4 < two_sample(a + 5, b, alternative="less")
+    with pytest.raises(ValueError, match="unknown two-sample test 'welch'"):
+        two_sample(a, b, "welch")
+
+
+def test_two_sample_check_false_failure_rate_is_alpha():
+    """Same law on both sides: the check fails in about alpha of the seeds (400 seeds, alpha 0.05)."""
+    fails = 0
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        try:
+            two_sample_check(rng.exponential(size=30), rng.exponential(size=60), 0.05, "x")
+        except CheckFailure:
+            fails += 1
+    # Bin(400, 0.05): mean 20, sd 4.4; 5..40 holds with probability > 1 - 1e-4
+    assert 5 <= fails <= 40
+
+
+def test_two_sample_check_message_gives_both_samples_and_the_threshold():
+    rng = np.random.default_rng(5)
+    with pytest.raises(CheckFailure) as err:
+        two_sample_check(rng.normal(3, size=30), rng.normal(size=90), 1e-6, "the loss at step 10",
+                         test="t", ffp=2e-6, hint="Next: check the learning rate.")
+    msg = err.value.message
+    assert msg.startswith("the loss at step 10: over your 30 seeds it has median ")
+    assert "the reference's 90 draws at other seeds" in msg and "two-sample t-test p = " in msg
+    assert "fails below 1.0e-06" in msg and "probability <= 2e-06" in msg
+    assert err.value.advice == "Next: check the learning rate."
+    with pytest.raises(CheckFailure, match="NaN or inf"):
+        two_sample_check([1.0, np.nan], [1.0, 2.0], 0.01, "x")
