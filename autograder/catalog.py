@@ -80,17 +80,40 @@ def ids() -> tuple[str, ...]:
     return tuple(sorted(found, key=_key))
 
 
+#: the check modules of a package, in the order pytest runs them: ``public.py``, then
+#: ``public_<topic>.py`` (sorted), then the hidden ones likewise (absent from the student package)
+PUBLIC, HIDDEN = "public", "hidden"
+
+
+def _module_names(pkg: ModuleType, stem: str) -> list[str]:
+    topics = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith(stem + "_"))
+    return [stem, *topics]
+
+
+def is_hidden_module(name: str) -> bool:
+    """True for the name of a hidden check module (``...hwN.hidden`` or ``...hwN.hidden_<topic>``)."""
+    last = name.rsplit(".", 1)[-1]
+    return last == HIDDEN or last.startswith(HIDDEN + "_")
+
+
 def check_modules(assignment) -> list:
-    """The imported check modules of ``assignment``: ``public`` then, where present, ``hidden``."""
+    """The imported check modules of ``assignment``: ``public.py`` and ``public_*.py``, then,
+    where present, ``hidden.py`` and ``hidden_*.py``.
+
+    An assignment too large for one file splits its checks by topic, e.g.
+    ``public_training.py`` beside ``public.py``; ``public.py`` keeps ``TITLE``,
+    ``FUNCTIONS``, ``DEPENDS`` and ``CALL_TIMEOUT``.
+    """
     pkg = importlib.import_module(f"autograder.checks.{assignment}")
     if not hasattr(pkg, "__path__"):
         return [pkg]
-    mods = [importlib.import_module(f"{pkg.__name__}.public")]
-    try:
-        mods.append(importlib.import_module(f"{pkg.__name__}.hidden"))
-    except ModuleNotFoundError as exc:   # the student package has no hidden.py
-        if exc.name != f"{pkg.__name__}.hidden":
-            raise
+    mods = [importlib.import_module(f"{pkg.__name__}.{name}") for name in _module_names(pkg, PUBLIC)]
+    for name in _module_names(pkg, HIDDEN):
+        try:
+            mods.append(importlib.import_module(f"{pkg.__name__}.{name}"))
+        except ModuleNotFoundError as exc:   # the student package has no hidden.py
+            if exc.name != f"{pkg.__name__}.{name}":
+                raise
     return mods
 
 

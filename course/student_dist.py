@@ -20,6 +20,7 @@ is checked to hold none of them.
 """
 from __future__ import annotations
 
+import fnmatch
 import importlib
 import json
 import re
@@ -40,14 +41,20 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", "test_*.py", "
 _VERIFY_PREFIX = "_course_student_dist_verify"
 #: folders and files (relative to the checkout) that the student wheel leaves out whole
 #: files of every check package that the student package leaves out
-HIDDEN_FILES = ("hidden.py", "slipgen.py")
-_HIDDEN_RE = re.compile(r"autograder/checks/hw\d+/(" + "|".join(map(re.escape, HIDDEN_FILES)) + r")")
+#: (glob patterns: a large assignment's hidden checks may be split by topic, hidden_<topic>.py)
+HIDDEN_FILES = ("hidden.py", "hidden_*.py", "slipgen.py")
+_HIDDEN_RE = re.compile(r"autograder/checks/hw\d+/(hidden(_[^/]*)?|slipgen)\.py")
+
+
+def is_hidden_file(name: str) -> bool:
+    """True for the file name of a hidden file of a check package (``HIDDEN_FILES``)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in HIDDEN_FILES)
 
 
 def hidden_files() -> list[str]:
     """Every hidden file of the check packages in this checkout (relative paths, sorted)."""
     checks = ROOT / "autograder" / "checks"
-    return sorted(p.relative_to(ROOT).as_posix() for name in HIDDEN_FILES for p in checks.glob(f"hw*/{name}"))
+    return sorted({p.relative_to(ROOT).as_posix() for pattern in HIDDEN_FILES for p in checks.glob(f"hw*/{pattern}")})
 
 
 class StudentDistError(click.ClickException):
@@ -70,7 +77,7 @@ def package_manifest(hw: str) -> tuple[str, list]:
     full = catalog.get(hw)
     public_files = {full.files[0]}
     leaked = [f"{s.function}::{r.label}" for s in full.checks for r in s.resolved
-              if r.hidden and s.module.endswith(".public")]
+              if r.hidden and not catalog.is_hidden_module(s.module)]
     if leaked or not public_files:
         raise StudentDistError(f"autograder/checks/{hw}/public.py declares hidden cases ({leaked[:8]}): "
                                "move them to hidden.py (hidden_cases(...) or @check(..., hidden=True))")
@@ -94,9 +101,9 @@ def student_assignment(hw: str):
     text, _ = package_manifest(hw)
     manifest = types.ModuleType(f"{_VERIFY_PREFIX}.{hw}")
     exec(compile(text, f"autograder/checks/{hw}/__init__.py", "exec"), manifest.__dict__)
-    public = importlib.import_module(f"autograder.checks.{hw}.public")
-    return catalog.from_module(hw, public, REGISTRY.get(public.__name__, ()), package=manifest,
-                               files=(public.__file__,))
+    public = [m for m in catalog.check_modules(hw) if not catalog.is_hidden_module(m.__name__)]
+    return catalog.from_module(hw, public[0], [s for m in public for s in REGISTRY.get(m.__name__, ())],
+                               package=manifest, files=tuple(m.__file__ for m in public))
 
 
 # ----------------------------------------------------------------- the wheel
@@ -133,7 +140,7 @@ def _check_wheel(whl: Path) -> None:
            or "/submissions/" in n or re.search(r"(^|/)(test_[^/]*|conftest)\.py$", n)
            or _HIDDEN_RE.fullmatch(n)]
     with zipfile.ZipFile(whl) as z:
-        bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+(\.py|/public\.py)", n)
+        bad += [n for n in names if re.fullmatch(r"autograder/checks/hw\d+(\.py|/public(_[^/]*)?\.py)", n)
                 and "hidden=True" in z.read(n).decode()]
     for need in ("autograder/checks/pytest.ini", "autograder/distribution.json"):
         if need not in names:

@@ -19,7 +19,7 @@ import pytest
 
 from autograder import catalog
 from autograder.runner import run_checks
-from course.student_dist import (HIDDEN_FILES, StudentDistError, _check_wheel, build_student_wheel, hidden_files,
+from course.student_dist import (StudentDistError, _check_wheel, build_student_wheel, hidden_files, is_hidden_file,
                                  package_manifest, student_assignment)
 
 from conftest import ROOT, SUBMISSIONS, known_file
@@ -67,8 +67,10 @@ def test_hidden_files_are_listed_and_refused(tmp_path):
     out of the wheel: listed, and a wheel that holds one of them is refused."""
     files = hidden_files()
     assert {f"autograder/checks/{hw}/{name}" for hw in ("hw1", "hw3", "hw5", "hw8")
-            for name in HIDDEN_FILES} <= set(files)
-    assert all(f.rsplit("/", 1)[-1] in HIDDEN_FILES for f in files)
+            for name in ("hidden.py", "slipgen.py")} <= set(files)
+    assert all(is_hidden_file(n) for n in ("hidden.py", "hidden_training.py", "slipgen.py"))
+    assert not any(is_hidden_file(n) for n in ("public.py", "public_training.py", "theory.py", "plot.py"))
+    assert all(is_hidden_file(f.rsplit("/", 1)[-1]) for f in files)
     needed = ["autograder/checks/pytest.ini", "autograder/distribution.json", "autograder/checks/hw8/public.py"]
     for extra, refused in (([], False), (["autograder/checks/hw8/slipgen.py"], True),
                            (["autograder/checks/hw8/hidden.py"], True)):
@@ -110,7 +112,7 @@ def test_student_wheel_in_a_fresh_venv(tmp_path):
     assert not [n for n in names if "submissions" in n or os.path.basename(n).startswith("test_")]
     assert "autograder/checks/pytest.ini" in names and "autograder/fixtures/hw1.json" in names
     # the grader's hidden helpers are left out, and listed as left out
-    assert not [n for n in names if n.rsplit("/", 1)[-1] in HIDDEN_FILES]
+    assert not [n for n in names if is_hidden_file(n.rsplit("/", 1)[-1])]
     dist = json.loads(zipfile.ZipFile(wheel).read("autograder/distribution.json"))
     assert dist["kind"] == "student" and dist["left_out"] == hidden_files() and dist["left_out"]
 

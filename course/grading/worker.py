@@ -45,10 +45,10 @@ def _context(assignment):
     global _CTX
     if _CTX is None:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD + [f"autograder.checks.{assignment}",
-                                              f"autograder.checks.{assignment}.public",
-                                              f"autograder.checks.{assignment}.hidden",
-                                              f"solutions.{assignment}"])
+        from autograder import catalog
+
+        ctx.set_forkserver_preload(PRELOAD + [m.__name__ for m in catalog.check_modules(assignment)]
+                                   + [f"solutions.{assignment}"])
         _CTX = ctx
     return _CTX
 

@@ -33,10 +33,10 @@ def attack_path(hw: str) -> Path:
 @functools.lru_cache(maxsize=None)
 def wheel_source(hw: str) -> str:
     """The check package's modules as the student wheel ships them, one after the other."""
-    from course.student_dist import HIDDEN_FILES
+    from course.student_dist import is_hidden_file
 
     pkg = Path(importlib.import_module(f"autograder.checks.{hw}").__file__).parent
-    return "\n\n".join(p.read_text() for p in sorted(pkg.glob("*.py")) if p.name not in HIDDEN_FILES)
+    return "\n\n".join(p.read_text() for p in sorted(pkg.glob("*.py")) if not is_hidden_file(p.name))
 
 
 def copied(hw: str, source: str | None = None) -> tuple[str, list[str]]:

@@ -94,3 +94,22 @@ def test_the_checkout_is_not_a_student_install(distribution_file):
 def test_distribution_file_decides_a_student_install(distribution_file, text, student):
     distribution_file.write_text(text)
     assert catalog.is_student_install() is student
+
+
+def test_a_package_may_split_its_checks_by_topic(tmp_path, monkeypatch):
+    """public.py, then public_<topic>.py in name order; likewise hidden; other files are not checks."""
+    import importlib
+
+    pkg_dir = tmp_path / "toy_split_pkg"
+    pkg_dir.mkdir()
+    for name in ("__init__", "public", "public_training", "public_kernels", "hidden", "hidden_training",
+                 "theory", "plot", "slipgen", "publicity"):
+        (pkg_dir / f"{name}.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pkg = importlib.import_module("toy_split_pkg")
+    assert catalog._module_names(pkg, catalog.PUBLIC) == ["public", "public_kernels", "public_training"]
+    assert catalog._module_names(pkg, catalog.HIDDEN) == ["hidden", "hidden_training"]
+    assert catalog.is_hidden_module("autograder.checks.hw9.hidden_training")
+    assert catalog.is_hidden_module("autograder.checks.hw9.hidden")
+    assert not catalog.is_hidden_module("autograder.checks.hw9.public")
+    assert not catalog.is_hidden_module("autograder.checks.hw9.hiddenness")
