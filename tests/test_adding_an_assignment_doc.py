@@ -8,6 +8,7 @@ public fixtures recorded as `course fixtures` does, the slip written out as
 the known-submission test does, and both submissions graded through the
 sandbox: each verdict must be what its `# EXPECT:` header says.
 """
+import importlib
 import importlib.util
 import re
 import shutil
@@ -36,7 +37,7 @@ def doc_files() -> dict[str, str]:
 def test_the_doc_names_a_reference_checks_and_both_kinds_of_submission():
     files = doc_files()
     assert f"solutions/{HW}.py" in files
-    assert {f"autograder/checks/{HW}/{f}.py" for f in ("__init__", "public", "hidden")} <= set(files)
+    assert {f"autograder/checks/{HW}/{f}.py" for f in ("__init__", "public", "hidden", "plot")} <= set(files)
     assert "hidden=True" not in files[f"autograder/checks/{HW}/public.py"]
     subs = [Path(p).name for p in files if p.startswith(f"tests/submissions/{HW}/")]
     assert any(s.startswith("correct_") for s in subs), subs
@@ -65,7 +66,7 @@ def toy_assignment(tmp_path, monkeypatch):
     catalog.get.cache_clear()
     yield tmp_path, files
     pkg = f"autograder.checks.{HW}"
-    for name in (pkg, f"{pkg}.public", f"{pkg}.hidden", f"solutions.{HW}"):
+    for name in (pkg, f"{pkg}.public", f"{pkg}.hidden", f"{pkg}.plot", f"solutions.{HW}"):
         sys.modules.pop(name, None)
         REGISTRY.pop(name, None)
     catalog.ids.cache_clear()
@@ -149,3 +150,13 @@ def test_the_wrong_submission_is_told_its_slip(toy_assignment):
     assert by_id[f"{HW}::init_variance::errors/unknown_scheme"].passed
     weights = by_id[f"{HW}::init_weights::he_3_layers"]
     assert not weights.passed and "init_variance" in weights.message  # the failing dependency is named
+
+
+def test_the_docs_plot_draws_the_reference(toy_assignment, tmp_path):
+    from autograder.reference import Reference
+    from autograder.student import TrustedStudent
+
+    plot = catalog.plot_function(HW)
+    assert plot is not None and plot.__module__ == f"autograder.checks.{HW}.plot"
+    paths = plot(TrustedStudent(importlib.import_module(f"solutions.{HW}")), Reference(HW), str(tmp_path))
+    assert [Path(p).name for p in paths] == [f"{HW}_variance.png"] and Path(paths[0]).stat().st_size > 1000
