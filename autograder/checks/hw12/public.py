@@ -22,7 +22,8 @@ from autograder.api import (Case, Slip, check, close, expect_int, expect_scalar,
                             rejects)
 from autograder.checks.hw12.inputs import H_REPEATED, H_SIGNS, H_SOFT, H_THRESHOLDS, sphere_data
 
-TITLE = "Beyond the uniform bounds: covering numbers, failure of uniform convergence, compression, PAC-Bayes tools, Tropp"
+TITLE = ("Beyond the uniform bounds: covering numbers, failure of uniform convergence, compression, "
+         "PAC-Bayes tools, Tropp")
 FUNCTIONS = ["covering_number", "rademacher_exact", "dudley_bound", "sphere_errors", "prune_quantize",
              "compression_bound", "dv_objective", "dv_maximiser", "relu_perturbation", "perturbation_bound",
              "mcdiarmid_bound", "mcdiarmid_coins", "tropp_bound", "tropp_tail"]
@@ -86,9 +87,12 @@ def test_dudley_bound(student, ref, case):
     want = ref.dudley_bound(H, eps)
     m = H.shape[1]
     close(got, want, rtol=RTOL, name="Dudley's bound", slips=[
-        Slip("the integral runs up to sqrt(m); (4.26) stops at sqrt(m)/2", ref.slipgen.dudley(H, eps, top=math.sqrt(m))),
-        Slip("12/sqrt(m) in front of the integral instead of 12/m", ref.slipgen.dudley(H, eps, front=12 / math.sqrt(m))),
-        Slip("distances normalised by sqrt(m) in the covering numbers", ref.slipgen.dudley(H, eps, scale=1 / math.sqrt(m))),
+        Slip("the integral runs up to sqrt(m); (4.26) stops at sqrt(m)/2",
+             ref.slipgen.dudley(H, eps, top=math.sqrt(m))),
+        Slip("12/sqrt(m) in front of the integral instead of 12/m",
+             ref.slipgen.dudley(H, eps, front=12 / math.sqrt(m))),
+        Slip("distances normalised by sqrt(m) in the covering numbers",
+             ref.slipgen.dudley(H, eps, scale=1 / math.sqrt(m))),
     ])
 
 

@@ -28,10 +28,12 @@ from autograder.reference import UNRECORDED
 def test_prune_quantize(student, ref, case):
     ws, k, r = case.args
     got = expect_sequence(student.prune_quantize(ws, k, r), len(ws), "the compressed weights")
-    got = np.concatenate([expect_array(g, w.shape, f"compressed W_{l + 1}").ravel() for l, (g, w) in enumerate(zip(got, ws))])
+    got = np.concatenate([expect_array(g, w.shape, f"compressed W_{l + 1}").ravel()
+                          for l, (g, w) in enumerate(zip(got, ws))])
     want = np.concatenate([np.asarray(w).ravel() for w in ref.prune_quantize(ws, k, r)])
     close(got, want, rtol=RTOL, atol=1e-15, name="the compressed weights (flattened)", slips=[
-        Slip("the k largest signed values kept instead of the k largest |theta_i|", ref.slipgen.pq(ws, k, r, signed=True)),
+        Slip("the k largest signed values kept instead of the k largest |theta_i|",
+             ref.slipgen.pq(ws, k, r, signed=True)),
         Slip("the codebook spans all weights instead of the kept ones", ref.slipgen.pq(ws, k, r, book_all=True)),
         Slip("pruned but not quantised", ref.slipgen.pq(ws, k, r, quantise=False)),
     ])
@@ -55,7 +57,8 @@ def test_compression_bound(student, ref, case):
     close(np.array([float(bits), bound]), np.array([float(want[0]), want[1]]), rtol=RTOL, name="(bits, bound)", slips=[
         Slip("natural logarithms in the code length (4.73); bits need log2", ref.slipgen.cb(*a, natural_log=True)),
         Slip("log2 not rounded up: a code length is a whole number of bits", ref.slipgen.cb(*a, ceil=False)),
-        Slip("the prior's -log q(bits) = log(bits(bits+1)) is left out of the KL (4.72)", ref.slipgen.cb(*a, kraft=False)),
+        Slip("the prior's -log q(bits) = log(bits(bits+1)) is left out of the KL (4.72)",
+             ref.slipgen.cb(*a, kraft=False)),
         Slip("sqrt(.../m) without the 2 of (4.50)", ref.slipgen.cb(*a, two=1.0)),
     ])
 

@@ -41,7 +41,8 @@ def diagonal_series_tail(scales: Sequence[float], t: float, tail: str = "norm") 
 
 
 def scalar_series_tail(variance: float, t: float, tail: str = "norm") -> float:
-    """The same probabilities for the scalar series A_k = c_k I, with ``variance`` = sum_k c_k^2.
+    """The probabilities of ``diagonal_series_tail`` for the scalar series A_k = c_k I of (4.97),
+    with ``variance`` = sum_k c_k^2 (then sigma^2 = ||sum_k A_k^2|| of (4.97) is ``variance`` too).
 
     The sum is (sum_k c_k xi_k) I, a N(0, variance) multiple of I: its norm is |g| and its
     largest eigenvalue g, g ~ N(0, variance).
