@@ -1,6 +1,6 @@
 """hw11 built only from the student wheel's check helpers (tests/test_wheel_attacks.py).
 
-Each graded function calls helpers copied from ``autograder/checks/hw11.py``
+Each graded function calls helpers copied from ``autograder/checks/hw11/``
 as the student wheel ships it (see wheel_attack.py): the grader's ranks of the
 features, and its backward pass with relu'(0) = 1 (the contract's gradients
 wherever no pre-activation is exactly 0); the glue is the loss from the
@@ -11,14 +11,14 @@ While the wheel shipped these helpers this scored 8 of 30.25 with the hidden che
 """
 import numpy as np
 
-COPY = ["_PHI", "_ranks_of", "_relu_slips", "_forward"]
-#: helpers of COPY that the wheel still ships: the activations and a plain forward pass,
-#: which the checks run on the student's own weights (no graded function is one)
-KEPT = ["_PHI", "_forward"]
+COPY = ["ACTIVATIONS", "activation", "_ranks_of", "_relu_slips", "net_output"]
+#: helpers of COPY that the wheel still ships (hw11/theory.py): the activations and a plain
+#: forward pass, which the checks run on the student's own weights (no graded function is one)
+KEPT = ["ACTIVATIONS", "activation", "net_output"]
 
 
 def feature_ranks(weights, X, activation, biases=None):
-    if activation not in _PHI:  # noqa: F821
+    if activation not in ACTIVATIONS:  # noqa: F821
         raise ValueError(activation)
     if biases is not None and len(biases) != len(weights):
         raise ValueError("one bias per layer")
@@ -56,7 +56,7 @@ def rescale_layers(weights, l, alpha):
 def relu_loss_grads(weights, X, Y):
     ws = [np.asarray(w, float) for w in weights]
     X, Y = np.asarray(X, float), np.asarray(Y, float)
-    loss = 0.5 * float(np.sum((_forward(ws, X, "relu") - Y) ** 2))  # noqa: F821
+    loss = 0.5 * float(np.sum((net_output(ws, X, "relu") - Y) ** 2))  # noqa: F821
     return loss, _relu_slips(ws, X, Y)[0]  # noqa: F821
 
 

@@ -5,18 +5,8 @@ this file out and replays their values on the public cases from the public
 fixtures (autograder/reference.py).
 """
 import numpy as np
-from scipy.special import erf, expit
 
-_PHI = {"linear": lambda t: t, "relu": lambda t: np.maximum(t, 0.0), "tanh": np.tanh, "erf": erf,
-        "sigmoid": expit, "square": lambda t: t * t, "leaky_relu": lambda t: np.where(t >= 0, t, 0.1 * t),
-        "asinh": np.arcsinh}
-
-
-def _chain(ws):
-    out = ws[0]
-    for w in ws[1:]:
-        out = w @ out
-    return out
+from autograder.checks.hw11.theory import ACTIVATIONS, layer_product
 
 
 def ranks_of(ws, X, act, biases=None, pre=False, tol=None):
@@ -24,7 +14,7 @@ def ranks_of(ws, X, act, biases=None, pre=False, tol=None):
     ranks, x = [], X
     for l, w in enumerate(ws):
         h = w @ x + (0.0 if biases is None else np.asarray(biases[l])[:, None])
-        x = _PHI[act](h)
+        x = ACTIVATIONS[act](h)
         m = h if pre else x
         if tol is None:
             ranks.append(int(np.linalg.matrix_rank(m)))
@@ -34,11 +24,11 @@ def ranks_of(ws, X, act, biases=None, pre=False, tol=None):
 
 
 def linear_grads_untransposed(ws, X, Y):
-    g = (_chain(ws) @ X - Y) @ X.T
+    g = (layer_product(ws) @ X - Y) @ X.T
     out = []
     for l in range(len(ws)):
-        left = _chain(ws[l + 1:]) if l + 1 < len(ws) else np.eye(g.shape[0])
-        right = _chain(ws[:l]) if l > 0 else np.eye(g.shape[1])
+        left = layer_product(ws[l + 1:]) if l + 1 < len(ws) else np.eye(g.shape[0])
+        right = layer_product(ws[:l]) if l > 0 else np.eye(g.shape[1])
         if left.shape[1] != g.shape[0] or g.shape[1] != right.shape[0]:
             return None
         out.append(left @ g @ right)
@@ -48,7 +38,7 @@ def linear_grads_untransposed(ws, X, Y):
 def gauss_newton(ws, X):
     """J^T J with J the Jacobian of vec(A X): the Hessian without its second-order term."""
     def prod(part, n):
-        return _chain(part) if part else np.eye(n)
+        return layer_product(part) if part else np.eye(n)
     cols = []
     for l, w in enumerate(ws):
         left, right = prod(ws[l + 1:], w.shape[0]), prod(ws[:l], w.shape[1]) @ X
@@ -96,5 +86,5 @@ def lemma5_slips(ws, X, H, act):
     good_w = lambda w: w.T @ np.linalg.inv(w @ w.T)  # noqa: E731
     xpinv = np.linalg.solve(X.T @ X, X.T)
     # X^+ without (X^T X)^{-1}; W_l^+ without (W_l W_l^T)^{-1}; phi where phi^{-1} belongs
-    return [run(good_w, X.T, inv), run(lambda w: w.T, xpinv, inv), run(good_w, xpinv, _PHI[act])]
+    return [run(good_w, X.T, inv), run(lambda w: w.T, xpinv, inv), run(good_w, xpinv, ACTIVATIONS[act])]
 
