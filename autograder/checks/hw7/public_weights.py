@@ -13,7 +13,7 @@ from autograder.checks.hw7.theory import bernstein_radius, haar_trace_variance
 
 
 # ------------------------------------------------------------- orthogonal_weights
-def _expect_weights(ws, widths, name="the weights"):
+def _expect_layer_shapes(ws, widths, name="the weights"):
     __tracebackhide__ = True
     expect_sequence(ws, len(widths) - 1, name)
     for l, w in enumerate(ws):
@@ -24,7 +24,7 @@ def _expect_weights(ws, widths, name="the weights"):
 @check("orthogonal_weights", points=1.0, aspect="shapes", cases=[Case("mixed_widths", [5, 8, 8, 3, 6])])
 def test_orthogonal_weights_shapes(student, ref, case, grader_seed):
     (widths,) = case.args
-    ws = _expect_weights(student.orthogonal_weights(widths, grader_seed), widths)
+    ws = _expect_layer_shapes(student.orthogonal_weights(widths, grader_seed), widths)
     for l, w in enumerate(ws):
         tall = w.shape[0] >= w.shape[1]
         gram = w.T @ w if tall else w @ w.T
@@ -66,7 +66,7 @@ HAAR_FFP_EACH = 2e-5    # per statistic; three statistics: ffp <= 6e-5 per case
 ])
 def test_orthogonal_weights_haar(student, ref, case, grader_seed):
     (widths,) = case.args
-    draws = [_expect_weights(student.orthogonal_weights(widths, grader_seed + 1009 * k), widths)
+    draws = [_expect_layer_shapes(student.orthogonal_weights(widths, grader_seed + 1009 * k), widths)
              for k in range(HAAR_SEEDS)]
     for d in draws[1:]:
         expect_seed_used(draws[0][0], d[0], message="different seeds gave the same first matrix: the seed is ignored.")

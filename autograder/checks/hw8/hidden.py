@@ -19,16 +19,16 @@ from .theory import sauer_log_bound
 
 
 # brute force: the labelings of m points on a line realised by a class (Sauer's lemma is tight)
-def _growth(labelings):
+def _count_labelings(labelings):
     return len(labelings)
 
 
-def _thresholds(m):
+def _threshold_labelings(m):
     x = np.arange(m, dtype=float)
     return {tuple(x > c) for c in np.arange(-0.5, m, 1.0)}
 
 
-def _intervals(m):
+def _interval_labelings(m):
     x, cuts = np.arange(m, dtype=float), np.arange(-0.5, m, 1.0)
     return {tuple((x > a) & (x < b)) for a in cuts for b in cuts}
 
@@ -56,7 +56,7 @@ test_finite_class_bound_errors = hidden_cases(P.test_finite_class_bound_errors, 
 test_sauer_bound = hidden_cases(P.test_sauer_bound, [Case("m5_d5", 5, 5), Case("m0_d0", 0, 0), Case("m7_d0", 7, 0), Case("m200_d199", 200, 199), Case("m64_d2", 64, 2)])
 
 
-LINE_CLASSES = {"thresholds": _thresholds, "intervals": _intervals}
+LINE_CLASSES = {"thresholds": _threshold_labelings, "intervals": _interval_labelings}
 
 
 @check("sauer_bound", points=0.5, aspect="tight", hidden=True, cases=[
@@ -66,7 +66,7 @@ def test_sauer_bound_is_tight_on_the_line(student, ref, case):
     family = LINE_CLASSES[name]
     for m in range(1, 9):
         got = expect_int(student.sauer_bound(m, d), python_int=True)
-        brute = _growth(family(m))
+        brute = _count_labelings(family(m))
         if got != brute:
             fail(f"sauer_bound({m}, {d}) = {got}, but {name} on the line realise "
                  f"exactly {brute} labelings of {m} points (Sauer's lemma is tight here). "
