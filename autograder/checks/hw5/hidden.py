@@ -1,7 +1,8 @@
 """hw5's hidden cases: graded by `course grade` and the nbgrader release, never shipped.
 
 The student package leaves this file out (``course student-dist``); the checks
-themselves, and the reasons for their tolerances, are in ``public.py``.
+themselves, and the reasons for their tolerances, are in ``public.py`` and
+``public_escape.py``.
 """
 import numpy as np
 from scipy import stats as st
@@ -9,7 +10,10 @@ from scipy import stats as st
 from autograder.api import Case, check, close, expect_array, fail, hidden_cases, stats
 
 from . import public as P
-from .public import ATOL_GD, MONKEY_ALPHA, MONKEY_N, MONKEY_REF_N, MONKEY_REF_SEEDS, MONKEY_SEEDS, _counts, _number, _seed_used  # noqa: F401
+from . import public_escape as E
+from .diagnosis import returned_number
+from .public import ATOL_GD
+from .public_escape import MONKEY_ALPHA, MONKEY_N, MONKEY_REF_N, MONKEY_REF_SEEDS, MONKEY_SEEDS, _counts, _seed_used
 
 
 # the critical points themselves, and points near and far from them
@@ -98,7 +102,7 @@ def test_gd_overflow(student, ref, case):
 
 test_lipschitz_constant = hidden_cases(P.test_lipschitz_constant, LIP_CASES)
 
-test_saddle_attraction_rate_theory = hidden_cases(P.test_saddle_attraction_rate_theory, SAT_THEORY)
+test_saddle_attraction_rate_theory = hidden_cases(E.test_saddle_attraction_rate_theory, SAT_THEORY)
 
 
 # lr = 0.1 < 1/L = 1/2 (quartic) and 1/4 (factorization) on the box of radius 1, which the
@@ -109,7 +113,7 @@ test_saddle_attraction_rate_theory = hidden_cases(P.test_saddle_attraction_rate_
 def test_saddle_attraction_rate_theorem4(student, ref, case, grader_seed):
     name = case.args[0]
     for k in range(3):
-        rate = float(_number(student.saddle_attraction_rate(name, 0.1, 2000, 1.0, 300,
+        rate = float(returned_number(student.saddle_attraction_rate(name, 0.1, 2000, 1.0, 300,
                                                             grader_seed + k), "rate"))
         if rate != 0.0:
             fail(f"{rate} of the inits end within 1e-3 of the strict saddle after 300 steps with "
@@ -146,8 +150,8 @@ def test_saddle_attraction_rate_monkey(student, ref, case, grader_seed):
          " Next: the inits must fill the whole box [-radius, radius]^2 (the monkey is not "
          "symmetric under x -> -x), and the GD steps and distance test must be as in the task.")
 
-test_escape_steps = hidden_cases(P.test_escape_steps, ESCAPE_CASES)
+test_escape_steps = hidden_cases(E.test_escape_steps, ESCAPE_CASES)
 
-test_escape_steps_errors = hidden_cases(P.test_escape_steps_errors, [Case("factorization_stable_manifold", "factorization", np.array([0.4, -0.4]), 0.1, 0.5), Case("quartic_too_few_steps", "quartic", np.array([0.0, 1e-9]), 0.1, 0.5, max_steps=100)])
+test_escape_steps_errors = hidden_cases(E.test_escape_steps_errors, [Case("factorization_stable_manifold", "factorization", np.array([0.4, -0.4]), 0.1, 0.5), Case("quartic_too_few_steps", "quartic", np.array([0.0, 1e-9]), 0.1, 0.5, max_steps=100)])
 
-test_predicted_escape_steps = hidden_cases(P.test_predicted_escape_steps, PRED_CASES)
+test_predicted_escape_steps = hidden_cases(E.test_predicted_escape_steps, PRED_CASES)

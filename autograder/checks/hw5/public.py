@@ -3,8 +3,10 @@ import math
 
 import numpy as np
 
-from autograder.api import (Case, Raised, Slip, check, close, expect_int, expect_raises,
-                            expect_scalar, fail, name_slips, stats)
+from autograder.api import Case, Slip, check, close, fail
+
+from autograder.checks.hw5.diagnosis import returned_number
+from autograder.checks.hw5.theory import with_eigenvalues
 
 TITLE = "Gradient descent escapes strict saddles: Lee et al."
 FUNCTIONS = ["gradient", "hessian", "classify_critical_point", "gd", "lipschitz_constant",
@@ -20,26 +22,11 @@ NEAR = 1e-3          # "within 1e-3 of the saddle" (contract)
 
 STRICT = ("quartic", "factorization")
 
-
-# ---------------------------------------------------------------- local formulas
-# The grader's own gradients, Hessians and GD (wrong answers and theory values)
-# are hidden helpers in slipgen.py, called as ref.slipgen.name(...); every
-# verdict on a deterministic function compares with the reference.
-
-def _number(got, name, integer=False):
-    """A returned scalar: a Python or NumPy number (np.float64 from np.mean, np.int64 from
-    np.argmax) or a one-element array (earlier sandbox codecs delivered NumPy scalars with
-    shape (1,)). With ``integer``, a float with an integer value (np.ceil's result) is
-    accepted as that integer."""
-    if isinstance(got, np.ndarray) and got.shape in ((), (1,)) and got.dtype.kind in "biuf":
-        got = got.reshape(())[()]
-    if not integer:
-        return expect_scalar(got, name)
-    got = expect_scalar(got, name)
-    if isinstance(got, (float, np.floating)) and math.isfinite(got) and float(got).is_integer():
-        got = int(got)  # a count computed with np.ceil is still the right count
-    return expect_int(got, name)
-
+# The checks of saddle_attraction_rate, escape_steps and predicted_escape_steps are in
+# public_escape.py, the closed forms they use in theory.py, the plot in plot.py. The
+# grader's own gradients, Hessians and GD (wrong answers and theory values) are hidden
+# helpers in slipgen.py, called as ref.slipgen.name(...); every verdict on a
+# deterministic function compares with the reference.
 
 # ---------------------------------------------------------------- gradient / hessian
 POINTS_PUBLIC = [(0.3, -0.7), (-1.25, 0.5)]
@@ -95,12 +82,6 @@ def test_hessian(student, ref, case):
 
 
 # ---------------------------------------------------------------- classification
-def _rot(lam, angle):
-    c, s = math.cos(angle), math.sin(angle)
-    R = np.array([[c, -s], [s, c]])
-    return R @ np.diag(lam) @ R.T
-
-
 # (id, eigenvalues, rotation angle, tol or None for the default).
 # Eigenvalues near +-tol sit at 0.5 tol or 2 tol: eigvalsh's round-off (~1e-16)
 # cannot move them across the boundary.
@@ -130,7 +111,7 @@ _LABELS = ("minimum", "maximum", "strict_saddle", "degenerate")
 
 
 def _classify_cases(table=CLASSIFY):
-    return [Case(cid, _rot(lam, angle), **({} if tol is None else {"tol": tol}))
+    return [Case(cid, with_eigenvalues(lam, angle), **({} if tol is None else {"tol": tol}))
             for cid, lam, angle, tol in table]
 
 
@@ -204,7 +185,7 @@ def _lipschitz_slips(ref, name, r):
 @check("lipschitz_constant", points=0.2, cases=LIP_CASES)
 def test_lipschitz_constant(student, ref, case):
     name, r = case.args
-    got = _number(student.lipschitz_constant(name, r), "L")
+    got = returned_number(student.lipschitz_constant(name, r), "L")
     want = ref.lipschitz_constant(name, r)
     slips = _lipschitz_slips(ref, name, r)
     got = float(got)
@@ -222,220 +203,3 @@ def test_lipschitz_constant(student, ref, case):
                 f"box lies {_ARGMAX[name]}; a grid that leaves out the edges (np.arange stops "
                 "before radius) or a random search misses it and underestimates L.")
     fail(msg + " Next: derive from your Hessian where ||H||_2 is largest on the box.")
-
-
-# ---------------------------------------------------------------- saddle_attraction_rate
-def _counts(student, args, seeds, n):
-    """The student's rates at ``seeds`` for (name, lr, radius, steps) = args, as counts out of ``n``."""
-    name, lr, r, steps = args
-    out = []
-    for s in seeds:
-        rate = float(_number(student.saddle_attraction_rate(name, lr, n, r, steps, s), "rate"))
-        if not 0.0 <= rate <= 1.0:
-            fail(f"the rate is {rate}: a fraction of the inits must lie in [0, 1].")
-        k = round(rate * n)
-        if abs(rate * n - k) > 1e-6:
-            fail(f"the rate {rate!r} is not a count divided by n_inits = {n}. Next: return the "
-                 "fraction of the inits (np.mean of a boolean array).")
-        out.append(k)
-    return out
-
-
-def _seed_used(counts, n):
-    """Fail if every seed gave the same count strictly between 0 and n. For a correct solution
-    the counts are independent Binomial(n, p); all m equal has probability
-    <= max_k P(K = k)^(m - 1) < 1e-15 at the sizes below. (All 0 or all n is left to the
-    distribution test, which names the likelier slip.)"""
-    if len(set(counts)) == 1 and 0 < counts[0] < n:
-        fail(f"every seed gave the same rate {counts[0]}/{n}: the seed is ignored (or the inits "
-             "are not random). Next: draw the inits from np.random.default_rng(seed).")
-
-
-THEORY_N, THEORY_SEEDS = 4000, 10
-THEORY_FFP = 5e-5    # exact binomial quantiles; the seed test adds < 1e-15
-SAT_THEORY = [
-    # id, name, lr, radius, steps
-    Case("quartic_zero_steps", "quartic", 0.3, 3e-3, 0),
-    Case("quartic_linear_regime", "quartic", 0.3, 2e-3, 6),
-]
-
-
-# The sum of the counts over THEORY_SEEDS seeds is Binomial(THEORY_N * THEORY_SEEDS, p) for any
-# correct code (uniform inits, whatever the order of draws); p is the area of the linearised
-# attraction region (steps = 0: the disk, pi NEAR^2 / (4 r^2)). ffp = THEORY_FFP + P(seeds all
-# equal) < 1e-4.
-@check("saddle_attraction_rate", points=0.5, aspect="theory", cases=SAT_THEORY, stochastic=True,
-       ffp=1e-4, timeout=30)
-def test_saddle_attraction_rate_theory(student, ref, case, grader_seed):
-    name, lr, r, steps = case.args
-    p = ref.slipgen.linear_attraction_p(name, lr, r, steps)
-    counts = _counts(student, (name, lr, r, steps), [grader_seed + k for k in range(THEORY_SEEDS)],
-                     THEORY_N)
-    _seed_used(counts, THEORY_N)
-    total, n = sum(counts), THEORY_N * THEORY_SEEDS
-    hint = ("Next: draw the inits uniformly in [-radius, radius]^2, run exactly `steps` GD steps, "
-            "and count the final iterates at Euclidean distance < 1e-3 from 0.")
-    if steps > 0:
-        prev, nxt = (ref.slipgen.linear_attraction_p(name, lr, r, steps + d) for d in (-1, 1))
-        for q, what in ((prev, "steps - 1 GD steps"), (nxt, "steps + 1 GD steps"),
-                        (math.pi * NEAR ** 2 / (4 * r * r), "no GD step at all")):
-            if abs(total / n - q) < 4 * math.sqrt(q * (1 - q) / n) < abs(p - q):
-                hint = f"Your fraction matches {what}. " + hint
-                break
-    if abs(total / n - min(1.0, 4 * NEAR ** 2 / (4 * r * r))) < 1e-2 and steps == 0:
-        hint = "Your fraction matches a square |x|, |y| < 1e-3 (max-norm), not a disk. " + hint
-    if total == n:
-        hint = "Every init counts as attracted: is the distance compared squared (|theta|^2 < 1e-3)? " + hint
-    stats.binomial_check(total, n, p, THEORY_FFP,
-                         what=f"the number of attracted inits over {THEORY_SEEDS} seeds", hint=hint)
-
-
-MONKEY_N, MONKEY_SEEDS = 2000, 5
-MONKEY_REF_N, MONKEY_REF_SEEDS = 50000, 2
-MONKEY_ALPHA = 1e-4
-
-
-# ---------------------------------------------------------------- escape_steps
-_S = 1 / math.sqrt(2)
-ESCAPE_CASES = [
-    Case("quartic", "quartic", np.array([0.3, 1e-6]), 0.1, 0.5),
-    Case("factorization", "factorization", np.array([_S * (1e-4 + 0.2), _S * (1e-4 - 0.2)]), 0.05, 0.3),
-]
-
-
-def _first_crossing(traj, v, thr, norm=False):
-    with np.errstate(all="ignore"):
-        comp = np.linalg.norm(traj, axis=1) if norm else np.abs(traj @ v)
-    idx = np.nonzero(comp >= thr)[0]
-    return int(idx[0]) if idx.size else None
-
-
-@check("escape_steps", points=0.25, cases=ESCAPE_CASES)
-def test_escape_steps(student, ref, case):
-    name, theta0, lr, thr = case.args
-    want = ref.escape_steps(*case.args, **case.kwargs)
-    v = np.array([0.0, 1.0]) if name == "quartic" else np.array([_S, _S])
-    w = np.array([1.0, 0.0]) if name == "quartic" else np.array([_S, -_S])   # positive curvature
-    # computed before the student's call, so that public fixtures record them
-    long = ref.gd(name, theta0, lr, 5 * (want + 2) + 100)
-    traj = long[:want + 3]
-    positive = _first_crossing(traj, w, thr)
-    slips = [Slip("off by one: k counts GD steps and k = 0 (theta0 itself) is a candidate", want + 1),
-             Slip("off by one: you return the index of the last iterate below the threshold; "
-                  "theta_k is the iterate after k GD steps", want - 1)]
-    norm = _first_crossing(traj, v, thr, norm=True)
-    if norm is not None:
-        slips.append(Slip("the norm |theta_k| was compared with the threshold; the task asks for the "
-                          "component along the negative-curvature eigenvector of H(0)", norm))
-    largest = ("the component along the eigenvector of the largest eigenvalue of H(0) "
-               f"({'(1, 0)' if name == 'quartic' else '(1, -1)/sqrt(2)'}, positive curvature); the "
-               "escape direction is the eigenvector of the most negative eigenvalue")
-    if positive is not None:
-        slips.append(Slip(largest, positive))
-    call = f"escape_steps({name!r}, ({theta0[0]:.6g}, {theta0[1]:.6g}), {lr:g}, {thr:g})"
-    try:
-        got = int(_number(student.escape_steps(*case.args, **case.kwargs), "the escape step", integer=True))
-    except Raised as err:
-        # GD shrinks the positive-curvature component: measured along it, the
-        # iterates never escape (the slip's "value" is the RuntimeError).
-        if err.exc_type == "RuntimeError" and _first_crossing(long, w, thr) is None:
-            fail(f"{call} raised RuntimeError, but GD escapes at step {want}. This looks like: "
-                 f"{largest} (GD shrinks that component, so it never reaches the threshold). "
-                 "Next: measure |<theta_k, v>| with v the eigenvector of lambda_min < 0.")
-        raise
-    if got == want:
-        return
-    hint = name_slips(got, slips)
-    fail(f"{call} returned {got}, expected {want}."
-         + (f" {hint}" if hint else "")
-         + " Next: follow theta_k by GD and stop at the first k with |<theta_k, v>| >= threshold.")
-
-
-@check("escape_steps", points=0.25, aspect="errors", cases=[
-    Case("quartic_stable_manifold", "quartic", np.array([0.9, 0.0]), 0.1, 0.5, max_steps=20000),
-    Case("monkey_not_strict", "monkey", np.array([0.1, 0.1]), 0.1, 0.5, exc="ValueError"),
-], timeout=30)
-def test_escape_steps_errors(student, ref, case):
-    kwargs = dict(case.kwargs)
-    exc = kwargs.pop("exc", "RuntimeError")
-    slips = []
-    name, theta0, lr, thr = case.args
-    if name != "monkey":
-        traj = ref.gd(name, theta0, lr, 200)
-        w = np.array([1.0, 0.0]) if name == "quartic" else np.array([_S, -_S])
-        for text, k in (("the norm |theta_k| was compared with the threshold, not the component along "
-                         "the negative-curvature eigenvector", _first_crossing(traj, w, thr, norm=True)),
-                        ("the component along the eigenvector of the largest eigenvalue of H(0) (positive "
-                         "curvature) was compared with the threshold", _first_crossing(traj, w, thr))):
-            if k is not None:
-                slips.append(Slip(text, k))
-    expect_raises(student.escape_steps, exc, *case.args, slips=slips, **kwargs)
-
-
-# ---------------------------------------------------------------- predicted_escape_steps
-PRED_CASES = [
-    Case("quartic", "quartic", 1e-6, 0.1, 0.5),
-    Case("factorization", "factorization", 3e-4, 0.05, 0.2),
-    Case("at_threshold", "quartic", 0.5, 0.1, 0.5),
-]
-
-
-@check("predicted_escape_steps", points=0.2, cases=PRED_CASES)
-def test_predicted_escape_steps(student, ref, case):
-    name, d, lr, thr = case.args
-    got = int(_number(student.predicted_escape_steps(*case.args), "the predicted number of steps",
-                        integer=True))
-    want = ref.predicted_escape_steps(*case.args)
-    slack = 1 if case.id.startswith("exact_power") else 0  # ceil of an integer up to round-off
-    if abs(got - want) <= slack:
-        return
-    x = math.log(thr / d)
-    slips = {"floor instead of ceil": math.floor(x / math.log1p(lr)),
-             "round instead of ceil": round(x / math.log1p(lr)),
-             "log(1 + lr) replaced by lr (its first-order expansion)": math.ceil(x / lr),
-             "log(1 - lr |lambda_min|): the unstable factor is 1 + lr |lambda_min| > 1":
-                 math.ceil(x / math.log1p(-lr)) if lr < 1 else None,
-             "the case dist0 >= threshold must give 0": math.ceil(x / math.log1p(lr))}
-    hint = next((k for k, v in slips.items() if v == got and v != want), None)
-    fail(f"predicted_escape_steps{case.args} returned {got}, expected {want}"
-         + (f" (up to {slack} for round-off at an exact power)" if slack else "") + "."
-         + (f" This looks like: {hint}." if hint else "")
-         + " Next: compute ceil(log(threshold / dist0) / log1p(lr * |lambda_min|)), and 0 when "
-           "dist0 >= threshold.")
-
-
-@check("predicted_escape_steps", points=0.2, aspect="errors", cases=[
-    Case("monkey_not_strict", "monkey", 1e-3, 0.1, 0.5)])
-def test_predicted_escape_steps_monkey(student, ref, case):
-    expect_raises(student.predicted_escape_steps, ValueError, *case.args)
-
-
-# ---------------------------------------------------------------- plots
-def plot(student, ref, outdir):
-    """Escape time against the initial distance: the student's two functions over the reference's."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    d0 = np.geomspace(1e-10, 0.3, 25)
-    lr, thr = 0.1, 0.5
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    for name, v, c in (("quartic", np.array([0.0, 1.0]), "C0"), ("factorization", np.array([_S, _S]), "C1")):
-        perp = 0.3 * np.array([v[1], -v[0]])
-        want = [ref.escape_steps(name, d * v + perp, lr, thr) for d in d0]
-        got = [student.escape_steps(name, d * v + perp, lr, thr) for d in d0]
-        ax.plot(d0, want, "-", color=c, label=f"{name}: reference")
-        ax.plot(d0, got, "o", color=c, ms=4, label=f"{name}: yours")
-        ax2.plot(d0, np.asarray(got, float) - np.asarray(want, float), "o-", color=c, ms=4, label=name)
-    ax.plot(d0, [student.predicted_escape_steps("quartic", d, lr, thr) for d in d0], "k--",
-            label="your predicted_escape_steps")
-    ax.set(xscale="log", xlabel="dist0", ylabel="escape step", title=f"lr = {lr}, threshold = {thr}")
-    ax.legend(fontsize=7)
-    ax2.axhline(0.0, color="k", lw=0.8)
-    ax2.set(xscale="log", xlabel="dist0", ylabel="yours - reference", title="escape_steps: difference")
-    ax2.legend(fontsize=7)
-    path = f"{outdir}/hw5_escape.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return [path]

@@ -8,13 +8,15 @@ import numpy as np
 from autograder.api import Case, hidden_cases
 
 from . import public as P
-from .public import (_align_case, _dev_case, _emp_case, _inputs, _kernel_case, _lin_case,
-                     _train_case, _unit)
+from . import public_random as R
+from .inputs import scaled_inputs, unit_columns
+from .public import _align_case, _emp_case, _kernel_case, _lin_case
+from .public_random import _dev_case, _train_case
 
 
 def _parallel_columns(n0, m, seed):
     """Columns x, 2x, -x and others: c = +-1 exactly off the diagonal."""
-    X = _inputs(n0, m, seed, 0.5, 1.2)
+    X = scaled_inputs(n0, m, seed, 0.5, 1.2)
     X[:, 1] = 2.0 * X[:, 0]
     X[:, 2] = -X[:, 0]
     return X
@@ -30,7 +32,7 @@ KERNEL_CASES = [
 test_nngp_kernel = hidden_cases(P.test_nngp_kernel, KERNEL_CASES)
 test_ntk_kernel = hidden_cases(P.test_ntk_kernel, KERNEL_CASES)
 
-test_ntk_rejects_unknown = hidden_cases(P.test_ntk_rejects_unknown, [
+test_ntk_kernel_errors = hidden_cases(P.test_ntk_kernel_errors, [
     Case("capitalised_ReLU", np.eye(2), np.eye(2), 1, "ReLU", 2.0)])
 
 EMP_CASES = [
@@ -45,7 +47,7 @@ DEV_CASES = [
     _dev_case("linear_depth3_width64", 3, 5, 3, 64, "linear", 624),
     _dev_case("relu_depth1_width512", 6, 8, 1, 512, "relu", 625),
 ]
-test_ntk_deviation = hidden_cases(P.test_ntk_deviation, DEV_CASES)
+test_ntk_deviation = hidden_cases(R.test_ntk_deviation, DEV_CASES)
 
 LIN_CASES = [
     _lin_case("ill_conditioned", 8, 3, 2.0, 5.0, 635, cond=1e4),
@@ -57,15 +59,15 @@ TRAIN_CASES = [
     _train_case("erf_depth1_width512", 3, 5, 3, 512, 1, 0.5, 40, "erf", 643),
     _train_case("relu_depth2_width128", 5, 6, 3, 128, 2, 0.3, 30, "relu", 644),
 ]
-test_train_vs_linearized = hidden_cases(P.test_train_vs_linearized, TRAIN_CASES)
+test_train_vs_linearized = hidden_cases(R.test_train_vs_linearized, TRAIN_CASES)
 
-test_train_vs_linearized_without_steps = hidden_cases(P.test_train_vs_linearized_without_steps, [
+test_train_vs_linearized_without_steps = hidden_cases(R.test_train_vs_linearized_without_steps, [
     _train_case("no_step_tanh", 4, 3, 3, 48, 1, 0.5, 0, "tanh", 646),
 ])
 
 
 def _du_parallel(n0, m, seed):
-    X = _unit(n0, m, seed)
+    X = unit_columns(n0, m, seed)
     X[:, 1] = X[:, 0]
     X[:, 2] = -X[:, 0]
     return X
@@ -73,7 +75,7 @@ def _du_parallel(n0, m, seed):
 
 test_du_gram_matrix = hidden_cases(P.test_du_gram_matrix, [
     Case("parallel_and_opposite", _du_parallel(4, 5, 652)),
-    Case("many_points", _unit(10, 40, 653)),
+    Case("many_points", unit_columns(10, 40, 653)),
 ])
 
 test_alignment_residuals = hidden_cases(P.test_alignment_residuals, [

@@ -13,16 +13,15 @@ Device profiles: `course check hw6 --device cuda` passes device="cuda" to
 the random functions and multiplies their widths by 64 (CPU: 64-512 units,
 GPU: 4096-32768), where the decay with width is unmistakable.
 
-The hidden cases of these checks are in ``hidden.py`` (not shipped to students).
+The checks of the two random functions are in ``public_random.py``, the fixed
+inputs in ``inputs.py``, the plot in ``plot.py``. The hidden cases of these
+checks are in ``hidden.py`` (not shipped to students).
 """
 import math
 
 import numpy as np
-from scipy import stats as st
-
-from autograder.api import (Case, CheckFailure, Slip, check, close, expect_raises,
-                            expect_scalar, expect_sequence, fail, stats)
-from autograder.reference import UNRECORDED
+from autograder.api import Case, CheckFailure, Slip, check, close, fail, rejects
+from autograder.checks.hw6.inputs import gaussian_weights, scaled_inputs, spd_matrix, unit_columns
 
 TITLE = "The neural tangent kernel: convergence with width, on the GPU"
 FUNCTIONS = ["nngp_kernel", "ntk_kernel", "empirical_ntk", "ntk_deviation",
@@ -54,26 +53,6 @@ GPU_WIDTH_FACTOR = 64   # --device cuda: widths x 64
 SIGMA_W2 = {"relu": 2.0, "tanh": 1.5, "erf": 1.5, "linear": 0.8}
 
 
-def _rng(seed):
-    return np.random.default_rng(seed)
-
-
-def _inputs(n0, m, seed, lo=0.4, hi=1.5):
-    """m columns with |x|^2 / n0 spread over [lo, hi] (tanh stays at q_1 <= 2.3)."""
-    X = _rng(seed).standard_normal((n0, m))
-    r = np.linspace(lo, hi, m)[_rng(seed + 1).permutation(m)]
-    return X * np.sqrt(r * n0) / np.linalg.norm(X, axis=0)
-
-
-def _unit(n0, m, seed):
-    X = _rng(seed).standard_normal((n0, m))
-    return X / np.linalg.norm(X, axis=0)
-
-
-def _weights(widths, seed):
-    rng = _rng(seed)
-    return [rng.standard_normal((b, a)) for a, b in zip(widths[:-1], widths[1:])]
-
 
 # ------------------------------------------------- kernels: slips from slipgen.py (ref.slipgen)
 def _close_kernel(got, want, act, slips, name):
@@ -95,8 +74,8 @@ def _close_kernel(got, want, act, slips, name):
 
 # ---------------------------------------------------------------- nngp / ntk kernels
 def _kernel_case(cid, n0, m1, m2, depth, act, seed, same=False, lo=0.4, hi=1.5, s2=None):
-    X1 = _inputs(n0, m1, seed, lo, hi)
-    X2 = X1 if same else _inputs(n0, m2, seed + 7, lo, hi)
+    X1 = scaled_inputs(n0, m1, seed, lo, hi)
+    X2 = X1 if same else scaled_inputs(n0, m2, seed + 7, lo, hi)
     return Case(cid, X1, X2, depth, act, SIGMA_W2[act] if s2 is None else s2)
 
 
@@ -165,23 +144,18 @@ def test_ntk_kernel(student, ref, case):
     _close_kernel(got, want, act, slips, "Theta")
 
 
-@check("nngp_kernel", points=0.25, aspect="errors", cases=[
+test_nngp_kernel_errors = rejects("nngp_kernel", ValueError, points=0.25, cases=[
     Case("unknown_softplus", np.eye(2), np.eye(2), 1, "softplus", 1.0)])
-def test_nngp_rejects_unknown(student, ref, case):
-    expect_raises(student.nngp_kernel, ValueError, *case.args)
 
-
-@check("ntk_kernel", points=0.25, aspect="errors", cases=[
+test_ntk_kernel_errors = rejects("ntk_kernel", ValueError, points=0.25, cases=[
     Case("unknown_softplus", np.eye(2), np.eye(2), 1, "softplus", 1.0)])
-def test_ntk_rejects_unknown(student, ref, case):
-    expect_raises(student.ntk_kernel, ValueError, *case.args)
 
 
 # ---------------------------------------------------------------- empirical NTK
 def _emp_case(cid, widths, m1, m2, act, seed, same=False, s2=None):
-    W = _weights(widths, seed)
-    X1 = _inputs(widths[0], m1, seed + 1)
-    X2 = X1 if same else _inputs(widths[0], m2, seed + 2)
+    W = gaussian_weights(widths, seed)
+    X1 = scaled_inputs(widths[0], m1, seed + 1)
+    X2 = X1 if same else scaled_inputs(widths[0], m2, seed + 2)
     return Case(cid, W, X1, X2, act, SIGMA_W2[act] if s2 is None else s2)
 
 
@@ -221,139 +195,14 @@ def test_empirical_ntk(student, ref, case):
     close(got, want, rtol=RTOL_AUTODIFF, atol=ATOL_AUTODIFF * scale, slips=slips, name="Theta-hat")
 
 
-@check("empirical_ntk", points=0.25, aspect="errors", cases=[
-    Case("unknown_gelu", _weights([2, 3, 1], 617), np.eye(2), np.eye(2), "gelu", 2.0)])
-def test_empirical_ntk_rejects_unknown(student, ref, case):
-    expect_raises(student.empirical_ntk, ValueError, *case.args)
-
-
-# ---------------------------------------------------------------- ntk_deviation
-# The student's runs (seeds grader_seed + k) and reference runs at fixed other
-# seeds are iid under a correct submission: each value is a mean over DEV_INITS
-# inits. Their logs are compared by a pooled two-sample t-test, which is exact
-# for normal data; the log of a mean of 6 skewed deviations has skewness < 0.5.
-# The reference runs are the same for every grader seed (so that public
-# fixtures replay them and a calibration over 200 seeds stays cheap): given
-# them, a t-test at P_DEV = 2e-6 fails a correct submission with probability
-# <= 1e-4 for 300 of 300 simulated reference samples of 64 (99% of them:
-# <= 3.3e-5); over both, 2e-6. Determinism and seed checks cannot fail a
-# correct submission. ffp per case: 1e-4.
-DEV_INITS = 6
-DEV_RUNS = 4
-DEV_REF_RUNS = 64
-DEV_REF_SEED = stats.REF_SEED_OFFSET + 600_000
-
-
-def _dev_case(cid, n0, m, depth, width, act, seed):
-    return Case(cid, _inputs(n0, m, seed, 0.6, 1.2), depth, width, act, SIGMA_W2[act])
-
-
-def _antipodal_case(cid, n0, m, depth, width, act, seed):
-    """Half the inputs are the other half negated (and rescaled): for relu the
-    off-diagonal chi_l of (5.32) are then far below 1, so a limit kernel
-    without the chi products of (5.46) is far from the right one."""
-    X = _inputs(n0, m, seed, 0.6, 1.2)
-    h = m // 2
-    X[:, h:2 * h] = -X[:, :h] * np.linspace(0.8, 1.2, h)
-    return Case(cid, X, depth, width, act, SIGMA_W2[act])
-
-
-DEV_CASES = [
-    _dev_case("relu_depth2_width64", 4, 6, 2, 64, "relu", 621),
-    _antipodal_case("relu_antipodal_depth2_width256", 4, 6, 2, 256, "relu", 626),
-    _dev_case("erf_depth1_width128", 3, 5, 1, 128, "erf", 622),
-]
-
-
-def _width(width, device):
-    return width * GPU_WIDTH_FACTOR if device == "cuda" else width
-
-
-def _two_sample(theirs, refs, alpha, ffp, what, hint):
-    """Pooled two-sample t-test of log-values; fails below alpha."""
-    __tracebackhide__ = True
-    a, b = np.log(theirs), np.log(refs)
-    p = st.ttest_ind(a, b).pvalue
-    if not p >= alpha:
-        fail(f"{what}: yours average {np.exp(a.mean()):.4g} (geometric mean over {len(a)} seeds), "
-             f"the reference {np.exp(b.mean()):.4g} over {len(b)} other seeds (spread x"
-             f"{np.exp(b.std(ddof=1)):.2f} per run). Two-sample t-test on the logs: p = {p:.1e}; "
-             f"the check fails below {alpha:g}, which a correct submission does with probability "
-             f"<= {ffp:g}.", advice=hint)
-
-
-def _deviation_slip(ref, vals, X, depth, width, act, s2, seed, runs=12):
-    """Names a limit kernel without the chi products when the student's values match it.
-
-    Deviations from Theta = sum_l q_l (chi_l set to 1 in (5.46)) are drawn by a
-    hidden helper (numpy nets, DEV_INITS inits per run, at most width 512 on the
-    CPU) and compared with the student's by the same t-test on the logs.
-    """
-    if width > 512:
-        return ""
-    slip = ref.slipgen.chiless_deviations(X, depth, width, act, s2, seed, DEV_INITS, runs)
-    if slip is None or slip is UNRECORDED:
-        return ""
-    if st.ttest_ind(np.log(vals), np.log(slip)).pvalue >= P_DEV:
-        return ("This looks like: a limit kernel without the chi_l products of (5.46) "
-                "(Theta = sum_l q_l, where each q_l is multiplied by chi_l ... chi_L). ")
-    return ""
-
-
-@check("ntk_deviation", points=1.0, cases=DEV_CASES, stochastic=True, ffp=1e-4, timeout=60)
-def test_ntk_deviation(student, ref, case, grader_seed, device):
-    X, depth, width, act, s2 = case.args
-    width = _width(width, device)
-    args = (X, depth, width, act, s2, DEV_INITS)
-    runs = [expect_scalar(student.ntk_deviation(*args, grader_seed + k, device=device),
-                          "the deviation") for k in range(DEV_RUNS)]
-    vals = np.array([float(r) for r in runs])
-    if not np.all(np.isfinite(vals)) or not np.all(vals > 0):
-        fail(f"the deviations {vals} are not all positive and finite: a relative Frobenius "
-             "distance ||Theta-hat - Theta||_F / ||Theta||_F of a random net is > 0.")
-    again = float(student.ntk_deviation(*args, grader_seed, device=device))
-    if again != vals[0]:
-        fail("two calls with the same seed gave different deviations. Next: draw every weight "
-             "from torch.Generator(device).manual_seed(seed) (or np.random.default_rng(seed)), "
-             "never from the global random state.")
-    if len(set(vals.tolist())) < DEV_RUNS:
-        fail(f"different seeds gave the same deviation ({vals[0]:.6g}): the seed is ignored "
-             "(or nothing is random).")
-    refs = np.array([ref.ntk_deviation(*args, DEV_REF_SEED + 7919 * j, device=device)
-                     for j in range(DEV_REF_RUNS)])
-    limit = ref.ntk_kernel(X, X, depth, act, s2)
-    a, b = np.log(vals), np.log(refs)
-    if ref.recording and width <= 512:   # the hint's sample, recorded for a student's install
-        ref.slipgen.chiless_deviations(X, depth, width, act, s2, grader_seed, DEV_INITS, 12)
-    if st.ttest_ind(a, b).pvalue >= P_DEV:
-        return
-    hint = _deviation_slip(ref, vals, X, depth, width, act, s2, grader_seed)
-    _two_sample(vals, refs, P_DEV, 1e-4, f"the mean deviation at width {width}",
-                hint + f"Next: compare Theta-hat = empirical_ntk(W, X, X, ...) of nets with standard-normal "
-                f"W_l of widths [n_0] + [width] * depth + [1] with the limit ntk_kernel(X, X, depth, "
-                f"...) (||Theta||_F = {np.linalg.norm(limit):.4g} here), by the relative Frobenius "
-                f"norm, averaged over n_seeds inits.")
-
-
-@check("ntk_deviation", points=0.25, aspect="errors", cases=[
-    Case("unknown_swish", np.eye(2), 1, 8, "swish", 1.0)])
-def test_ntk_deviation_rejects_unknown(student, ref, case):
-    X, depth, width, act, s2 = case.args
-    expect_raises(student.ntk_deviation, ValueError, X, depth, width, act, s2, 1, 0)
+test_empirical_ntk_errors = rejects("empirical_ntk", ValueError, points=0.25, cases=[
+    Case("unknown_gelu", gaussian_weights([2, 3, 1], 617), np.eye(2), np.eye(2), "gelu", 2.0)])
 
 
 # ---------------------------------------------------------------- linearized_prediction
-def _spd(m, seed, cond=None):
-    A = _rng(seed).standard_normal((m, m))
-    if cond is None:
-        return A @ A.T / m + 0.5 * np.eye(m)
-    Q = np.linalg.qr(A)[0]
-    return (Q * np.geomspace(1.0, 1.0 / cond, m)) @ Q.T
-
-
 def _lin_case(cid, m, mt, lr, t, seed, cond=None, train_as_test=False):
-    rng = _rng(seed + 1)
-    K = _spd(m, seed, cond)
+    rng = np.random.default_rng(seed + 1)
+    K = spd_matrix(m, seed, cond)
     f0, y = rng.standard_normal(m), np.sign(rng.standard_normal(m))
     if train_as_test:
         Ks, f0t = K.copy(), f0.copy()
@@ -386,89 +235,12 @@ def test_linearized_prediction(student, ref, case):
     close(got, want, rtol=RTOL_LINEAR, atol=ATOL_LINEAR, slips=slips, name="f_lin,t(test)")
 
 
-# ---------------------------------------------------------------- train_vs_linearized
-# Each run trains one net; the logs of max_abs_diff and kernel_change of the
-# student's TRAIN_RUNS seeds and of TRAIN_REF_RUNS fixed reference seeds are
-# iid under a correct submission (measured skewness |.| < 0.6, excess kurtosis
-# < 1.3 over 300 seeds). Two t-tests at P_TRAIN = 1e-6: given the fixed
-# reference sample, each fails a correct submission with probability <= 2.3e-5
-# for 99% of simulated reference samples (all: <= 1.5e-4); ffp per case 1e-4.
-TRAIN_RUNS = 8
-TRAIN_REF_RUNS = 64
-TRAIN_REF_SEED = stats.REF_SEED_OFFSET + 700_000
-
-
-def _train_case(cid, n0, m, mt, width, depth, lr, steps, act, seed):
-    Xtr = _inputs(n0, m, seed, 0.8, 1.2)
-    Xte = _inputs(n0, mt, seed + 3, 0.8, 1.2)
-    y = np.sin(1.5 * Xtr[0]) + 0.3 * Xtr[-1]
-    return Case(cid, Xtr, y, Xte, width, depth, lr, steps, activation=act,
-                sigma_w2=SIGMA_W2[act])
-
-
-TRAIN_CASES = [
-    _train_case("relu_depth1_width128", 4, 6, 4, 128, 1, 0.5, 40, "relu", 641),
-    _train_case("tanh_depth2_width64", 4, 6, 4, 64, 2, 0.3, 30, "tanh", 642),
-]
-
-
-def _train_args(case, device):
-    Xtr, y, Xte, width, depth, lr, steps = case.args
-    return (Xtr, y, Xte, _width(width, device), depth, lr, steps)
-
-
-@check("train_vs_linearized", points=1.0, cases=TRAIN_CASES, stochastic=True, ffp=1e-4, timeout=60)
-def test_train_vs_linearized(student, ref, case, grader_seed, device):
-    args = _train_args(case, device)
-    kw = dict(case.kwargs, device=device)
-    runs = []
-    for k in range(TRAIN_RUNS):
-        r = expect_sequence(student.train_vs_linearized(*args, grader_seed + k, **kw), 2,
-                            "(max_abs_diff, kernel_change)")
-        runs.append([float(expect_scalar(r[0], "max_abs_diff")), float(expect_scalar(r[1], "kernel_change"))])
-    runs = np.array(runs)
-    if not (np.all(np.isfinite(runs)) and np.all(runs > 0)):
-        fail(f"(max_abs_diff, kernel_change) over seeds: {runs.tolist()}; after {args[6]} steps both "
-             "must be positive and finite. Next: check the step size and the 1/m of the mean loss.")
-    if len({tuple(r) for r in runs.tolist()}) < TRAIN_RUNS:
-        fail("different seeds gave the same (max_abs_diff, kernel_change): the seed is ignored.")
-    refs = np.array([ref.train_vs_linearized(*args, TRAIN_REF_SEED + 7919 * j, **kw)
-                     for j in range(TRAIN_REF_RUNS)])
-    width = args[3]
-    _two_sample(runs[:, 0], refs[:, 0], P_TRAIN, 5e-5, f"max |f_k - f_lin,k| on the test points at width {width}",
-                "Next: train the net by full-batch GD on (1/2m)||y - f||^2 and its linearisation by "
-                "the same discrete steps, f_lin,k = f0 - Theta0(test, train) Theta0^{-1} "
-                "(I - (I - lr Theta0/m)^k) (f0 - y), with Theta0 the empirical NTK at init.")
-    _two_sample(runs[:, 1], refs[:, 1], P_TRAIN, 5e-5, f"the kernel change ||Theta_k - Theta_0||_F / ||Theta_0||_F at width {width}",
-                "Next: compare the empirical NTK on train x train after the last step with the one "
-                "at init, both of the same net.")
-
-
-@check("train_vs_linearized", points=0.5, aspect="exact", cases=[
-    _train_case("no_step", 3, 4, 2, 32, 2, 0.5, 0, "relu", 645),
-])
-def test_train_vs_linearized_without_steps(student, ref, case, grader_seed, device):
-    args = _train_args(case, device)
-    kw = dict(case.kwargs, device=device)
-    r = expect_sequence(student.train_vs_linearized(*args, grader_seed, **kw), 2,
-                        "(max_abs_diff, kernel_change)")
-    diff, change = float(expect_scalar(r[0], "max_abs_diff")), float(expect_scalar(r[1], "kernel_change"))
-    if not (abs(diff) <= ZERO_STEP_TOL and abs(change) <= ZERO_STEP_TOL):
-        fail(f"with steps = 0 the net is its own linearisation at init: expected (0, 0) up to "
-             f"round-off, got ({diff:.3g}, {change:.3g}). Next: f_lin,0 = f_0 (the factor "
-             "I - (I - lr Theta0/m)^0 vanishes) and Theta_0 - Theta_0 = 0.")
-    again = student.train_vs_linearized(*_train_args(case, device)[:6], 5, grader_seed, **kw)
-    a1, b1 = float(again[0]), float(again[1])
-    if not (np.isfinite(a1) and np.isfinite(b1) and a1 > 0):
-        fail(f"after 5 steps (max_abs_diff, kernel_change) = ({a1}, {b1}): expected a positive "
-             "finite difference between the trained net and its linearisation.")
-
 
 # ---------------------------------------------------------------- du_gram_matrix
 _ANGLES = np.array([0.1, 1.0, 2.5, 4.0])
 
 DU_CASES = [
-    Case("unit_5x6", _unit(5, 6, 651)),
+    Case("unit_5x6", unit_columns(5, 6, 651)),
     Case("circle_points", np.array([np.cos(_ANGLES), np.sin(_ANGLES)])),
 ]
 
@@ -490,13 +262,14 @@ def test_du_gram_matrix(student, ref, case):
     close(got, want, rtol=RTOL_KERNEL, atol=ATOL_KERNEL, slips=slips, name="H^inf")
 
 
+
 # ---------------------------------------------------------------- alignment_residuals
 def _align_case(cid, n0, m, seed, labels):
-    X = _unit(n0, m, seed)
+    X = unit_columns(n0, m, seed)
     G = X.T @ X
     H = G * (np.pi - np.arccos(np.clip(G, -1, 1))) / (2 * np.pi)
     np.fill_diagonal(H, 0.5)
-    rng = _rng(seed + 1)
+    rng = np.random.default_rng(seed + 1)
     y = np.sign(X[0] + 0.2) if labels == "true" else np.sign(rng.standard_normal(m))
     u0 = 0.1 * rng.standard_normal(m)
     return Case(cid, H, y, u0, np.array([0.0, 0.3, 1.0, 4.0, 20.0]))
@@ -526,37 +299,3 @@ def test_alignment_residuals(student, ref, case):
     close(got, want, rtol=RTOL_RESID, atol=1e-14, slips=slips, name="||u'(t) - y||^2")
 
 
-# ---------------------------------------------------------------- plots
-def plot(student, ref, outdir):
-    """The deviation against width (log-log) and the alignment residuals."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    X = _inputs(4, 6, 621, 0.6, 1.2)
-    widths = [2 ** k for k in range(5, 11)]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    ax = axes[0]
-    ax.loglog(widths, [ref.ntk_deviation(X, 2, w, "relu", 2.0, 4, 0) for w in widths], "-", label="reference")
-    ax.loglog(widths, [float(student.ntk_deviation(X, 2, w, "relu", 2.0, 4, 1)) for w in widths], "o",
-              label="yours")
-    ax.loglog(widths, [ref.ntk_deviation(X, 2, 64, "relu", 2.0, 4, 0) * math.sqrt(64 / w) for w in widths],
-              ":", label="slope -1/2")
-    ax.set_xlabel("width n")
-    ax.set_ylabel("||Theta-hat - Theta||_F / ||Theta||_F")
-    ax.legend(fontsize=8)
-    ax = axes[1]
-    for c, case in enumerate(ALIGN_CASES[:2]):
-        H, y, u0, _ = case.args
-        t = np.linspace(0, 10, 50)
-        ax.semilogy(t, ref.alignment_residuals(H, y, u0, t), "-", color=f"C{c}", label=f"{case.id} reference")
-        ax.semilogy(t, np.asarray(student.alignment_residuals(H, y, u0, t)), "o", ms=3, color=f"C{c}",
-                    label=f"{case.id} yours")
-    ax.set_xlabel("t")
-    ax.set_ylabel("||u'(t) - y||^2 (5.151)")
-    ax.legend(fontsize=8)
-    path = f"{outdir}/hw6_ntk.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return [path]

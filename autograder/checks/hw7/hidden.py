@@ -8,7 +8,9 @@ import numpy as np
 from autograder.api import Case, hidden_cases
 
 from . import public as P
-from .public import _arr, _gaussian, _haar, _whitened
+from . import public_weights as W
+from .diagnosis import _arr
+from .inputs import gaussian_weights, haar_orthogonal, whitened_inputs
 
 
 def _edge_cases(fn_args):
@@ -61,7 +63,7 @@ test_optimal_steps = hidden_cases(P.test_optimal_steps, [
     *_edge_cases(lambda s, u0, uf: (s, 4, u0, uf)),
 ])
 
-test_orthogonal_weights_haar = hidden_cases(P.test_orthogonal_weights_haar, [
+test_orthogonal_weights_haar = hidden_cases(W.test_orthogonal_weights_haar, [
     Case("tall_and_wide_9x4", [4, 9] * 10 + [4]),
 ])
 
@@ -70,17 +72,17 @@ def _aligned(depth, s, u0, seed):
     """W_l = R_(l+1) D_l R_l^T (2.137), whitened X, Y = U S V^T X."""
     rng = np.random.default_rng(seed)
     n = len(s)
-    rs = [_haar(n, rng) for _ in range(depth + 2)]
+    rs = [haar_orthogonal(n, rng) for _ in range(depth + 2)]
     a = np.asarray(u0) ** (1.0 / (depth + 1))
     ws = [rs[l + 1] @ np.diag(a) @ rs[l].T for l in range(depth + 1)]
-    X = _whitened(n, 2 * n, seed + 1)
+    X = whitened_inputs(n, 2 * n, seed + 1)
     return ws, X, rs[-1] @ np.diag(s) @ rs[0].T @ X
 
 
-test_deep_linear_gd = hidden_cases(P.test_deep_linear_gd, [
+test_deep_linear_gd = hidden_cases(W.test_deep_linear_gd, [
     Case("aligned_modes_L4", *_aligned(4, [2.0, 1.3, 0.8, 0.4], [0.02, 0.1, 0.5, 1.2], 6), 0.05, 40),
-    Case("steps_zero", _gaussian([3, 4, 2], 7), np.ones((3, 2)), np.zeros((2, 2)), 0.1, 0),
-    Case("batch_one", _gaussian([2, 6, 3], 8), _arr([[1.0], [-2.0]]), _arr([[0.5], [0.1], [-1.0]]),
+    Case("steps_zero", gaussian_weights([3, 4, 2], 7), np.ones((3, 2)), np.zeros((2, 2)), 0.1, 0),
+    Case("batch_one", gaussian_weights([2, 6, 3], 8), _arr([[1.0], [-2.0]]), _arr([[0.5], [0.1], [-1.0]]),
          0.02, 25),
-    Case("one_matrix", _gaussian([5, 3], 9), _whitened(5, 10, 9), np.ones((3, 10)), 0.3, 20),
+    Case("one_matrix", gaussian_weights([5, 3], 9), whitened_inputs(5, 10, 9), np.ones((3, 10)), 0.3, 20),
 ])
