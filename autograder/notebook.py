@@ -31,6 +31,7 @@ from . import scoring
 from .reference import solutions_available
 from .report import plural, redact  # noqa: F401 - redact: the one redaction, re-exported
 from .runner import run_checks
+from .status import Status
 
 from .submission import EXPERIMENT_MARK, SubmissionError, load_submission
 
@@ -147,7 +148,7 @@ def cell_text(results, function, hidden):
     feedback reads the same whichever path graded the notebook.
     """
     mine = [r for r in results if r.function == function]
-    shown = [r for r in mine if r.hidden == hidden and r.status != "not run"]
+    shown = [r for r in mine if r.hidden == hidden and r.status is not Status.NOT_RUN]
     lines = []
     label = "hidden" if hidden else "public"
     for r in shown:
