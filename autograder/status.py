@@ -20,6 +20,7 @@ class Status(str, Enum):
     NOT_LOADED = "not loaded"          # the submission could not be loaded
     ERROR = "error"                    # another error of the student's code
     NOT_RUN = "not run"                # hidden, or deselected
+    NO_SUBMISSION = "no submission"    # nothing to grade: every case of a class record is this
     SKIPPED = "skipped"                # the check skipped itself (pytest.skip): it judged nothing
     GRADER_ERROR = "grader error"      # the grader's fault: never the student's score
     SETUP_ERROR = "setup error"        # the grader cannot run as asked (no reference, stale fixtures)

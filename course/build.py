@@ -147,9 +147,9 @@ def render(hw, specs):
     ref = Reference(hw, info.functions)
     points, hidden_points = {}, {}
     for c in info.checks:
-        for _, p, hidden, _ in c.resolved:
-            d = hidden_points if hidden else points
-            d[c.function] = d.get(c.function, 0.0) + p
+        for r in c.resolved:
+            d = hidden_points if r.hidden else points
+            d[c.function] = d.get(c.function, 0.0) + r.points
     cells = []
     seen_solutions = set()
     for i, (kind, arg) in enumerate(specs):
