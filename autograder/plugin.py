@@ -20,7 +20,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,6 +32,9 @@ from .sandbox.errors import LoadFailed, StudentError
 from .status import Status
 from .student import SandboxStudent, TrustedStudent
 from .submission import SubmissionError, load_submission
+
+if TYPE_CHECKING:
+    from .catalog import Assignment
 
 
 @dataclass
@@ -290,10 +293,10 @@ class CoursePlugin:
         from .sandbox.errors import Missing, NotAttempted
         for spec in specs:
             params = inspect.signature(spec.fn).parameters
-            for case, _, hidden, _ in spec.resolved:
-                if hidden and not hidden_ok:
+            for r in spec.resolved:
+                if r.hidden and not hidden_ok:
                     continue
-                kwargs = {"student": student, "ref": ref, "case": case, "grader_seed": seed,
+                kwargs = {"student": student, "ref": ref, "case": r.case, "grader_seed": seed,
                           "device": self.options.device}
                 try:
                     spec.fn(**{k: v for k, v in kwargs.items() if k in params})
@@ -378,13 +381,13 @@ def twin_gate(results: list[Result],
     return gated
 
 
-def _assignment(item):
+def _assignment(item: pytest.Item) -> Assignment:
     from . import catalog
 
     return catalog.get(assignment_of(item))
 
 
-def _dependencies(graph, function):
+def _dependencies(graph: dict[str, Iterable[str]], function: str) -> list[str]:
     """The graded functions ``function`` calls, transitively, from the assignment's DEPENDS."""
     out, todo = [], list(graph.get(function, ()))
     while todo:
@@ -395,7 +398,7 @@ def _dependencies(graph, function):
     return out
 
 
-def _keyword_matches(expr, *names):
+def _keyword_matches(expr: str, *names: str) -> bool:
     """``-k EXPR`` on a case that is not a pytest item: substrings of its names, as pytest does."""
     try:
         from _pytest.mark.expression import Expression
@@ -417,12 +420,12 @@ class _Watched:
     remembered on the test item, so that a check that cannot digest it (a huge
     int, deep nesting, an odd dtype) fails the student's check, not the grader."""
 
-    def __init__(self, inner, item):
+    def __init__(self, inner: SandboxStudent | TrustedStudent | _Watched, item: pytest.Item) -> None:
         self._inner = inner
         self._item = item
         self.timeout = inner.timeout
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         try:
             value = self._inner.call(fn, *args, **kwargs)
         except StudentError:
@@ -435,10 +438,10 @@ class _Watched:
         values.append((fn, value))
         return value
 
-    def with_timeout(self, timeout):
+    def with_timeout(self, timeout: float | None) -> _Watched:
         return _Watched(self._inner.with_timeout(timeout), self._item)
 
-    def __getattr__(self, fn):
+    def __getattr__(self, fn: str) -> Callable[..., Any]:
         if fn.startswith("_"):
             raise AttributeError(fn)
         return lambda *a, **k: self.call(fn, *a, **k)
@@ -449,7 +452,7 @@ _VALUE_ERRORS = (ArithmeticError, RecursionError, MemoryError, ValueError, TypeE
                  IndexError, KeyError)
 
 
-def odd_value(value, depth=0, budget=None) -> str:
+def odd_value(value: object, depth: int = 0, budget: list[int] | None = None) -> str:
     """Why ``value`` (decoded from a submission) is not plain numeric data, or ""."""
     import numbers
 
