@@ -71,11 +71,11 @@ def kernel_order_notes(data: bytes, filename: str) -> list[str]:
 def submit(assignment, path, out, timeout):
     """Run ASSIGNMENT's checks on PATH in a fresh process and zip PATH with the check log."""
     from autograder import catalog
-    from course.cli import _default_submission
+    from course.check import default_submission
 
     if assignment not in catalog.ids():
         raise click.UsageError(f"unknown assignment {assignment!r}; known: {', '.join(catalog.ids())}")
-    path = path or _default_submission(assignment)
+    path = path or default_submission(assignment)
     if not path.is_file():
         raise click.UsageError(f"{path} is not a file. Next: give your notebook, e.g. course submit {assignment} "
                                f"{assignment}.ipynb")
