@@ -75,8 +75,12 @@ def _grading_process(task, conn):
 
 
 def _encode(payload: dict) -> bytes:
-    """The grading process's reply, in the sandbox's plain-data codec (one wire format)."""
-    return json.dumps(codec.encode(payload), allow_nan=True).encode()
+    """The grading process's reply, in the sandbox's plain-data codec (one wire format);
+    a report the codec cannot carry becomes the grader's error, never a silent crash."""
+    try:
+        return json.dumps(codec.encode(payload), allow_nan=True).encode()
+    except (TypeError, ValueError) as exc:
+        return json.dumps(codec.encode({"error": f"the report could not be sent back ({exc})"})).encode()
 
 
 def _decode(data: bytes) -> dict:

@@ -22,3 +22,8 @@ def test_nan_survives_and_tuples_stay_tuples():
 def test_an_unreadable_reply_is_the_graders_error_not_a_crash():
     assert "unreadable reply" in worker._decode(b"{not json")["error"]
     assert "unreadable reply" in worker._decode(json.dumps([1, 2]).encode())["error"]
+
+
+def test_a_report_the_codec_cannot_carry_becomes_an_error_reply():
+    back = worker._decode(worker._encode({"report": {"odd": object()}}))
+    assert set(back) == {"error"} and "could not be sent back" in back["error"]
