@@ -97,8 +97,10 @@ def kill_tree(root: int | None, *, group: bool = False, uid: int | None = None,
     descendant is killed (found while ``root`` still holds them together), and with ``group`` every member of ``root``'s process group, with ``uid`` every process of that (private) uid, and the pids of
     ``also`` (e.g. a PID namespace's init). A fork bomb keeps making processes
     while we kill: the sweep repeats until none is left or ``patience``
-    seconds have passed. Dead ones that were handed to us are reaped. Never
-    raises for a process that is already gone. ``root=None``: only the sweep
+    seconds have passed. Dead ones among them that are our children (orphans
+    handed to a subreaper) are reaped, so a process started with ``subprocess``
+    must be ``root`` (never reaped here) for its ``Popen.wait`` to see how it
+    ended. Never raises for a process that is already gone. ``root=None``: only the sweep
     by ``uid`` (and ``also``).
     """
     if root is not None:

@@ -90,3 +90,22 @@ def test_a_child_dies_with_its_parent():
 def test_prctl_reports_success_and_refusal():
     assert procs.prctl(procs.PR_SET_PDEATHSIG, 0) is True      # clear it: allowed
     assert procs.prctl(procs.PR_SET_PDEATHSIG, 1000) is False  # not a signal: refused
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not __import__("shutil").which("setpriv"),
+                    reason="needs root and setpriv to start processes under another uid")
+def test_kill_tree_sweeps_every_process_of_a_private_uid():
+    uid = 54329
+    escapee = subprocess.Popen(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
+                                sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and os.stat(f"/proc/{escapee.pid}").st_uid != uid:
+            time.sleep(0.02)                  # setpriv has switched to the uid and exec'd python
+        procs.kill_tree(None, uid=uid)        # no root: only the sweep by uid
+        # (the sweep reaps dead children of ours, so Popen may not see the signal: ask /proc)
+        assert _wait_gone([escapee.pid], 2.0) == []
+    finally:
+        if escapee.poll() is None:
+            escapee.kill()
+            escapee.wait(10)
