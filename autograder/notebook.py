@@ -25,14 +25,20 @@ import os
 import sys
 import tempfile
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import scoring
 from .reference import solutions_available
 from .report import plural, redact  # noqa: F401 - redact: the one redaction, re-exported
-from .runner import run_checks
+from .runner import Report, run_checks
+from .status import Status
 
 from .submission import EXPERIMENT_MARK, SubmissionError, load_submission
+
+if TYPE_CHECKING:
+    from .plugin import Result
 
 
 def _history(ns):
@@ -100,13 +106,14 @@ def _saved_agrees(path, history):
 #: report holds every function's verdicts, so all check cells of a Run All
 #: share one grading run; in "history" mode the public and the hidden cell
 #: of a function, which see the same code, share one.
-_CACHE: dict = {}
+_CACHE: dict[tuple[str, str, str], Report] = {}
 
 SAVE_NOTE = ("(graded the cells run so far: the saved notebook differs from them. Save the notebook "
              "and run this cell again to grade the notebook as a whole, as the grader does.)")
 
 
-def _grade(key, want_hidden, write, functions):
+def _grade(key: tuple[str, str, str], want_hidden: bool, write: Callable[[Path], object],
+           functions: Sequence[str]) -> Report:
     rep = _CACHE.get(key)
     if rep is not None and (rep.hidden_ran or not want_hidden):
         return rep
@@ -122,7 +129,7 @@ def _grade(key, want_hidden, write, functions):
     return rep
 
 
-def _report(assignment, function, ns, want_hidden):
+def _report(assignment: str, function: str, ns: dict[str, Any], want_hidden: bool) -> tuple[Report, str]:
     """The engine's report for this check cell, and a note to print (or "")."""
     history = _history(ns)
     saved = _saved_notebook(ns, assignment)
@@ -137,7 +144,7 @@ def _report(assignment, function, ns, want_hidden):
     return rep, (SAVE_NOTE if saved is not None else "")
 
 
-def cell_text(results, function, hidden):
+def cell_text(results: Iterable[Result], function: str, hidden: bool) -> tuple[str, float]:
     """What the check cell of ``function`` prints, and the points it returns.
 
     ``results``: the engine's results for the assignment (any functions).
@@ -147,7 +154,7 @@ def cell_text(results, function, hidden):
     feedback reads the same whichever path graded the notebook.
     """
     mine = [r for r in results if r.function == function]
-    shown = [r for r in mine if r.hidden == hidden and r.status != "not run"]
+    shown = [r for r in mine if r.hidden == hidden and r.status is not Status.NOT_RUN]
     lines = []
     label = "hidden" if hidden else "public"
     for r in shown:
@@ -165,7 +172,8 @@ def cell_text(results, function, hidden):
     return "\n".join(lines) + "\n", scoring.score(shown)
 
 
-def check_cell(assignment, function, namespace=None, hidden=False):
+def check_cell(assignment: str, function: str, namespace: dict[str, Any] | None = None,
+               hidden: bool = False) -> float:
     ns = namespace if namespace is not None else vars(sys.modules["__main__"])
     out = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stderr(out):

@@ -1,9 +1,9 @@
 """The pytest plugin that turns check modules into graded runs.
 
-Options: ``--submission FILE`` (the student's .py/.ipynb), ``--all-checks``
-(hidden checks too), ``--grader-seed N``, ``--device cpu|cuda``,
-``--trusted MODULE`` (call a trusted module in-process instead of the
-sandbox), ``--ref-mode auto|solutions|fixtures|record|verify``.
+:class:`CoursePlugin` is a plugin *object*: :func:`autograder.runner.run`
+builds one around a :class:`~autograder.options.RunOptions` and hands it to
+``pytest.main(args, plugins=[plugin])``; the run's options are read from it
+(never from pytest's command line) and its results are left on it.
 
 Each collected check item carries a ``graded`` mark (function, case,
 points, hidden...). The plugin provides the ``student``, ``ref``,
@@ -18,11 +18,14 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .compare import CheckFailure
+from .options import RunOptions
 from .reference import GraderSetupError, Reference
 from .sandbox import Limits, Sandbox
 from .sandbox.errors import LoadFailed, StudentError
@@ -30,16 +33,22 @@ from .status import Status
 from .student import SandboxStudent, TrustedStudent
 from .submission import SubmissionError, load_submission
 
+if TYPE_CHECKING:
+    from .catalog import Assignment
+
 
 @dataclass
 class Result:
+    """The verdict of one graded case. ``status`` is a :class:`Status` (a word given
+    here, e.g. from a stored record, is read with :meth:`Status.of`)."""
+
     id: str
     function: str
     case: str
     passed: bool | None
     points: float
     max_points: float
-    status: str
+    status: Status
     message: str = ""
     hidden: bool = False
     call: str = ""
@@ -48,71 +57,83 @@ class Result:
     #: the engine's bookkeeping, not part of the report's JSON
     check: str = field(default="", repr=False, compare=False)
 
-    def to_json(self):
+    def __post_init__(self) -> None:
+        if not isinstance(self.status, Status):
+            self.status = Status.of(self.status)
+
+    def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("check")
-        if self.hidden and self.status == "not run":
+        d["status"] = self.status.value
+        if self.hidden and self.status is Status.NOT_RUN:
             d.pop("call")            # a hidden check that did not run shows nothing of itself
         return d
 
 
-def assignment_of(item) -> str:
+def assignment_of(item: pytest.Item) -> str:
     mod = item.module.__name__ if item.module else ""
     m = re.search(r"(?:^|\.)checks\.(hw\d+)(?:\.|$)", mod) or re.search(r"(hw\d+)", mod.rsplit(".", 1)[-1])
     return m.group(1) if m else "hw"
 
 
-def pytest_addoption(parser):
-    g = parser.getgroup("course", "course autograder")
-    g.addoption("--submission", default=None, help="student's .py or .ipynb to grade")
-    g.addoption("--all-checks", action="store_true", default=False, help="run hidden checks too")
-    g.addoption("--grader-seed", type=int, default=0, help="base seed of stochastic checks")
-    g.addoption("--device", default="cpu", choices=["cpu", "cuda"], help="device profile")
-    g.addoption("--trusted", default=None, help="module to call in-process instead of a sandbox")
-    g.addoption("--ref-mode", default="auto", choices=["auto", "solutions", "fixtures", "record", "verify"])
-    g.addoption("--call-timeout", type=float, default=None, help="seconds per call (default per check)")
-    g.addoption("--sandbox-mask", action="append", default=[], help="extra paths hidden from student code")
-    g.addoption("--sandbox-threads", type=int, default=1)
-    g.addoption("--sandbox-gpu-fraction", type=float, default=0.5,
-                help="share of the GPU's memory a GPU run may take")
-    g.addoption("--grader-seeds", default=None,
-                help="START:STOP - run every seeded check once per grader seed (calibration)")
-    g.addoption("--hidden-only", action="store_true", default=False,
-                help="only the hidden checks (nbgrader's hidden test cells)")
-    g.addoption("--stochastic-only", action="store_true", default=False,
-                help="only the statistical checks (calibration)")
-    g.addoption("--function", action="append", default=[], help="only checks of this graded function")
-    g.addoption("--record-to", default=None, help="with --ref-mode record or verify: fixture file to write")
+class CoursePlugin:
+    """One graded run: its options, its sandbox and reference, and its results.
 
+    Register it with ``pytest.main(args, plugins=[CoursePlugin(options)])``;
+    after the run, :attr:`results`, :attr:`load_notes`, :attr:`isolation`,
+    :attr:`confinement` and :attr:`student_output` hold what it found.
+    """
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "graded(function, case, points, hidden, ...): a graded check case")
-    for n in range(1, 21):
-        config.addinivalue_line("markers", f"hw{n}: checks of assignment hw{n}")
-    # our messages replace tracebacks; keep pytest's own formatting cheap
-    config.option.tbstyle = "native"
-    config._course = CourseState(config)
-    config.pluginmanager.register(config._course, "course-state")
-
-
-class CourseState:
-    def __init__(self, config):
-        self.config = config
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
         self.results: list[Result] = []
-        self.sandbox = None
-        self.sandbox_error = None
+        self.sandbox: Sandbox | None = None
+        self.sandbox_error: BaseException | None = None
         self.refs: dict[str, Reference] = {}
-        self.load_notes: list = []
+        self.load_notes: list[str] = []
         self.isolation = ""
-        self.confinement: dict = {}
-        self._probed: dict = {}
-        self._items: dict = {}     # id(result of a passed case) -> its item, for the twin gate
+        self.confinement: dict[str, Any] = {}
+        self.student_output = ""
+        self._probed: dict[str, str | bool] = {}
+        self._items: dict[int, pytest.Item] = {}  # id(result of a passed case) -> its item, for the twin gate
+
+    # -- pytest's configuration -----------------------------------------------
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "graded(function, case, points, hidden, ...): a graded check case")
+        for n in range(1, 21):
+            config.addinivalue_line("markers", f"hw{n}: checks of assignment hw{n}")
+        # our messages replace tracebacks; keep pytest's own formatting cheap
+        config.option.tbstyle = "native"
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        seeds = self.options.grader_seeds
+        if seeds and "grader_seed" in metafunc.fixturenames:
+            metafunc.parametrize("grader_seed", range(*seeds), ids=lambda s: f"seed{s}")
+
+    # -- fixtures -------------------------------------------------------------
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> Any:
+        return self.student_for(request.node)
+
+    @pytest.fixture
+    def ref(self, request: pytest.FixtureRequest) -> Reference:
+        return self.ref_for(request.node)
+
+    @pytest.fixture
+    def grader_seed(self, request: pytest.FixtureRequest) -> int:
+        return getattr(request, "param", self.options.grader_seed)
+
+    @pytest.fixture
+    def device(self) -> str:
+        return self.options.device
 
     # -- collection ---------------------------------------------------------
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, session, config, items):
+    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        opts = self.options
         keep, drop, modules = [], [], {}
-        only = set(config.getoption("function") or ())
+        only = set(opts.functions)
         for item in items:
             mark = item.get_closest_marker("graded")
             if mark is None:
@@ -120,14 +141,14 @@ class CourseState:
                 continue
             modules.setdefault(item.module, assignment_of(item))
             if (only and mark.kwargs["function"] not in only) or \
-                    (config.getoption("stochastic_only") and not mark.kwargs.get("stochastic")) or \
-                    (config.getoption("hidden_only") and not mark.kwargs.get("hidden")):
+                    (opts.stochastic_only and not mark.kwargs.get("stochastic")) or \
+                    (opts.hidden_only and not mark.kwargs.get("hidden")):
                 drop.append(item)
                 continue
             item.add_marker(getattr(pytest.mark, assignment_of(item)))
-            if mark.kwargs.get("hidden") and not config.getoption("all_checks"):
+            if mark.kwargs.get("hidden") and not opts.all_checks:
                 drop.append(item)
-                self.results.append(self._result(item, None, 0.0, "not run",
+                self.results.append(self._result(item, None, 0.0, Status.NOT_RUN,
                                                  "hidden check: runs at grading time"))
             else:
                 keep.append(item)
@@ -136,7 +157,7 @@ class CourseState:
             items[:] = keep
         # A student install's check modules have their hidden cases cut out
         # (course/student_dist.py) and list them in HIDDEN_CASES: report them too.
-        kw = config.getoption("keyword")
+        kw = opts.keyword
         from . import catalog
 
         for a in dict.fromkeys(modules.values()):
@@ -144,10 +165,11 @@ class CourseState:
                 if (only and function not in only) or (kw and not _keyword_matches(kw, function, label)):
                     continue
                 self.results.append(Result(id=f"{a}::{function}::{label}", function=function, case=label,
-                                           passed=None, points=0.0, max_points=pts, status="not run",
+                                           passed=None, points=0.0, max_points=pts, status=Status.NOT_RUN,
                                            message="hidden check: runs at grading time", hidden=True))
 
-    def _result(self, item, passed, points, status, message, duration=0.0):
+    def _result(self, item: pytest.Item, passed: bool | None, points: float, status: Status, message: str,
+                duration: float = 0.0) -> Result:
         m = item.get_closest_marker("graded").kwargs
         a = assignment_of(item)
         return Result(id=f"{a}::{m['function']}::{m['case']}", function=m["function"],
@@ -156,30 +178,28 @@ class CourseState:
                       duration=duration, check=getattr(item, "originalname", "") or item.name)
 
     # -- student and reference ----------------------------------------------
-    def student_for(self, item):
-        cfg = self.config
+    def student_for(self, item: pytest.Item) -> _Watched:
+        opts = self.options
         mark = item.get_closest_marker("graded")
-        timeout = cfg.getoption("call_timeout") or (mark.kwargs.get("timeout") if mark else None) \
+        timeout = opts.call_timeout or (mark.kwargs.get("timeout") if mark else None) \
             or getattr(item.module, "CALL_TIMEOUT", None) or _assignment(item).call_timeout
-        trusted = cfg.getoption("trusted")
+        trusted = opts.trusted
         if trusted:
             return _Watched(TrustedStudent(importlib.import_module(trusted), timeout), item)
         if self.sandbox_error is not None:
             raise self.sandbox_error.with_traceback(None)
         if self.sandbox is None:
-            path = cfg.getoption("submission")
+            path = opts.submission
             if not path:
-                raise GraderSetupError("no --submission given")
+                raise GraderSetupError("no submission given: pass run_checks(assignment, PATH), or trusted=MODULE")
             try:
                 sub = load_submission(path)
             except SubmissionError as exc:     # the student's file, not the grader
                 self.sandbox_error = LoadFailed(f"your file could not be read: {exc}")
                 raise self.sandbox_error.with_traceback(None) from None
             self.load_notes = list(sub.notes)
-            limits = Limits(threads=cfg.getoption("sandbox_threads"),
-                            gpu_memory_fraction=cfg.getoption("sandbox_gpu_fraction"))
-            self.sandbox = Sandbox(sub.cells, limits=limits, mask=cfg.getoption("sandbox_mask"),
-                                   device=cfg.getoption("device"))
+            limits = Limits(threads=opts.threads, gpu_memory_fraction=opts.gpu_memory_fraction)
+            self.sandbox = Sandbox(sub.cells, limits=limits, mask=list(opts.mask), device=opts.device)
             try:
                 self.sandbox.start()
             except LoadFailed as exc:
@@ -198,15 +218,15 @@ class CourseState:
                 self.load_notes.append(f"{n.get('cell', '')}: {text}" + ("\n" + "\n".join(tb) if tb else ""))
         return _Watched(SandboxStudent(self.sandbox, timeout), item)
 
-    def ref_for(self, item):
+    def ref_for(self, item: pytest.Item) -> Reference:
         a = assignment_of(item)
         if a not in self.refs:
-            self.refs[a] = Reference(a, self.config.getoption("ref_mode"))
+            self.refs[a] = Reference(a, self.options.ref_mode.value)
         return self.refs[a]
 
     # -- results --------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
         outcome = yield
         rep = outcome.get_result()
         mark = item.get_closest_marker("graded")
@@ -214,15 +234,15 @@ class CourseState:
             return
         if rep.when == "call" or (rep.when == "setup" and rep.failed):
             if rep.passed:
-                res = self._result(item, True, mark.kwargs["points"], "passed", "", rep.duration)
+                res = self._result(item, True, mark.kwargs["points"], Status.PASSED, "", rep.duration)
                 self.results.append(res)
                 self._items[id(res)] = item
                 return
             exc = call.excinfo.value if call.excinfo else None
             status, message = describe_failure(exc, call.excinfo, getattr(item, "_course_values", None))
             if rep.skipped:
-                status, message = "skipped", str(getattr(exc, "msg", exc))
-            elif status in ("failed", "raised"):
+                status, message = Status.SKIPPED, str(getattr(exc, "msg", exc))
+            elif status in (Status.FAILED, Status.RAISED):
                 message = self._blame_dependencies(item, mark.kwargs["function"], exc, message)
             res = self._result(item, False, 0.0, status, message, rep.duration)
             self.results.append(res)
@@ -230,7 +250,8 @@ class CourseState:
                 rep.longrepr = f"{res.id}: {res.call}\n{message}"
 
     # -- a failing function that the failing one calls ----------------------------
-    def _blame_dependencies(self, item, function, exc, message):
+    def _blame_dependencies(self, item: pytest.Item, function: str, exc: BaseException | None,
+                            message: str) -> str:
         """The message of a failed check of ``function``, when a function it calls fails too.
 
         A check module declares once ``DEPENDS = {function: (graded functions it
@@ -259,24 +280,24 @@ class CourseState:
                 f"of this failure, not necessarily `{function}` itself. Next: fix {names} first, "
                 f"then run this check again.")
 
-    def _function_fails(self, item, function):
+    def _function_fails(self, item: pytest.Item, function: str) -> str | bool:
         """False, "wrong" (a check fails) or "missing" (not written) for a dependency."""
         if function in self._probed:
             return self._probed[function]
         self._probed[function] = False        # no cycles
         specs = [s for s in _assignment(item).checks if s.function == function and not s.stochastic]
-        hidden_ok = self.config.getoption("all_checks")
+        hidden_ok = self.options.all_checks
         student, ref = self.student_for(item), self.ref_for(item)
-        seed = self.config.getoption("grader_seed")
+        seed = self.options.grader_seed
         fails = False
         from .sandbox.errors import Missing, NotAttempted
         for spec in specs:
             params = inspect.signature(spec.fn).parameters
-            for case, _, hidden, _ in spec.resolved:
-                if hidden and not hidden_ok:
+            for r in spec.resolved:
+                if r.hidden and not hidden_ok:
                     continue
-                kwargs = {"student": student, "ref": ref, "case": case, "grader_seed": seed,
-                          "device": self.config.getoption("device")}
+                kwargs = {"student": student, "ref": ref, "case": r.case, "grader_seed": seed,
+                          "device": self.options.device}
                 try:
                     spec.fn(**{k: v for k, v in kwargs.items() if k in params})
                 except (Missing, NotAttempted):
@@ -292,7 +313,7 @@ class CourseState:
         self._probed[function] = fails
         return fails
 
-    def _explain_gated(self, result, text):
+    def _explain_gated(self, result: Result, text: str) -> str | None:
         """A gated case's message naming a failing dependency (as for any failure), or None."""
         item = self._items.get(id(result))
         if item is None:
@@ -304,22 +325,24 @@ class CourseState:
         return blamed if blamed != text else None
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionfinish(self, session):
-        if self.config.getoption("all_checks") and not self.config.getoption("grader_seeds"):
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.options.all_checks and not self.options.grader_seeds:
             twin_gate(self.results, self._explain_gated)
         if self.sandbox is not None:
             self.sandbox.stop()
-        if self.config.getoption("ref_mode") in ("record", "verify"):
+            self.student_output = self.sandbox.student_output()
+        if self.options.ref_mode.records:
             for ref in self.refs.values():
-                ref.save(self.config.getoption("record_to"))
+                ref.save(self.options.record_to)
 
 
 #: verdicts that judged the student's code (a hidden case that was skipped, did
 #: not run or hit a grader error says nothing about it)
-_JUDGED = tuple(s.value for s in Status if s.ran and not s.grader_side)
+_JUDGED = frozenset(s for s in Status if s.judged)
 
 
-def twin_gate(results, explain=None):
+def twin_gate(results: list[Result],
+              explain: Callable[[Result, str], str | None] | None = None) -> list[Result]:
     """Withdraw the points of public cases whose check fails on every hidden input.
 
     In a run with hidden checks, a public case that passed keeps its points
@@ -336,7 +359,7 @@ def twin_gate(results, explain=None):
     """
     groups: dict = {}
     for r in results:
-        if r.hidden and r.check and r.status in _JUDGED:
+        if r.hidden and r.check and Status.of(r.status) in _JUDGED:
             groups.setdefault((r.function, r.check), []).append(r)
     gated = []
     for r in results:
@@ -344,7 +367,7 @@ def twin_gate(results, explain=None):
         if not twins or any(t.passed for t in twins):
             continue
         n = len(twins)
-        r.passed, r.points, r.status = False, 0.0, "failed"
+        r.passed, r.points, r.status = False, 0.0, Status.FAILED
         text = (f"passes on the published input, but this check of `{r.function}` fails on "
                 f"{'its hidden input' if n == 1 else f'all {n} of its hidden inputs'} (see the hidden "
                 "results of the same check). A public case earns its points only when the same check "
@@ -358,13 +381,13 @@ def twin_gate(results, explain=None):
     return gated
 
 
-def _assignment(item):
+def _assignment(item: pytest.Item) -> Assignment:
     from . import catalog
 
     return catalog.get(assignment_of(item))
 
 
-def _dependencies(graph, function):
+def _dependencies(graph: dict[str, Iterable[str]], function: str) -> list[str]:
     """The graded functions ``function`` calls, transitively, from the assignment's DEPENDS."""
     out, todo = [], list(graph.get(function, ()))
     while todo:
@@ -375,7 +398,7 @@ def _dependencies(graph, function):
     return out
 
 
-def _keyword_matches(expr, *names):
+def _keyword_matches(expr: str, *names: str) -> bool:
     """``-k EXPR`` on a case that is not a pytest item: substrings of its names, as pytest does."""
     try:
         from _pytest.mark.expression import Expression
@@ -389,7 +412,7 @@ def _keyword_matches(expr, *names):
 class Undigestible(StudentError):
     """What the submission sent back cannot be read as a value (nested too deeply...)."""
 
-    status = "failed"
+    status = Status.FAILED
 
 
 class _Watched:
@@ -397,12 +420,12 @@ class _Watched:
     remembered on the test item, so that a check that cannot digest it (a huge
     int, deep nesting, an odd dtype) fails the student's check, not the grader."""
 
-    def __init__(self, inner, item):
+    def __init__(self, inner: SandboxStudent | TrustedStudent | _Watched, item: pytest.Item) -> None:
         self._inner = inner
         self._item = item
         self.timeout = inner.timeout
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         try:
             value = self._inner.call(fn, *args, **kwargs)
         except StudentError:
@@ -415,10 +438,10 @@ class _Watched:
         values.append((fn, value))
         return value
 
-    def with_timeout(self, timeout):
+    def with_timeout(self, timeout: float | None) -> _Watched:
         return _Watched(self._inner.with_timeout(timeout), self._item)
 
-    def __getattr__(self, fn):
+    def __getattr__(self, fn: str) -> Callable[..., Any]:
         if fn.startswith("_"):
             raise AttributeError(fn)
         return lambda *a, **k: self.call(fn, *a, **k)
@@ -429,7 +452,7 @@ _VALUE_ERRORS = (ArithmeticError, RecursionError, MemoryError, ValueError, TypeE
                  IndexError, KeyError)
 
 
-def odd_value(value, depth=0, budget=None) -> str:
+def odd_value(value: object, depth: int = 0, budget: list[int] | None = None) -> str:
     """Why ``value`` (decoded from a submission) is not plain numeric data, or ""."""
     import numbers
 
@@ -478,16 +501,17 @@ def _no_paths(text: str) -> str:
     return _PATH.sub(lambda m: m.group(1), str(text))
 
 
-def describe_failure(exc, excinfo, values=None):
+def describe_failure(exc: BaseException | None, excinfo: object = None,
+                     values: Iterable[tuple[str, Any]] | None = None) -> tuple[Status, str]:
     """(status, message) of a failed check: the student's words, no grader traceback or path."""
     if isinstance(exc, CheckFailure):
-        return "failed", exc.message
+        return Status.FAILED, exc.message
     if isinstance(exc, StudentError):
-        return exc.status, exc.describe()
+        return Status.of(exc.status), exc.describe()
     if isinstance(exc, GraderSetupError):
         return Status.SETUP_ERROR, _no_paths(str(exc))
     if isinstance(exc, AssertionError):
-        return "failed", str(exc) or "assertion failed"
+        return Status.FAILED, str(exc) or "assertion failed"
     name = type(exc).__name__ if exc is not None else "Error"
     if values and isinstance(exc, _VALUE_ERRORS):
         odd = ""
@@ -500,7 +524,7 @@ def describe_failure(exc, excinfo, values=None):
                 break
         if odd or isinstance(exc, (OverflowError, RecursionError, MemoryError)):
             what = odd or "a value out of the range the check can handle"
-            return "failed", (f"`{fn}` returned {what}, which the check cannot compare with the "
+            return Status.FAILED, (f"`{fn}` returned {what}, which the check cannot compare with the "
                               f"reference ({name}). Next: return what the assignment asks for: plain "
                               "float64 numbers, or NumPy arrays of float64, of a sensible size.")
     where = ""
@@ -511,31 +535,4 @@ def describe_failure(exc, excinfo, values=None):
         where = f" in {last.filename.replace(chr(92), '/').rsplit('/', 1)[-1]}, line {last.lineno}"
     text = _no_paths(str(exc))[:300] if exc is not None else ""
     return Status.GRADER_ERROR, (f"the check itself failed ({name}{': ' + text if text else ''}{where}). "
-                            "This is a problem of the grader, not of your code: tell the course staff.")
-
-
-@pytest.fixture
-def student(request):
-    return request.config._course.student_for(request.node)
-
-
-@pytest.fixture
-def ref(request):
-    return request.config._course.ref_for(request.node)
-
-
-def pytest_generate_tests(metafunc):
-    spec = metafunc.config.getoption("grader_seeds")
-    if spec and "grader_seed" in metafunc.fixturenames:
-        start, stop = (int(x) for x in spec.split(":"))
-        metafunc.parametrize("grader_seed", range(start, stop), ids=lambda s: f"seed{s}")
-
-
-@pytest.fixture
-def grader_seed(request):
-    return getattr(request, "param", request.config.getoption("grader_seed"))
-
-
-@pytest.fixture
-def device(request):
-    return request.config.getoption("device")
+                                 "This is a problem of the grader, not of your code: tell the course staff.")

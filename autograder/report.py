@@ -21,11 +21,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .status import Status
+
 if TYPE_CHECKING:
     from .runner import Report
 
-STYLE = {"passed": "green", "not run": "dim", "failed": "red", "not attempted": "yellow",
-         "missing": "yellow", "grader error": "magenta", "setup error": "magenta"}
+STYLE = {Status.PASSED: "green", Status.NOT_RUN: "dim", Status.FAILED: "red", Status.NOT_ATTEMPTED: "yellow",
+         Status.MISSING: "yellow", Status.GRADER_ERROR: "magenta", Status.SETUP_ERROR: "magenta"}
 
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\\\)?|[@-Z\\\\-_])")
@@ -92,12 +94,12 @@ def print_report(report: Report, console: Console | None = None, verbose: bool =
     table.add_column("points", justify="right")
     for r in report.results:
         style = STYLE.get(r.status, "red")
-        label = "PASS" if r.passed else r.status.upper()
-        if r.status == "not run" and r.hidden:
+        label = "PASS" if r.passed else r.status.value.upper()
+        if r.status is Status.NOT_RUN and r.hidden:
             label = "NOT RUN (hidden)"
-        hidden_mark = " (hidden)" if r.hidden and r.status != "not run" else ""
+        hidden_mark = " (hidden)" if r.hidden and r.status is not Status.NOT_RUN else ""
         table.add_row(Text(f"{r.function} :: {r.case}{hidden_mark}"), Text(label, style=style),
-                      "-" if r.status == "not run" else f"{r.points:g}/{r.max_points:g}")
+                      "-" if r.status is Status.NOT_RUN else f"{r.points:g}/{r.max_points:g}")
     console.print(table)
     for note in report.notes:
         console.print(Text(f"note: {clean_text(note)}", style="yellow"), soft_wrap=True)
@@ -155,9 +157,9 @@ def to_junit(reports: Sequence[Report], properties: Sequence[Mapping[str, object
                                name=r.case, time=f"{r.duration:.3f}")
             ET.SubElement(tc, "properties")
             tc[0].append(ET.Element("property", name="points", value=f"{r.points:g}/{r.max_points:g}"))
-            if r.status == "not run":
+            if r.status is Status.NOT_RUN:
                 ET.SubElement(tc, "skipped", message="hidden check: runs at grading time")
             elif not r.passed:
-                f = ET.SubElement(tc, "failure", message=r.status)
+                f = ET.SubElement(tc, "failure", message=r.status.value)
                 f.text = clean_text(r.message)
     return ET.tostring(suites, encoding="unicode")

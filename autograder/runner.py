@@ -5,14 +5,17 @@ import contextlib
 import io
 import os
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from . import catalog
 from . import scoring
-from .plugin import Result
+from .options import RefMode, RunOptions
+from .plugin import CoursePlugin, Result
 from .status import Status
 
 
@@ -20,40 +23,45 @@ from .status import Status
 class Report:
     assignment: str
     submission: str
-    results: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     output: str = ""
     isolation: str = ""
-    confinement: dict = field(default_factory=dict)
+    confinement: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     exit_status: int = 0
     hidden_ran: bool = False
 
     @property
-    def ran(self):
+    def ran(self) -> list[Result]:
         return scoring.ran(self.results)
 
     @property
-    def score(self):
+    def score(self) -> float:
         return scoring.score(self.results)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return scoring.max_score(self.results)
 
     @property
-    def not_run(self):
-        return [r for r in self.results if r.status == "not run"]
+    def not_run(self) -> list[Result]:
+        return [r for r in self.results if r.status is Status.NOT_RUN]
 
     @property
-    def all_passed(self):
+    def all_passed(self) -> bool:
         return bool(self.ran) and all(r.passed for r in self.ran)
 
     @property
-    def grader_errors(self):
-        return [r for r in self.results if Status.of(r.status).grader_side]
+    def grader_errors(self) -> list[Result]:
+        return [r for r in self.results if r.status.grader_side]
 
-    def to_json(self):
+    @property
+    def setup_errors(self) -> list[Result]:
+        """Cases the grader could not run as asked (no reference, stale fixtures)."""
+        return [r for r in self.results if r.status is Status.SETUP_ERROR]
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "assignment": self.assignment,
             "score": self.score,
@@ -70,13 +78,13 @@ class Report:
 CHECKS_DIR = Path(__file__).with_name("checks")
 
 
-def check_files(assignment) -> list[Path]:
+def check_files(assignment: str) -> list[Path]:
     """The files of ``assignment``'s checks that pytest runs (public first, then hidden)."""
     return [Path(f) for f in catalog.get(assignment).files]
 
 
 @contextlib.contextmanager
-def _clean_pytest_env():
+def _clean_pytest_env() -> Iterator[None]:
     """No PYTEST_ADDOPTS / PYTEST_PLUGINS / plugin autoload from the environment."""
     saved = {k: os.environ.pop(k) for k in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS") if k in os.environ}
     old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
@@ -91,71 +99,64 @@ def _clean_pytest_env():
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
 
 
+def pytest_args(options: RunOptions) -> list[str]:
+    """pytest's own command line for a run: the check files, the grader's ini and rootdir,
+    plugins off, ``-k``/``-x``, warnings. The run's options travel in the plugin object."""
+    args = [*map(str, check_files(options.assignment)), "--noconftest", "-p", "no:cacheprovider",
+            "-p", "no:randomly", "-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR),
+            "-W", "ignore::DeprecationWarning"]
+    if options.quiet:
+        args += ["-p", "no:terminal"]
+    if options.keyword:
+        args += ["-k", options.keyword]
+    if options.exitfirst:
+        args.append("-x")
+    return args
+
+
 def run_checks(assignment: str, submission: str | os.PathLike[str] | None = None, *, hidden: bool = False,
                keyword: str | None = None, grader_seed: int = 0, device: str = "cpu",
-               trusted: str | None = None, ref_mode: str = "auto", exitfirst: bool = False,
-               mask: tuple[str, ...] | list[str] = (), threads: int = 1, call_timeout: float | None = None,
+               trusted: str | None = None, ref_mode: str | RefMode = "auto", exitfirst: bool = False,
+               mask: Sequence[str | os.PathLike[str]] = (), threads: int = 1, call_timeout: float | None = None,
                quiet: bool = True, record_to: str | os.PathLike[str] | None = None,
-               functions: tuple[str, ...] | list[str] = (),
+               functions: Sequence[str] = (),
                grader_seeds: tuple[int, int] | None = None, stochastic_only: bool = False,
                hidden_only: bool = False, gpu_memory_fraction: float | None = None) -> Report:
     """Grade ``submission`` (a path) on ``assignment``'s checks; return a :class:`Report`.
 
     ``trusted`` names a module to call in-process instead of sandboxing a file
-    (used to run the reference itself, e.g. when calibrating).
+    (used to run the reference itself, e.g. when calibrating). The keywords are
+    those of :class:`~autograder.options.RunOptions`, which checks them
+    (``ValueError`` for nonsense); :func:`run` takes one directly.
     """
-    catalog.get(assignment)  # raises KeyError for an unknown assignment
-    args = [*map(str, check_files(assignment)), "--noconftest", "-p", "no:cacheprovider",
-            "-p", "no:randomly", "-c", str(CHECKS_DIR / "pytest.ini"), "--rootdir", str(CHECKS_DIR),
-            "--grader-seed", str(grader_seed), "--device", device, "--ref-mode", ref_mode,
-            "--sandbox-threads", str(threads), "-W", "ignore::DeprecationWarning"]
-    if quiet:
-        args += ["-p", "no:terminal"]
-    if submission is not None:
-        args += ["--submission", str(submission)]
-    if trusted:
-        args += ["--trusted", trusted]
-    if hidden:
-        args.append("--all-checks")
-    if keyword:
-        args += ["-k", keyword]
-    if exitfirst:
-        args.append("-x")
-    if call_timeout:
-        args += ["--call-timeout", str(call_timeout)]
-    if gpu_memory_fraction:
-        args += ["--sandbox-gpu-fraction", str(gpu_memory_fraction)]
-    if hidden_only:
-        args += ["--hidden-only", "--all-checks"]
-    if stochastic_only:
-        args.append("--stochastic-only")
-    if grader_seeds:
-        args += ["--grader-seeds", f"{grader_seeds[0]}:{grader_seeds[1]}"]
-    for f in functions:
-        args += ["--function", f]
-    if record_to:
-        args += ["--record-to", str(record_to)]
-    for m in mask:
-        args += ["--sandbox-mask", str(m)]
-    holder = _Holder()
+    return run(RunOptions(
+        assignment=assignment, submission=None if submission is None else Path(submission), trusted=trusted,
+        hidden=hidden, hidden_only=hidden_only, stochastic_only=stochastic_only, functions=tuple(functions),
+        keyword=keyword, exitfirst=exitfirst, grader_seed=grader_seed, grader_seeds=grader_seeds,
+        device=device, ref_mode=ref_mode, call_timeout=call_timeout or None,  # type: ignore[arg-type]
+        mask=tuple(mask), threads=threads, gpu_memory_fraction=gpu_memory_fraction,  # type: ignore[arg-type]
+        record_to=None if record_to is None else Path(record_to), quiet=quiet))
+
+
+def run(options: RunOptions) -> Report:
+    """Run the checks ``options`` describe, in-process through pytest; return a :class:`Report`."""
+    catalog.get(options.assignment)  # raises KeyError for an unknown assignment
+    plugin = CoursePlugin(options)
     t0 = time.perf_counter()
     sink = io.StringIO()
-    with _clean_pytest_env(), contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        code = pytest.main(args, plugins=["autograder.plugin", holder])
-    state = holder.state
-    rep = Report(assignment, str(submission or trusted or ""), seconds=time.perf_counter() - t0)
-    if state is not None:
-        rep.results = _ordered(assignment, state.results)
-        rep.notes = list(state.load_notes)
-        rep.isolation = state.isolation
-        rep.confinement = dict(getattr(state, "confinement", {}) or {})
-        if state.sandbox is not None:
-            rep.output = state.sandbox.student_output()
+    with _clean_pytest_env(), contextlib.redirect_stdout(sink) if options.quiet else contextlib.nullcontext():
+        code = pytest.main(pytest_args(options), plugins=[plugin])
+    rep = Report(options.assignment, options.label, seconds=time.perf_counter() - t0)
+    rep.results = _ordered(options.assignment, plugin.results)
+    rep.notes = list(plugin.load_notes)
+    rep.isolation = plugin.isolation
+    rep.confinement = dict(plugin.confinement)
+    rep.output = plugin.student_output
     rep.exit_status = int(code)
     return rep
 
 
-def _ordered(assignment, results):
+def _ordered(assignment: str, results: Iterable[Result]) -> list[Result]:
     """Results in notebook order of the functions, cases in declaration order."""
     info = catalog.get(assignment)
     order = {name: i for i, name in enumerate(info.functions)}
@@ -167,12 +168,4 @@ def _ordered(assignment, results):
                                           case_order.get((r.function, r.case), len(case_order))))
 
 
-class _Holder:
-    state = None
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_configure(self, config):
-        self.state = getattr(config, "_course", None)
-
-
-__all__ = ["Report", "Result", "run_checks"]
+__all__ = ["Report", "Result", "RunOptions", "pytest_args", "run", "run_checks"]

@@ -20,6 +20,8 @@ class Status(str, Enum):
     NOT_LOADED = "not loaded"          # the submission could not be loaded
     ERROR = "error"                    # another error of the student's code
     NOT_RUN = "not run"                # hidden, or deselected
+    NO_SUBMISSION = "no submission"    # nothing to grade: every case of a class record is this
+    SKIPPED = "skipped"                # the check skipped itself (pytest.skip): it judged nothing
     GRADER_ERROR = "grader error"      # the grader's fault: never the student's score
     SETUP_ERROR = "setup error"        # the grader cannot run as asked (no reference, stale fixtures)
 
@@ -33,10 +35,17 @@ class Status(str, Enum):
 
     @property
     def ran(self) -> bool:
+        """The case counts in the score and its maximum (everything but "not run")."""
         return self is not Status.NOT_RUN
 
+    @property
+    def judged(self) -> bool:
+        """The verdict says something about the student's code: it ran, and was neither
+        skipped nor stopped by the grader's own fault."""
+        return self.ran and self is not Status.SKIPPED and not self.grader_side
+
     @classmethod
-    def of(cls, value) -> "Status":
+    def of(cls, value: object) -> Status:
         """The status of a word, also for records written before a status was added."""
         try:
             return cls(str(value))

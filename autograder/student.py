@@ -10,6 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 import traceback as _tb
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any
 
 from .sandbox import Sandbox, codec
 from .sandbox import child as _child
@@ -17,20 +20,25 @@ from .sandbox.errors import Missing, NotAttempted, Raised
 
 
 class _Proxy:
-    timeout = None
+    """``student.fn(*args)`` is ``student.call("fn", *args)``."""
 
-    def __getattr__(self, fn):
+    timeout: float | None = None
+
+    def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def __getattr__(self, fn: str) -> Callable[..., Any]:
         if fn.startswith("_"):
             raise AttributeError(fn)
         return lambda *a, **k: self.call(fn, *a, **k)
 
 
 class SandboxStudent(_Proxy):
-    def __init__(self, sandbox: Sandbox, timeout=None):
+    def __init__(self, sandbox: Sandbox, timeout: float | None = None) -> None:
         self.sandbox = sandbox
         self.timeout = timeout
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return self.sandbox.call(fn, *args, timeout=self.timeout, **kwargs)
         except Missing as exc:
@@ -39,11 +47,12 @@ class SandboxStudent(_Proxy):
                                           getattr(self.sandbox, "cells", ()),
                                           exc.message)) from None
 
-    def with_timeout(self, timeout):
+    def with_timeout(self, timeout: float | None) -> SandboxStudent:
         return SandboxStudent(self.sandbox, timeout)
 
 
-def explain_missing(fn, defined=(), notes=(), cells=(), message=None) -> str:
+def explain_missing(fn: str, defined: Iterable[str] = (), notes: Iterable[Any] = (), cells: Iterable[Any] = (),
+                    message: str | None = None) -> str:
     """Why ``fn`` is not there, in the student's terms.
 
     A cell that did not compile or raised while loading, and which has
@@ -85,11 +94,11 @@ def explain_missing(fn, defined=(), notes=(), cells=(), message=None) -> str:
 
 
 class TrustedStudent(_Proxy):
-    def __init__(self, module, timeout=None):
+    def __init__(self, module: ModuleType, timeout: float | None = None) -> None:
         self.module = module
         self.timeout = timeout
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: str, *args: Any, **kwargs: Any) -> Any:
         func = getattr(self.module, fn, None)
         if func is None or not callable(func):
             raise Missing(f"no function `{fn}` is defined in your file")
@@ -105,5 +114,5 @@ class TrustedStudent(_Proxy):
                          exc_type=type(exc).__name__, traceback=tb) from None
         return codec.decode(_child.encode(value))
 
-    def with_timeout(self, timeout):
+    def with_timeout(self, timeout: float | None) -> TrustedStudent:
         return TrustedStudent(self.module, timeout)

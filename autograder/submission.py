@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: cells with this tag are experiments or plots: the grader does not run them
 SKIP_TAGS = {"course:skip", "skip-grading", "grader:skip"}
@@ -23,12 +25,15 @@ class SubmissionError(Exception):
 
 @dataclass
 class Submission:
+    """The code the sandbox runs: one ``{"filename": label, "source": text}`` per cell, and notes
+    on what was skipped (IPython magics)."""
+
     path: Path
-    cells: list
-    notes: list = field(default_factory=list)
+    cells: list[dict[str, str]]
+    notes: list[str] = field(default_factory=list)
 
 
-def _strip_magics(source: str, label: str, notes: list) -> str:
+def _strip_magics(source: str, label: str, notes: list[str]) -> str:
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         notes.append(f"{label}: cell magic `{lines[0].strip()}` - cell skipped")
@@ -44,13 +49,13 @@ def _strip_magics(source: str, label: str, notes: list) -> str:
     return "\n".join(out) + ("\n" if source.endswith("\n") else "")
 
 
-def is_check_cell(cell) -> bool:
+def is_check_cell(cell: dict[str, Any]) -> bool:
     meta = cell.get("metadata")
     nb = meta.get("nbgrader") if isinstance(meta, dict) else None
     return isinstance(nb, dict) and bool(nb.get("grade")) and not nb.get("solution")
 
 
-def _cell_label(name: str, cell: dict, src: str, k: int) -> str:
+def _cell_label(name: str, cell: dict[str, Any], src: str, k: int) -> str:
     """How the student finds a cell in Jupyter: its ``In [n]`` if it ran, and its first line."""
     first = next((ln.strip() for ln in src.splitlines() if ln.strip()), "")
     if len(first) > 50:
@@ -60,17 +65,17 @@ def _cell_label(name: str, cell: dict, src: str, k: int) -> str:
     return f"{name}, {where} `{first}`" if first else f"{name}, {where}"
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     return {bool: "true or false", int: "a number", float: "a number", str: "a string",
             list: "a list", dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _malformed(path, what) -> SubmissionError:
+def _malformed(path: Path, what: str) -> SubmissionError:
     return SubmissionError(f"{path} is not a valid Jupyter notebook: {what}. Open it in Jupyter and "
                            "save it again (File > Save), or give the .py file instead")
 
 
-def _notebook_cells(path, text) -> list:
+def _notebook_cells(path: Path, text: str) -> list[dict[str, Any]]:
     try:
         nb = json.loads(text)
     except RecursionError:
@@ -100,7 +105,11 @@ def _notebook_cells(path, text) -> list:
     return cells
 
 
-def load_submission(path) -> Submission:
+def load_submission(path: str | os.PathLike[str]) -> Submission:
+    """The code cells of ``path`` (.py: one cell; .ipynb: its code cells the grader runs).
+
+    Raises :class:`SubmissionError`, with what to do next, for a file that cannot be read as one.
+    """
     path = Path(path)
     if not path.exists():
         raise SubmissionError(f"no such file: {path}; check the name, or give the path of your .ipynb or .py file")
@@ -154,11 +163,11 @@ class FileChoice:
     """Which file of a folder is an assignment's submission (see :func:`choose_file`)."""
 
     file: Path | None
-    candidates: list
+    candidates: list[Path]
     #: when ``file`` is None: the several files of one kind, none with the assignment's name
-    clash: list = field(default_factory=list)
+    clash: list[Path] = field(default_factory=list)
     #: when ``file`` is None: files named for another assignment (``hw1.ipynb`` beside hw3's)
-    others: list = field(default_factory=list)
+    others: list[Path] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -168,7 +177,7 @@ class FileChoice:
         kind = "notebook" if self.file.suffix == ".ipynb" else ".py file"
         return f"the only {kind} here"
 
-    def problem(self, assignment, where) -> str:
+    def problem(self, assignment: str, where: str) -> str:
         """Why nothing was chosen, for a message (``where``: "in this folder", ...)."""
         if self.clash:
             suffix = self.clash[0].suffix
@@ -180,7 +189,7 @@ class FileChoice:
         return f"no .ipynb or .py file {where}"
 
 
-def choose_file(folder, assignment) -> FileChoice:
+def choose_file(folder: str | os.PathLike[str], assignment: str) -> FileChoice:
     """The submission of ``assignment`` in ``folder``: one rule for every command.
 
     In this order: ``<hw>.ipynb``, ``<hw>.py``, the only ``.ipynb``, the only

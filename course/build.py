@@ -20,7 +20,10 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
+
+import click
 
 import nbformat
 
@@ -147,9 +150,9 @@ def render(hw, specs):
     ref = Reference(hw, info.functions)
     points, hidden_points = {}, {}
     for c in info.checks:
-        for _, p, hidden, _ in c.resolved:
-            d = hidden_points if hidden else points
-            d[c.function] = d.get(c.function, 0.0) + p
+        for r in c.resolved:
+            d = hidden_points if r.hidden else points
+            d[c.function] = d.get(c.function, 0.0) + r.points
     cells = []
     seen_solutions = set()
     for i, (kind, arg) in enumerate(specs):
@@ -243,3 +246,18 @@ def build_notebook(hw) -> Path:
 def notebook_is_fresh(hw) -> bool:
     path = notebook_path(hw)
     return path.exists() and path.read_text() == notebook_text(hw)
+
+
+def build_notebooks(*, assignments: Sequence[str], check_only: bool = False) -> int:
+    """``course build``: write each notebook, or with ``check_only`` say which are stale (exit 1)."""
+    stale = []
+    for a in assignments:
+        if check_only:
+            if not notebook_is_fresh(a):
+                stale.append(a)
+        else:
+            click.echo(f"{a}: {build_notebook(a)}")
+    if stale:
+        click.echo(f"stale notebooks: {', '.join(stale)} (run `course build --all`)")
+        return 1
+    return 0

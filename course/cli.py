@@ -1,5 +1,10 @@
 """The ``course`` command: parses arguments and delegates.
 
+Every command is thin: click parses the arguments and calls one keyword-only
+function that does the work and returns the exit status (``course.check.check``
+for ``course check``); the function's module is imported only when the
+command runs, so ``course check`` imports nothing of grading or release.
+
 Exit codes of ``course check``: 0 every selected check passed, 1 some check
 failed, 2 a usage or setup error.
 """
@@ -32,21 +37,13 @@ def _assignment(ctx, param, value):
     return value
 
 
-def _default_submission(hw):
-    """The file ``course check hw`` grades when none is given: the rule ``course grade`` follows."""
-    from autograder.submission import choose_file
+def _todo(assignment: str | None, every: bool) -> list[str]:
+    """The assignments a command with ``[ASSIGNMENT] [--all]`` acts on."""
+    todo = catalog.ids() if every else [assignment]
+    if not todo or todo == [None]:
+        raise click.UsageError("give an assignment or --all")
+    return todo
 
-    choice = choose_file(Path.cwd(), hw)
-    if choice.file is None:
-        raise click.UsageError(f"{choice.problem(hw, 'in this folder')}; give the file: "
-                               f"course check {hw} PATH")
-    if choice.reason:
-        err.print(f"grading {choice.file.name} ({choice.reason})", soft_wrap=True)
-    return Path(choice.file.name)
-
-
-#: pytest's exit status for a usage error (ExitCode.USAGE_ERROR), e.g. a malformed -k expression
-_PYTEST_USAGE_ERROR = 4
 
 #: what the student package offers; every other command needs the instructor's parts
 STUDENT_COMMANDS = ("check", "list", "submit")
@@ -113,13 +110,9 @@ def main():
 @main.command("list")
 def list_cmd():
     """Assignments, titles and points."""
-    from rich.table import Table
+    from course.check import list_assignments
 
-    t = Table("id", "title", "functions", "points (public + hidden)")
-    for a in catalog.all_assignments():
-        t.add_row(a.id, a.title, str(len(a.functions)),
-                  f"{a.points:g} ({a.public_points:g} + {a.points - a.public_points:g})")
-    Console().print(t)
+    sys.exit(list_assignments())
 
 
 @main.command()
@@ -133,85 +126,22 @@ def list_cmd():
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Also write a JUnit XML report.")
 @click.option("--seed", "grader_seed", type=int, default=0, show_default=True, help="Base seed of the statistical checks.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show what your code printed.")
-def check(assignment, path, hidden, as_json, plots, keyword, device, junit, grader_seed, verbose):
+def check(**kwargs):
     """Grade one submission (PATH: .ipynb or .py; default: ASSIGNMENT.ipynb, ASSIGNMENT.py,
     or the only notebook or .py file here, as `course grade` chooses)."""
-    from autograder.reference import solutions_available
-    from autograder.report import print_report, to_json, to_junit
-    from autograder.runner import run_checks
-    from autograder.submission import SubmissionError, load_submission
+    from course.check import check as run
 
-    path = path or _default_submission(assignment)
-    try:
-        load_submission(path)
-    except SubmissionError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        sys.exit(2)
-    if hidden and not solutions_available(assignment):
-        err.print(f"[red]error:[/red] --all runs the hidden checks, which need the reference "
-                  f"(`solutions.{assignment}`); it is not installed here. Run without --all.")
-        sys.exit(2)
-    if device == "cuda":
-        try:
-            import torch
-            ok = torch.cuda.is_available()
-        except ImportError:
-            ok = False
-        if not ok:
-            err.print("[red]error:[/red] --device cuda asked, but no CUDA device is available here.")
-            sys.exit(2)
-    report = run_checks(assignment, path, hidden=hidden, keyword=keyword, grader_seed=grader_seed,
-                        device=device)
-    if not report.results:
-        # nothing selected: say so before any table or score ("Score: 0 / 0" reads like a grade)
-        if not keyword:
-            err.print(f"[red]error:[/red] no check of {assignment} could be collected (pytest exit "
-                      f"status {report.exit_status}): the grader's installation is broken; "
-                      "reinstall the course package, or tell the course staff.", soft_wrap=True)
-            sys.exit(2)
-        names = ", ".join(catalog.get(assignment).functions)
-        what = f"-k {keyword!r} is not a valid expression" if report.exit_status == _PYTEST_USAGE_ERROR \
-            else f"-k {keyword!r} matches no check of {assignment}"
-        err.print(f"[red]error:[/red] {what}; -k takes a function or case name, or an expression "
-                  f"of them (functions: {names}).", soft_wrap=True)
-        sys.exit(2)
-    if junit:
-        junit.write_text(to_junit([report]))
-    from autograder.status import Status
-
-    setup = [r for r in report.results if r.status == Status.SETUP_ERROR]
-    if as_json:
-        click.echo(to_json(report))
-    else:
-        print_report(report, verbose=verbose)
-    if plots:
-        from course.plots import draw
-
-        files = draw(assignment, path, plots)
-        if not as_json:
-            for f in files:
-                click.echo(f"plot: {f}")
-    if setup:
-        sys.exit(2)
-    sys.exit(0 if report.all_passed or (not report.ran and report.results) else 1)
+    sys.exit(run(**kwargs))
 
 
 @main.command()
 @click.argument("assignment", callback=_assignment)
 @click.option("--plots", type=click.Path(file_okay=False, path_type=Path), help="Draw the reference's curves into DIR.")
-def solve(assignment, plots):
+def solve(**kwargs):
     """Run the reference on the check inputs and print the results."""
-    from autograder.report import print_report
-    from autograder.runner import run_checks
+    from course.check import solve as run
 
-    report = run_checks(assignment, trusted=f"solutions.{assignment}", hidden=True)
-    print_report(report)
-    if plots:
-        from course.plots import draw
-
-        for f in draw(assignment, None, plots):
-            click.echo(f"plot: {f}")
-    sys.exit(0 if report.all_passed else 1)
+    sys.exit(run(**kwargs))
 
 
 @main.command()
@@ -219,14 +149,9 @@ def solve(assignment, plots):
 @click.option("--all", "every", is_flag=True, help="Every assignment.")
 def fixtures(assignment, every):
     """Record the public reference values students' checks replay."""
-    from course.fixtures import build_fixtures
+    from course.fixtures import record_fixtures
 
-    todo = catalog.ids() if every else [assignment]
-    if not todo or todo == [None]:
-        raise click.UsageError("give an assignment or --all")
-    for a in todo:
-        path, n = build_fixtures(a)
-        click.echo(f"{a}: {n} reference values -> {path}")
+    sys.exit(record_fixtures(assignments=_todo(assignment, every)))
 
 
 @main.command()
@@ -235,21 +160,9 @@ def fixtures(assignment, every):
 @click.option("--check", "check_only", is_flag=True, help="Only report whether the notebook is up to date.")
 def build(assignment, every, check_only):
     """Generate assignments/hwN/hwN.ipynb from hwN.md and solutions/hwN.py."""
-    from course.build import build_notebook, notebook_is_fresh
+    from course.build import build_notebooks
 
-    todo = catalog.ids() if every else [assignment]
-    if not todo or todo == [None]:
-        raise click.UsageError("give an assignment or --all")
-    stale = []
-    for a in todo:
-        if check_only:
-            if not notebook_is_fresh(a):
-                stale.append(a)
-        else:
-            click.echo(f"{a}: {build_notebook(a)}")
-    if stale:
-        click.echo(f"stale notebooks: {', '.join(stale)} (run `course build --all`)")
-        sys.exit(1)
+    sys.exit(build_notebooks(assignments=_todo(assignment, every), check_only=check_only))
 
 
 @main.command()
@@ -258,25 +171,9 @@ def build(assignment, every, check_only):
 @click.option("--seeds", default=200, show_default=True, help="Number of grader seeds.")
 def calibrate(assignment, every, seeds):
     """Run the statistical checks on the reference over many seeds; count failures."""
-    import time
+    from course.calibrate import calibrate_all
 
-    from course.calibrate import calibrate as run
-
-    todo = catalog.ids() if every else [assignment]
-    if not todo or todo == [None]:
-        raise click.UsageError("give an assignment or --all")
-    total_fail = 0
-    for a in todo:
-        t0 = time.perf_counter()
-        runs, fails, bad = run(a, seeds)
-        for key in sorted(runs):
-            click.echo(f"{a} {key}: {fails[key]} failures in {runs[key]} seeds")
-        for r in bad[:5]:
-            click.echo(f"  {r.id}: {r.message.splitlines()[0][:200]}")
-        total_fail += sum(fails.values())
-        click.echo(f"{a}: {sum(runs.values())} runs, {sum(fails.values())} failures, "
-                   f"{time.perf_counter() - t0:.1f} s")
-    sys.exit(1 if total_fail else 0)
+    sys.exit(calibrate_all(assignments=_todo(assignment, every), seeds=seeds))
 
 
 #: commands registered only in the instructor's install (below)

@@ -53,8 +53,14 @@ def _build_wheel(dest: Path) -> Path:
               help="nbgrader gradebook with manual grades [default: COURSE/gradebook.db if present].")
 @click.option("--no-gradebook", is_flag=True, help="Ignore the gradebook (store overrides still count).")
 @click.option("--reveal-hidden", is_flag=True, help="The bundle's results show hidden checks' values.")
-def export(assignment, to, out, roster, column, id_column, wheels, gradebook, no_gradebook, reveal_hidden):
+def export(**kwargs):
     """Write ASSIGNMENT's grades for Canvas or Moodle, or Gradescope's autograder.zip."""
+    sys.exit(export_grades(**kwargs))
+
+
+def export_grades(*, assignment, to, out, roster, column, id_column, wheels, gradebook, no_gradebook,
+                  reveal_hidden) -> int:
+    """`course export` (see :func:`export`); returns the exit status."""
     from autograder import catalog
     from course.grading import lms
     from course.report import default_paths, load_current
@@ -91,3 +97,4 @@ def export(assignment, to, out, roster, column, id_column, wheels, gradebook, no
         click.echo(f"not in the roster (written with their nbgrader id): {', '.join(missing[:20])}", err=True)
     click.echo(f"{to}: {path}")
     click.echo(f"{len(records)} students. Next: import it in {to.capitalize()}'s gradebook.", err=True)
+    return 0

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+import click
 
 from autograder.reference import fixture_path
 from autograder.runner import run_checks
@@ -246,3 +249,11 @@ def hidden_leaks(assignment, entries=None) -> list[str]:
             out.append(f"{entries[k]['fn']} ({k}): a hidden case's reference value, and no public "
                        "case makes this call")
     return out
+
+
+def record_fixtures(*, assignments: Sequence[str]) -> int:
+    """``course fixtures``: record each assignment's public reference values; exit status 0."""
+    for a in assignments:
+        path, n = build_fixtures(a)
+        click.echo(f"{a}: {n} reference values -> {path}")
+    return 0

@@ -55,14 +55,19 @@ from course.grading import DEFAULT_TIMEOUT, GradeError, Options, grade_class
               help="CSV of per-student extensions: student, then due (ISO) or hours or days.")
 @click.option("--late-penalty", type=float, default=None, metavar="PCT",
               help="Percent of the score taken off per started day late (capped at 100).")
-def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook, students,
-          regrade, retry_timeouts, no_progress, reveal_hidden, device, allow_weak_sandbox,
-          due, extensions, late_penalty):
+def grade(**kwargs):
     """Grade every SUBMITTED/<student>/ASSIGNMENT/ (default SUBMITTED: ./submitted).
 
     Same verdicts as `course check ASSIGNMENT FILE --all`; each verdict is
     stored as it arrives, so an interrupted run resumes where it stopped.
     """
+    sys.exit(grade_class_command(**kwargs))
+
+
+def grade_class_command(*, assignment, submitted, workers, scheduler, timeout, out, gradebook, no_gradebook,
+                        students, regrade, retry_timeouts, no_progress, reveal_hidden, device,
+                        allow_weak_sandbox, due, extensions, late_penalty) -> int:
+    """`course grade` (see :func:`grade`); returns the exit status."""
     err = Console(stderr=True)
     if not err.is_terminal:       # a file or a pipe: no terminal width to guess, no live display
         err = Console(stderr=True, width=200, no_color=True, highlight=False)
@@ -78,7 +83,7 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
             err.print("[red]error:[/red] --device cuda asked, but no CUDA device is available here. "
                       "Grade on a GPU machine, or send the work to Dask workers that have one "
                       "(--scheduler, workers started with --resources GPU=1).")
-            sys.exit(2)
+            return 2
         workers = workers or 1
     from course.grading.deadlines import DeadlineError, policy_from_cli
     try:
@@ -94,11 +99,11 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
         s = grade_class(opts, console=err)
     except GradeError as exc:
         err.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/yellow]: every verdict so far is stored; run the same "
                   "command again to grade the rest.")
-        sys.exit(130)
+        return 130
     t = Table(title=f"{assignment}: {s.total} submission{'s' * (s.total != 1)} ({s.executor})",
               title_justify="left", show_lines=False)
     t.add_column("", no_wrap=True)
@@ -124,7 +129,8 @@ def grade(assignment, submitted, workers, scheduler, timeout, out, gradebook, no
     if not s.complete:
         err.print("Next: run the same command again; it grades only what has no verdict yet "
                   "(and writes the gradebook again).", soft_wrap=True)
-        sys.exit(1)
+        return 1
+    return 0
 
 
 def _check_confinement(err, allow_weak, device="cpu"):

@@ -8,6 +8,8 @@ came from. See :mod:`course.grading.overrides` and docs/grading.md.
 """
 from __future__ import annotations
 
+import sys
+
 import difflib
 import os
 from pathlib import Path
@@ -27,8 +29,14 @@ import click
               help="nbgrader gradebook [default: COURSE/gradebook.db if present].")
 @click.option("--no-gradebook", is_flag=True, help="Record the override in the store only.")
 @click.option("--reveal-hidden", is_flag=True, help="Rewritten feedback shows hidden checks' values.")
-def override(assignment, student, function, points, comment, out, gradebook, no_gradebook, reveal_hidden):
+def override(**kwargs):
     """Give STUDENT POINTS for FUNCTION of ASSIGNMENT, replacing the autograder's points."""
+    sys.exit(set_override(**kwargs))
+
+
+def set_override(*, assignment, student, function, points, comment, out, gradebook, no_gradebook,
+                 reveal_hidden) -> int:
+    """`course override` (see :func:`override`); returns the exit status."""
     from autograder import catalog
     from course.grading.batch import GradeError, _lock, export_all
     from course.grading.overrides import function_max, write_override
@@ -99,3 +107,4 @@ def override(assignment, student, function, points, comment, out, gradebook, no_
                f"(autograder: {row['auto_score']}; {row['score_source']})")
     for k, v in outputs.items():
         click.echo(f"{k}: {v}")
+    return 0

@@ -145,8 +145,13 @@ def release_assignment(hw, course_dir: Path, fixtures=True, force_config=False) 
               show_default=True, help="The nbgrader course folder.")
 @click.option("--no-fixtures", is_flag=True, help="Do not check that the public fixtures are fresh.")
 @click.option("--force-config", is_flag=True, help="Overwrite the course folder's nbgrader_config.py.")
-def release(assignment, every, course_dir, no_fixtures, force_config):
+def release(**kwargs):
     """Build the source notebook and nbgrader's student release."""
+    sys.exit(release_assignments(**kwargs))
+
+
+def release_assignments(*, assignment, every, course_dir, no_fixtures, force_config) -> int:
+    """`course release` (see :func:`release`); returns the exit status."""
     todo = list(catalog.ids()) if every else [assignment]
     if not every and assignment not in catalog.ids():
         raise click.UsageError(f"give an assignment ({', '.join(catalog.ids())}) or --all")
@@ -157,3 +162,4 @@ def release(assignment, every, course_dir, no_fixtures, force_config):
     click.echo("Next: students fill release/<hw>/<hw>.ipynb; collect them into "
                "submitted/<student>/<hw>/ and run `course grade <hw> submitted` "
                "(or `nbgrader autograde <hw>`).")
+    return 0

@@ -74,8 +74,13 @@ def default_paths(assignment, out, gradebook, no_gradebook):
               help="The class folder, for the similarity section [default: COURSE/submitted].")
 @click.option("--similarity", type=click.FloatRange(0, 1), default=0.7, show_default=True,
               help="List the pairs of submissions at least this similar.")
-def report(assignment, out, threshold, gradebook, no_gradebook, submitted, similarity):
+def report(**kwargs):
     """Write OUT/ASSIGNMENT-class.html: the class page (scores, failure rates, slips)."""
+    sys.exit(write_class_page(**kwargs))
+
+
+def write_class_page(*, assignment, out, threshold, gradebook, no_gradebook, submitted, similarity) -> int:
+    """`course report` (see :func:`report`); returns the exit status."""
     from autograder import catalog
     from course.grading.classpage import export_class_page
 
@@ -91,7 +96,7 @@ def report(assignment, out, threshold, gradebook, no_gradebook, submitted, simil
         os.umask(old)
     click.echo(f"class page: {path}")
     click.echo(f"{len(records)} students; open it in a browser (it needs no network).", err=True)
-    sys.exit(0)
+    return 0
 
 
 def _similarity(records, out, assignment, submitted, threshold):

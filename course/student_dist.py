@@ -203,9 +203,14 @@ def build_student_wheel(outdir) -> Path:
 
 @click.command("student-dist")
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-def student_dist(outdir):
+def student_dist(**kwargs):
     """Build the student wheel into OUTDIR: course + autograder + public fixtures,
     without `solutions` and without the hidden checks."""
+    sys.exit(build_student_dist(**kwargs))
+
+
+def build_student_dist(*, outdir) -> int:
+    """`course student-dist` (see :func:`student_dist`); returns the exit status."""
     from autograder import catalog
     from autograder.reference import fixture_path
 
@@ -217,3 +222,4 @@ def student_dist(outdir):
         click.echo(f"{hw}: {n_hidden} hidden cases removed{note}")
     click.echo(f"student wheel: {whl}")
     click.echo(f"Students: pip install {whl.name}, then `course check hwN` beside their notebook.")
+    return 0

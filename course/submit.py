@@ -68,14 +68,19 @@ def kernel_order_notes(data: bytes, filename: str) -> list[str]:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the zip [default: the file's folder].")
 @click.option("--timeout", type=float, default=1800, show_default=True, help="Seconds the checks may take.")
-def submit(assignment, path, out, timeout):
+def submit(**kwargs):
     """Run ASSIGNMENT's checks on PATH in a fresh process and zip PATH with the check log."""
+    sys.exit(submit_file(**kwargs))
+
+
+def submit_file(*, assignment, path, out, timeout) -> int:
+    """`course submit` (see :func:`submit`); returns the exit status."""
     from autograder import catalog
-    from course.cli import _default_submission
+    from course.check import default_submission
 
     if assignment not in catalog.ids():
         raise click.UsageError(f"unknown assignment {assignment!r}; known: {', '.join(catalog.ids())}")
-    path = path or _default_submission(assignment)
+    path = path or default_submission(assignment)
     if not path.is_file():
         raise click.UsageError(f"{path} is not a file. Next: give your notebook, e.g. course submit {assignment} "
                                f"{assignment}.ipynb")
@@ -126,3 +131,4 @@ def submit(assignment, path, out, timeout):
     click.echo(f"submission: {dest}")
     click.echo(f"Next: upload {dest.name} (or {path.name}) where your course collects {assignment}; the staff "
                "also run the hidden checks.", err=True)
+    return 0

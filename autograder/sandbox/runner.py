@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import procs
 from . import codec, modes
 from . import seccomp as _seccomp
 from .errors import (Crashed, LoadFailed, Missing, NotAttempted, Raised, StudentError, TimedOut)
@@ -411,7 +412,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             cwd=scratch, env=env, pass_fds=(req_r, resp_w),
-            start_new_session=True, preexec_fn=_die_with_parent)
+            start_new_session=True, preexec_fn=procs.die_with_parent)
         os.close(req_r)
         os.close(resp_w)
         self._req = req_w
@@ -568,23 +569,15 @@ class Sandbox:
                     except OSError:
                         pass
             self._req = self._resp = None
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            if self._pid1:
-                try:
-                    os.kill(self._pid1, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            if self._uid is not None:
-                _kill_uid(self._uid)
+            # the child's process group, its descendants, the PID namespace's init, and
+            # every process of its private uid (a setsid escapee keeps the uid)
+            procs.kill_tree(proc.pid, group=True, uid=self._uid, also=(self._pid1,))
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
-            if self._uid is not None:
-                _kill_uid(self._uid)
+            if self._uid is not None:    # what a fork bomb started while we swept
+                procs.kill_tree(None, uid=self._uid)
         if self._base is not None:
             shutil.rmtree(self._base, ignore_errors=True)
             self._base = None
@@ -707,16 +700,6 @@ class Sandbox:
         return text
 
 
-def _die_with_parent():
-    """In the forked child: SIGKILL it when the grader dies (PR_SET_PDEATHSIG)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
 def _exit_text(code):
     if code is None:
         return "it stopped answering"
@@ -732,47 +715,6 @@ def _exit_text(code):
     if code == 137:
         return "killed (out of memory or over a limit?)"
     return f"it exited with status {code} (os._exit or a crash?)"
-
-
-def _is_zombie(pid: str) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _kill_uid(uid, patience=5.0):
-    """Kill every process owned by ``uid`` (the sandbox's private uid).
-
-    A fork bomb keeps making processes while we kill, and a dying PID
-    namespace takes a moment to reap thousands of them: repeat until none
-    is left or ``patience`` seconds have passed.
-    """
-    deadline = time.monotonic() + patience
-    while True:
-        found = False
-        for d in os.listdir("/proc"):
-            if not d.isdigit():
-                continue
-            try:
-                st = os.stat(f"/proc/{d}")
-            except OSError:
-                continue
-            if st.st_uid == uid:
-                if _is_zombie(d):  # dead already; reap it if it was handed to us
-                    try:
-                        os.waitpid(int(d), os.WNOHANG)
-                    except ChildProcessError:
-                        pass
-                    continue
-                found = True
-                try:
-                    os.kill(int(d), signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-        if not found or time.monotonic() > deadline:
-            return
-        time.sleep(0.05)
 
 
 def probe_confinement(device: str = "cpu") -> Confinement:

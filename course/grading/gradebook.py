@@ -19,6 +19,8 @@ import os
 import warnings
 from pathlib import Path
 
+from autograder import scoring
+
 
 def gradebook_url(target) -> str:
     text = str(target)
@@ -32,12 +34,8 @@ def cell_name(function, hidden) -> str:
 
 def cell_points(rec):
     """{cell name: (points, max points)} over every check of the record."""
-    out = {}
-    for t in rec["report"]["tests"]:
-        name = cell_name(t["function"], t.get("hidden", False))
-        p, m = out.get(name, (0.0, 0.0))
-        out[name] = (p + (t["points"] if t["status"] != "not run" else 0.0), m + t["max_points"])
-    return {k: (round(p, 6), round(m, 6)) for k, (p, m) in out.items()}
+    return scoring.subtotals(rec["report"]["tests"], lambda t: cell_name(t["function"], t.get("hidden", False)),
+                             max_of_all=True)
 
 
 @contextlib.contextmanager

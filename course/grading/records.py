@@ -24,10 +24,10 @@ def placeholder_tests(assignment, status, message):
     info = catalog.get(assignment)
     out = []
     for c in info.checks:
-        for _, pts, hidden, label in c.resolved:
-            out.append(Result(id=f"{assignment}::{c.function}::{label}", function=c.function, case=label,
-                              passed=False, points=0.0, max_points=pts, status=status,
-                              message=message, hidden=hidden).to_json())
+        for r in c.resolved:
+            out.append(Result(id=f"{assignment}::{c.function}::{r.label}", function=c.function, case=r.label,
+                              passed=False, points=0.0, max_points=r.points, status=status,
+                              message=message, hidden=r.hidden).to_json())
     return out
 
 
@@ -83,10 +83,4 @@ def to_report(rec) -> Report:
 
 def points_by_function(rec):
     """{function: (points, max_points)} over the checks that ran, in notebook order."""
-    out = {}
-    for t in rec["report"]["tests"]:
-        if t["status"] == "not run":
-            continue
-        p, m = out.get(t["function"], (0.0, 0.0))
-        out[t["function"]] = (p + t["points"], m + t["max_points"])
-    return {k: (round(p, 6), round(m, 6)) for k, (p, m) in out.items()}
+    return scoring.subtotals(scoring.ran(rec["report"]["tests"]), lambda t: t["function"])

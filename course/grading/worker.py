@@ -18,20 +18,18 @@ slot for at most the timeout; a grading process that dies becomes an
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import json
 import multiprocessing as mp
 import os
-import signal
 import socket
 import tempfile
 import time
 import traceback
 from pathlib import Path
 
-PR_SET_PDEATHSIG = 1
-PR_SET_CHILD_SUBREAPER = 36
+from autograder import procs
+from autograder.sandbox import codec
 
 #: modules the forkserver imports once; a missing one is skipped
 PRELOAD = ["numpy", "scipy", "scipy.special", "scipy.stats", "pytest", "_pytest.python",
@@ -53,43 +51,13 @@ def _context(assignment):
     return _CTX
 
 
-def _prctl(option, value):
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-
-
-def _native_tracebacks():
-    """Have pytest format failures with the cheap "native" style in this process.
-
-    The plugin replaces every failure's text by its own message, so pytest's
-    long-style report is computed only to be thrown away: with the terminal
-    plugin off there is no ``--tb`` option and pytest falls back to "long",
-    which re-parses the source of every frame (seconds per broken
-    submission). Verdict-neutral; ``tests/test_grade.py`` compares the
-    verdicts with ``course check``'s. Remove once the engine sets it itself.
-    """
-    from autograder import plugin
-
-    configure = plugin.pytest_configure
-
-    def pytest_configure(config):
-        configure(config)
-        config.option.tbstyle = "native"
-
-    plugin.pytest_configure = pytest_configure
-
-
 def _grading_process(task, conn):
     """Body of the forked grading process: grade, send one JSON reply, exit."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)      # the forkserver died: so do we
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)             # orphans of the sandbox stay ours
+    procs.die_with_parent()                       # the forkserver died: so do we
+    procs.become_subreaper()                      # orphans of the sandbox stay ours
     gc.freeze()                                   # the warm heap is not collected again
     try:
         from autograder.runner import run_checks
-
-        _native_tracebacks()
 
         with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
             os.chmod(tmp, 0o700)
@@ -102,38 +70,27 @@ def _grading_process(task, conn):
         payload = {"report": rep.to_json(), "output": rep.output, "exit_status": rep.exit_status}
     except BaseException as exc:  # noqa: BLE001 - reported as a grader error
         payload = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()[-4000:]}
-    conn.send_bytes(json.dumps(payload, allow_nan=True).encode())
+    conn.send_bytes(_encode(payload))
     conn.close()
 
 
-def kill_tree(root):
-    """Stop ``root`` (a psutil.Process), kill all its descendants, then it."""
-    import psutil
+def _encode(payload: dict) -> bytes:
+    """The grading process's reply, in the sandbox's plain-data codec (one wire format);
+    a report the codec cannot carry becomes the grader's error, never a silent crash."""
+    try:
+        return json.dumps(codec.encode(payload), allow_nan=True).encode()
+    except (TypeError, ValueError) as exc:
+        return json.dumps(codec.encode({"error": f"the report could not be sent back ({exc})"})).encode()
 
+
+def _decode(data: bytes) -> dict:
+    """A reply of :func:`_encode`; one that does not read back as a dict is the grader's failure."""
     try:
-        root.suspend()
-    except psutil.Error:
-        pass
-    for _ in range(200):
-        try:
-            kids = root.children(recursive=True)
-        except psutil.Error:
-            break
-        alive = []
-        for k in kids:
-            try:
-                if k.status() != psutil.STATUS_ZOMBIE:
-                    k.kill()
-                    alive.append(k)
-            except psutil.Error:
-                pass
-        if not alive:
-            break
-        psutil.wait_procs(alive, timeout=0.2)
-    try:
-        root.kill()
-    except psutil.Error:
-        pass
+        payload = codec.decode(json.loads(data))
+    except ValueError as exc:
+        return {"error": f"unreadable reply of the grading process ({exc})"}
+    return payload if isinstance(payload, dict) else \
+        {"error": f"unreadable reply of the grading process ({payload})"}
 
 
 def grade_task(task: dict) -> dict:
@@ -143,8 +100,6 @@ def grade_task(task: dict) -> dict:
     (seconds for the whole submission), mask (paths hidden from student
     code), grader_seed.
     """
-    import psutil
-
     me = mp.current_process()
     if me.daemon:
         # Dask's nanny starts workers as daemonic processes, which
@@ -157,10 +112,6 @@ def grade_task(task: dict) -> dict:
     proc.start()      # returns once the forkserver is up: its warm-up is not the submission's time
     t0 = time.monotonic()
     send.close()
-    try:
-        root = psutil.Process(proc.pid)
-    except psutil.Error:
-        root = None
     data, why = None, "crashed"
     try:
         if recv.poll(task["timeout"]):
@@ -171,14 +122,14 @@ def grade_task(task: dict) -> dict:
         else:
             why = "timeout"
     finally:
-        if root is not None:
-            kill_tree(root)
+        if proc.pid is not None:
+            procs.kill_tree(proc.pid, patience=10.0)
         proc.join(10)
         recv.close()
     out = {"worker": f"{socket.gethostname()}:{os.getpid()}", "seconds": round(time.monotonic() - t0, 3),
            "sha256": task["sha256"]}
     if data is not None:
-        payload = json.loads(data)
+        payload = _decode(data)
         if "error" in payload:
             out.update(status="error", message=f"the grader failed on this submission: {payload['error']}",
                        traceback=payload.get("traceback", ""))
