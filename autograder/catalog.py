@@ -28,12 +28,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 from . import checks as _checks_pkg
 from .spec import REGISTRY, CheckSpec
 
 #: written by ``course student-dist`` into the student package only
 DISTRIBUTION = Path(__file__).with_name("distribution.json")
+
+
+class HiddenCase(NamedTuple):
+    """A hidden case that a student copy of the checks leaves out: what the plugin reports as not run."""
+
+    function: str
+    case: str
+    points: float
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class Assignment:
     functions: tuple[str, ...]
     checks: tuple[CheckSpec, ...]
     #: (function, case, points) of hidden cases cut out of a student copy of the checks
-    hidden_cut: tuple[tuple[str, str, float], ...] = ()
+    hidden_cut: tuple[HiddenCase, ...] = ()
     #: graded function -> the graded functions it calls, as the reference does
     depends: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: CPU seconds per call into the student's code, unless a check says otherwise
@@ -59,7 +68,7 @@ class Assignment:
 
     @property
     def hidden_cut_points(self) -> float:
-        return sum(p for _, _, p in self.hidden_cut)
+        return sum(h.points for h in self.hidden_cut)
 
     @property
     def public_points(self) -> float:
@@ -137,7 +146,7 @@ def from_module(assignment: str, mod: ModuleType, specs: Iterable[CheckSpec],
     """The :class:`Assignment` of check module ``mod`` (the public one) whose checks are ``specs``."""
     specs = tuple(specs)
     functions = tuple(getattr(mod, "FUNCTIONS", ())) or tuple(dict.fromkeys(s.function for s in specs))
-    cut = tuple((str(f), str(c), float(p))
+    cut = tuple(HiddenCase(str(f), str(c), float(p))
                 for f, c, p in getattr(package, "HIDDEN_CASES", None) or getattr(mod, "HIDDEN_CASES", ()))
     depends = tuple((k, tuple(v)) for k, v in (getattr(mod, "DEPENDS", None) or {}).items())
     return Assignment(assignment, getattr(mod, "TITLE", assignment), functions, specs, cut,

@@ -161,11 +161,12 @@ class CoursePlugin:
         from . import catalog
 
         for a in dict.fromkeys(modules.values()):
-            for function, label, pts in catalog.get(a).hidden_cut:
-                if (only and function not in only) or (kw and not _keyword_matches(kw, function, label)):
+            for cut in catalog.get(a).hidden_cut:
+                if (only and cut.function not in only) or (kw and not _keyword_matches(kw, cut.function, cut.case)):
                     continue
-                self.results.append(Result(id=f"{a}::{function}::{label}", function=function, case=label,
-                                           passed=None, points=0.0, max_points=pts, status=Status.NOT_RUN,
+                self.results.append(Result(id=f"{a}::{cut.function}::{cut.case}", function=cut.function,
+                                           case=cut.case, passed=None, points=0.0, max_points=cut.points,
+                                           status=Status.NOT_RUN,
                                            message="hidden check: runs at grading time", hidden=True))
 
     def _result(self, item: pytest.Item, passed: bool | None, points: float, status: Status, message: str,
