@@ -3,7 +3,6 @@
 Every input a check builds comes from a fixed seed here, so a student's
 failing case can be rebuilt by hand.
 """
-from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping

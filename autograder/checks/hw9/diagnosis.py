@@ -1,6 +1,5 @@
 """Known wrong answers of hw9, recomputed from the case's inputs, so that a failing check
 can say which slip the student's values match (hints only: nothing here is graded)."""
-from __future__ import annotations
 
 import math
 from collections.abc import Sequence

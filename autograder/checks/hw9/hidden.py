@@ -9,11 +9,11 @@ import numpy as np
 
 from autograder.api import Case, hidden_cases
 
-from . import public as P
-from . import public_du as D
-from . import public_moments as M
-from . import public_tensors as T
-from .common import grader_inputs, random_cov, unit_columns
+from autograder.checks.hw9 import public as P
+from autograder.checks.hw9 import public_du as D
+from autograder.checks.hw9 import public_moments as M
+from autograder.checks.hw9 import public_tensors as T
+from autograder.checks.hw9.common import grader_inputs, random_cov, unit_columns
 
 
 def _noisy_8pts():

@@ -28,9 +28,10 @@ import numpy as np
 from autograder.api import (Case, Slip, check, close, expect_array, expect_reproducible, expect_scalar,
                             expect_seed_used, expect_sequence, fail, rejects, stats)
 
-from .common import case_input, grader_inputs, grader_weights, loglog_slope, sd_and_log_se
-from .diagnosis import fit_slip, layer_kernels_slip, named_by_mean
-from .theory import arccos_kernel_1, relu_ntk_mean
+from autograder.checks.hw9.common import (case_input, grader_inputs, grader_weights, loglog_slope,
+                                         sd_and_log_se)
+from autograder.checks.hw9.diagnosis import fit_slip, layer_kernels_slip, named_by_mean
+from autograder.checks.hw9.theory import arccos_kernel_1, relu_ntk_mean
 
 TITLE = "The NTK at finite width: parameterisations, 1/n corrections, Du et al."
 FUNCTIONS = ["layer_kernels", "kernel_width_sweep", "fit_power_law", "tangent_tensors",

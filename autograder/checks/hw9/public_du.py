@@ -8,10 +8,10 @@ from scipy import stats as st
 from autograder.api import (Case, Slip, check, close, expect_array, expect_scalar, expect_sequence, fail,
                             rejects, stats)
 
-from .common import case_input, grader_inputs, loglog_slope, unit_columns
-from .diagnosis import gram_slip
-from .public import (ATOL_GRAM, FFP_CASE, GPU_TRAIN_FACTOR, RTOL_GRAM, RTOL_SOLVE, expect_seeded)
-from .theory import relu_feature_cov
+from autograder.checks.hw9.common import case_input, grader_inputs, loglog_slope, unit_columns
+from autograder.checks.hw9.diagnosis import gram_slip
+from autograder.checks.hw9.public import ATOL_GRAM, FFP_CASE, GPU_TRAIN_FACTOR, RTOL_GRAM, RTOL_SOLVE, expect_seeded
+from autograder.checks.hw9.theory import relu_feature_cov
 
 # ================================================================ gram_infinity
 #: inputs of the public gram_infinity cases, by name

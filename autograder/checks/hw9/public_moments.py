@@ -6,9 +6,9 @@ import numpy as np
 
 from autograder.api import Case, Slip, check, close, expect_scalar, expect_sequence, fail, rejects, stats
 
-from .common import grader_inputs, random_cov
-from .public import FFP_CASE, RTOL_ISSERLIS, expect_seeded
-from .theory import isserlis_pairings
+from autograder.checks.hw9.common import grader_inputs, random_cov
+from autograder.checks.hw9.public import FFP_CASE, RTOL_ISSERLIS, expect_seeded
+from autograder.checks.hw9.theory import isserlis_pairings
 
 # ============================================================== isserlis_moment
 ISS_CASES = [Case("four_distinct", [0, 1, 2, 3]), Case("repeated_6", [0, 0, 1, 1, 2, 2]),

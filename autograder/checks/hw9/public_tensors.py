@@ -6,10 +6,10 @@ import numpy as np
 
 from autograder.api import Case, Slip, check, close, expect_array, expect_sequence, fail, rejects, stats
 
-from .common import grader_inputs, grader_weights, loglog_slope
-from .diagnosis import o3_first_term_only
-from .public import FFP_CASE, GPU_SWEEP_FACTOR, RTOL_FD, RTOL_TENSOR, expect_seeded
-from .theory import linear_net_corrections
+from autograder.checks.hw9.common import grader_inputs, grader_weights, loglog_slope
+from autograder.checks.hw9.diagnosis import o3_first_term_only
+from autograder.checks.hw9.public import FFP_CASE, GPU_SWEEP_FACTOR, RTOL_FD, RTOL_TENSOR, expect_seeded
+from autograder.checks.hw9.theory import linear_net_corrections
 
 # ============================================================== tangent_tensors
 TT_CASES = [Case("tanh_n16_m3", 3, 16, 3, "tanh"), Case("linear_n10_m3", 2, 10, 3, "linear")]

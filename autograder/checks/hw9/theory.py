@@ -5,7 +5,6 @@ what lets a check test a mean at width 16 as sharply as at width 4096. The
 tests in ``tests/unit/checks/test_theory_hw9.py`` check each one against a
 Monte Carlo or a known special value.
 """
-from __future__ import annotations
 
 import math
 from collections.abc import Iterator
