@@ -38,6 +38,7 @@ def test_mp_density_keeps_shape(student, ref, case):
     close(student.mp_density(x, ratio), ref.mp_density(x, ratio), rtol=RTOL_CURVE, atol=1e-14,
           slips=mp_slips(ref, x, ratio), name="rho(x) for x of shape (3, 4)")
 
+
 test_mp_density_rejects_bad_ratio = hidden_cases(P.test_mp_density_rejects_bad_ratio, [Case("ratio_negative", np.array([0.5, 1.0]), -0.2)])
 
 test_wishart_eigenvalues = hidden_cases(P.test_wishart_eigenvalues, WISHART_CASES)
@@ -51,6 +52,7 @@ test_product_wishart_density = hidden_cases(PW.test_product_wishart_density, [Ca
 def test_product_wishart_density_scalar(student, ref, case):
     close(student.product_wishart_density(*case.args), ref.product_wishart_density(*case.args),
           rtol=RTOL_ROOT, name="rho(1.5)")
+
 
 test_product_wishart_density_moments = hidden_cases(PW.test_product_wishart_density_moments, [Case("depth_4", 4)])
 

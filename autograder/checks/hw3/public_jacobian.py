@@ -27,7 +27,6 @@ def log_floored(x):
     return math.log(max(float(x), 1e-300))
 
 
-
 FEATURES = {
     "log_m1": ("log of the mean eigenvalue tr(J J^T)/n", lambda e, ctx: log_floored(np.mean(e))),
     "log_m2": ("log of the second moment tr((J J^T)^2)/n", lambda e, ctx: log_floored(np.mean(e * e))),
@@ -79,7 +78,7 @@ def jacobian_hint(ref, init, act, L, draws, ref_draws):
 def jacobian_case(student, ref, grader_seed, n, L, init, act, features, k_student, k_ref):
     seeds = [grader_seed + k for k in range(k_student)]
     draws = seeded_spectra(lambda *a: student.jacobian_eigenvalues(*a), (n, L, init, act), seeds, n,
-                    "eigenvalues of J J^T")
+                           "eigenvalues of J J^T")
     if act == "linear" and init == "gaussian":
         # the laws of depth L -+ 1 that _jacobian_hint compares with, asked before any verdict
         # so that the public fixtures hold them for a student's install
@@ -105,7 +104,7 @@ def test_jacobian_linear_orthogonal(student, ref, case, grader_seed):
     n, L = case.args
     for seed in (grader_seed, grader_seed + 1):
         got = expect_spectrum(student.jacobian_eigenvalues(n, L, "orthogonal", "linear", seed), n,
-                               "eigenvalues of J J^T")
+                              "eigenvalues of J J^T")
         if np.allclose(got, 1.0, rtol=0, atol=1e-8):
             continue
         hint = ""

@@ -60,4 +60,3 @@ def gauss_legendre_01(nodes: int = 400) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights on [0, 1]: exact for polynomials of degree < 2 nodes."""
     t, w = np.polynomial.legendre.leggauss(nodes)
     return 0.5 * (t + 1), 0.5 * w
-

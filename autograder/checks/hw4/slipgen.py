@@ -100,7 +100,6 @@ def slip_rates(X, Y, n1, act, n, seed):
     return {k: np.array(v) for k, v in out.items()}
 
 
-
 def expected_initial_loss(X, Y, n1, act, var0=None, var1=None):
     """E over the init of 1/2 ||Y - W1 phi(W0 X)||^2 with W0 ~ N(0, var0), W1 ~ N(0, var1).
 
