@@ -46,7 +46,7 @@ FFP_CASE = 1e-4
 K_STUDENT = 10         # seeds of the student's draws per case
 K_REF = 14             # seeds of the reference's draws: 2/binom(24, 10) = 1.0e-6 is the smallest
                        # p-value, so a clean separation is rejected even at alpha = 2.5e-5
-Z_TRACE = stats.z_of_ffp(1e-5)   # Wishart trace against its exact mean and sd
+FFP_TRACE = 1e-5   # Wishart trace against its exact mean and sd: a z-test at stats.z_of_ffp(1e-5)
 
 
 # ------------------------------------------------------------------ mp_density
@@ -174,7 +174,7 @@ def test_wishart_eigenvalues(student, ref, case, grader_seed):
         hint = "Its mean is m/n: the entries have variance 1/n instead of 1/m. "
     elif m1.mean() < 0.95 and abs(np.mean([np.mean(d**2) for d in draws]) - 1) < 0.05:
         hint = "These look like singular values of W: the eigenvalues of W W^T are their squares. "
-    stats.z_check(m1.mean(), 1.0, math.sqrt(2.0 / (n * m * K_STUDENT)), Z_TRACE,
+    stats.z_check(m1.mean(), 1.0, math.sqrt(2.0 / (n * m * K_STUDENT)), stats.z_of_ffp(FFP_TRACE),
                   what="the mean eigenvalue tr(W W^T)/n over your seeds",
                   hint=hint + "Next: W has shape (n, m) and N(0, 1/m) entries.")
     cdf = mp_cdf(n / m)
