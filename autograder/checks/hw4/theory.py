@@ -11,7 +11,8 @@ import numpy as np
 
 
 def scalar_gd_losses(a: float, S: float, y: float, lr: float, steps: int) -> np.ndarray:
-    """Losses of GD on L = 1/2 (w1 w0 - y)^2 (x = 1) from a = w0 w1, S = w0^2 + w1^2.
+    """Losses of GD on L = 1/2 (w1 w0 - y)^2 (x = 1) from a = w0 w1, S = w0^2 + w1^2: the loss
+    (3.3) of one linear unit on one point, both layers updated at once as in (3.6)-(3.8).
 
     With e = a - y, w0 <- w0 - lr e w1 and w1 <- w1 - lr e w0 at once give
     a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a:
@@ -53,7 +54,8 @@ def scalar_trajectory_error(losses: np.ndarray, lr: float, y: float = 1.0) -> fl
 
 
 def quadratic_features(X: np.ndarray) -> np.ndarray:
-    """The products x_a x_b (a <= b) of each column of X: a square net's output is linear in them."""
+    """The products x_a x_b (a <= b) of each column of X: the output of (3.2) with phi(z) = z^2
+    is linear in them, whatever the weights."""
     n0 = X.shape[0]
     return np.array([X[a] * X[b] for a in range(n0) for b in range(a, n0)])
 
@@ -66,7 +68,8 @@ def least_squares_loss(F: np.ndarray, Y: np.ndarray) -> float:
 
 def reduced_rank_gap(X: np.ndarray, Y: np.ndarray, r: int) -> float:
     """min over rank-r A of 1/2 ||Y - A X||^2, minus the unconstrained minimum (Eckart-Young):
-    half the squared singular values of the least-squares fit beyond the r-th."""
+    half the squared singular values of the least-squares fit beyond the r-th. A linear net
+    (3.28) through a layer of width r computes such an A."""
     A = np.linalg.lstsq(X.T, Y.T, rcond=None)[0].T
     sv = np.linalg.svd(A @ X, compute_uv=False)
     return 0.5 * float(np.sum(sv[r:] ** 2))
@@ -86,7 +89,8 @@ def expected_initial_gap(widths: list[int], X: np.ndarray, Y: np.ndarray,
 
 
 def equal_binomials_probability(n: int, p: float, k: int) -> float:
-    """P(k iid Bin(n, p) draws all equal): sum_j P(Bin = j)^k."""
+    """P(k iid Bin(n, p) draws all equal): sum_j P(Bin = j)^k. No equation of the notes: the
+    chance that a correct full_rank_probability gives one value at k seeds."""
     from scipy.stats import binom   # imported here: scipy.stats costs ~0.5 s at start-up
 
     pmf = binom.pmf(np.arange(n + 1), n, p)
