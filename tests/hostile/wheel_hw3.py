@@ -9,11 +9,11 @@ checks (4 of it on hidden ones); raising everywhere scores 3.
 """
 import numpy as np
 
-COPY = ["_mp_edges", "_mp_wrong", "_pw_curve", "_pw_edge"]
-#: helpers of COPY that the wheel still ships: _mp_edges computes no graded function;
-#: _pw_edge is product_wishart_edge's one-line formula, which the plot and the public
+COPY = ["mp_edges", "_mp_wrong", "_pw_curve", "pw_edge"]
+#: helpers of COPY that the wheel still ships (in theory.py): mp_edges computes no graded function;
+#: pw_edge is product_wishart_edge's one-line formula, which the plot and the public
 #: density grid (whose last points are edge * (1 + 1e-9)) need; 1.25 of 30.25 points
-KEPT = ['_mp_edges', '_pw_edge']
+KEPT = ['mp_edges', 'pw_edge']
 
 
 def mp_density(x, ratio=1.0):
@@ -35,7 +35,7 @@ def product_wishart_density(x, depth):
 
 
 def product_wishart_edge(depth):
-    return _pw_edge(depth)  # noqa: F821
+    return pw_edge(depth)  # noqa: F821
 
 
 def fuss_catalan(depth, k):

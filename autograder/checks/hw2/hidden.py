@@ -5,10 +5,14 @@ leaves this file out (``course student-dist``).
 """
 import numpy as np
 
-from autograder.api import Case, check, expect_array, expect_raises, hidden_cases, stats
+from autograder.api import Case, check, expect_array, hidden_cases, rejects, stats
 
 from . import public as P
-from .public import C9, C_GRID, Q, _vprime
+from . import public_chaos as PC
+from . import public_simulation as PS
+from .public import Q
+from .public_chaos import C9, C_GRID, H_LENGTH_SLOPE
+from .theory import slope
 
 # tanh_large_q: test_length_map names a quadrature that loses accuracy as q grows
 Q_LARGE = np.array([0.3, 1.0, 4.0, 10.0, 25.0])
@@ -20,10 +24,9 @@ test_length_map = hidden_cases(P.test_length_map, [
 ])
 
 
-@check("length_map", points=0.25, aspect="errors", hidden=True, cases=[
-    Case("unknown_activation", Q, 1.0, 0.0, "softplus")])
-def test_length_map_rejects_unknown(student, ref, case):
-    expect_raises(student.length_map, ValueError, *case.args)
+test_length_map_rejects_unknown = rejects("length_map", ValueError, points=0.25, hidden=True, cases=[
+    Case("unknown_activation", Q, 1.0, 0.0, "softplus"),
+])
 
 
 test_length_fixed_point = hidden_cases(P.test_length_fixed_point, [
@@ -44,7 +47,7 @@ test_length_fixed_point_rejects_unbounded = hidden_cases(P.test_length_fixed_poi
     Case("linear_rejected", 0.5, 0.1, "linear"),
 ])
 
-test_chi1 = hidden_cases(P.test_chi1, [
+test_chi1 = hidden_cases(PC.test_chi1, [
     Case("tanh_bias", 1.5, 0.3, "tanh"),
     Case("tanh_ordered", 0.8, 0.0, "tanh"),
     Case("erf_ordered", 0.5, 0.0, "erf"),
@@ -52,19 +55,19 @@ test_chi1 = hidden_cases(P.test_chi1, [
     Case("erf_chaotic", 2.5, 0.0, "erf"),
 ])
 
-test_correlation_map = hidden_cases(P.test_correlation_map, [
+test_correlation_map = hidden_cases(PC.test_correlation_map, [
     Case("tanh_chaotic_no_bias", C_GRID, 2.5, 0.0, "tanh"),
     Case("tanh_ordered_bias", C9, 1.2, 0.5, "tanh"),
     Case("erf_ordered_q0", C9, 0.6, 0.0, "erf"),
     Case("tanh_scalar", 0.37, 1.8, 0.05, "tanh"),
 ])
 
-test_correlation_map_slope_at_one = hidden_cases(P.test_correlation_map_slope_at_one, [
+test_correlation_map_slope_at_one = hidden_cases(PC.test_correlation_map_slope_at_one, [
     Case("erf_chaotic", 2.0, 0.0, "erf"),
     Case("tanh_ordered_bias", 1.2, 0.5, "tanh"),
 ])
 
-test_edge_of_chaos = hidden_cases(P.test_edge_of_chaos, [
+test_edge_of_chaos = hidden_cases(PC.test_edge_of_chaos, [
     Case("tanh_no_bias", 0.0, "tanh"),
     Case("erf_no_bias", 0.0, "erf"),
     Case("tanh_tiny_bias", 1e-6, "tanh"),
@@ -73,7 +76,7 @@ test_edge_of_chaos = hidden_cases(P.test_edge_of_chaos, [
     Case("erf_small_bias", 1e-3, "erf"),
 ])
 
-test_edge_is_where_chi1_is_one = hidden_cases(P.test_edge_is_where_chi1_is_one, [
+test_edge_is_where_chi1_is_one = hidden_cases(PC.test_edge_is_where_chi1_is_one, [
     Case("erf_0.02", 0.02, "erf"),
 ])
 
@@ -83,8 +86,8 @@ SIM_CASES = [
     Case("erf_no_bias", 3.0, 0.0, "erf", 40, 6, 2.0),
     Case("linear_bias", 0.8, 1.0, "linear", 30, 5, 0.3),
 ]
-test_simulate_lengths_contract = hidden_cases(P.test_simulate_lengths_contract, SIM_CASES[:1])
-test_simulate_lengths_distribution = hidden_cases(P.test_simulate_lengths_distribution, SIM_CASES)
+test_simulate_lengths_contract = hidden_cases(PS.test_simulate_lengths_contract, SIM_CASES[:1])
+test_simulate_lengths_distribution = hidden_cases(PS.test_simulate_lengths_distribution, SIM_CASES)
 
 
 # A single wide net follows the iterated map: the mean of a few runs of
@@ -105,7 +108,8 @@ def test_simulate_lengths_follow_map(student, ref, case, grader_seed):
     for _ in range(depth - 1):
         s = mean[-1]
         v = float(ref.length_map(s, sw, sb, act))
-        var_s.append(_vprime(ref, s, sw, sb, act) ** 2 * var_s[-1] + sw * (v - sb) / width)
+        v_slope = slope(lambda x: ref.length_map(x, sw, sb, act), s, H_LENGTH_SLOPE)
+        var_s.append(v_slope ** 2 * var_s[-1] + sw * (v - sb) / width)
         mean.append(v)
     for l in range(1, depth):
         se = np.sqrt((var_s[l] + 2 * mean[l] ** 2 / width) / n_runs)

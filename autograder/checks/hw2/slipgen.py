@@ -8,14 +8,14 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.special import erf
 
-_Z, _W = hermegauss(200)
-_W = _W / np.sqrt(2 * np.pi)
+_GH_NODES, _GH_WEIGHTS = hermegauss(200)
+_GH_WEIGHTS = _GH_WEIGHTS / np.sqrt(2 * np.pi)
 _PHI = {"tanh": np.tanh, "erf": erf}
 _DPHI = {"tanh": lambda u: 1 - np.tanh(u) ** 2, "erf": lambda u: 2 / np.sqrt(np.pi) * np.exp(-u * u)}
 
 
 def _gh(g, q):
-    return float(_W @ g(np.sqrt(q) * _Z))
+    return float(_GH_WEIGHTS @ g(np.sqrt(q) * _GH_NODES))
 
 
 def _gh2(phi, c, q, sqrt_missing=False):
@@ -23,8 +23,8 @@ def _gh2(phi, c, q, sqrt_missing=False):
     c = np.asarray(c, dtype=float)
     s = (1 - c * c) if sqrt_missing else np.sqrt(np.clip(1 - c * c, 0, None))
     a = np.sqrt(q)
-    inner = phi(a * (c[..., None, None] * _Z[:, None] + s[..., None, None] * _Z[None, :]))
-    return np.einsum("...ij,i,j->...", inner, _W * phi(a * _Z), _W)
+    inner = phi(a * (c[..., None, None] * _GH_NODES[:, None] + s[..., None, None] * _GH_NODES[None, :]))
+    return np.einsum("...ij,i,j->...", inner, _GH_WEIGHTS * phi(a * _GH_NODES), _GH_WEIGHTS)
 
 
 def mean_dphi(act, q):

@@ -1,5 +1,6 @@
-"""hw3 checks: spectra of random matrices and Jacobians (notes 2.2, (2.44)-(2.121)).
+"""hw3: spectra of random matrices and Jacobians (notes 2.2).
 
-``public.py``: the public checks (shipped to students); ``hidden.py``: the
-hidden cases, graded with ``course grade`` only.
+``public.py`` and ``public_<topic>.py``: the public checks (shipped to
+students), with ``theory.py`` (the laws they compare with) and ``plot.py``;
+``hidden.py``: the hidden cases and checks, graded with ``course grade`` only.
 """

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .public import _mp_edges
+from autograder.checks.hw3.theory import mp_edges
 
 
 def pw_curve(L, phi):
@@ -31,7 +31,7 @@ def pw_cdf_table(L):
 
 def mp_wrong(x, ratio, kind):
     x = np.asarray(x, dtype=float)
-    a, b = _mp_edges(ratio)
+    a, b = mp_edges(ratio)
     if kind == "edges_without_sqrt":
         a, b = (1 - ratio) ** 2, (1 + ratio) ** 2
     if kind == "inverted":                  # m/n where n/m belongs, everywhere

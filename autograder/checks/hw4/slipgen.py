@@ -13,10 +13,6 @@ from scipy.special import erf, expit
 from .public import ANALYTIC
 
 
-def _rng(seed):
-    return np.random.default_rng(seed)
-
-
 def phi(act, z):
     return {"linear": lambda t: t, "relu": lambda t: np.maximum(t, 0.0), "tanh": np.tanh,
             "erf": erf, "sigmoid": expit, "square": lambda t: t * t}[act](z)
@@ -73,7 +69,7 @@ def slip_rates(X, Y, n1, act, n, seed):
     the rate of a correct step is ||grad L||^2; a slip changes d. Returns
     {description: n rates}, the inits drawn here (W0 ~ N(0, 1/n0), W1 ~ N(0, 1/n1)).
     """
-    rng = _rng(seed)
+    rng = np.random.default_rng(seed)
     n0, n2 = X.shape[0], Y.shape[0]
     out = {}
     names = {
@@ -102,7 +98,6 @@ def slip_rates(X, Y, n1, act, n, seed):
     if act == "linear":
         out.pop(names["no_dphi"])
     return {k: np.array(v) for k, v in out.items()}
-
 
 
 def expected_initial_loss(X, Y, n1, act, var0=None, var1=None):

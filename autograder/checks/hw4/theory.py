@@ -1,0 +1,97 @@
+"""hw4's theory that the checks compare with (notes 3.1-3.2): exact trajectories of gradient
+descent on one scalar factorisation, least-squares bounds on a net's loss (3.3)-(3.4),
+the expected initial gap of a deep linear net (3.28), and the chance that binomial draws tie.
+
+Pure functions; ``tests/unit/checks/test_theory_hw4.py`` checks each one against an
+independent computation (plain gradient descent, sampling, other solvers).
+"""
+import math
+
+import numpy as np
+
+
+def scalar_gd_losses(a: float, S: float, y: float, lr: float, steps: int) -> np.ndarray:
+    """Losses of GD on L = 1/2 (w1 w0 - y)^2 (x = 1) from a = w0 w1, S = w0^2 + w1^2: the loss
+    (3.3) of one linear unit on one point, both layers updated at once as in (3.6)-(3.8).
+
+    With e = a - y, w0 <- w0 - lr e w1 and w1 <- w1 - lr e w0 at once give
+    a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a:
+    the pair (a, S) evolves on its own.
+    """
+    out = []
+    for _ in range(steps + 1):
+        e = a - y
+        out.append(0.5 * e * e)
+        a, S = a - lr * e * S + lr * lr * e * e * a, S * (1 + lr * lr * e * e) - 4 * lr * e * a
+    return np.array(out)
+
+
+def scalar_trajectory_error(losses: np.ndarray, lr: float, y: float = 1.0) -> float:
+    """Distance of these losses from those of exact GD from the best-matching init (closed form).
+
+    L0 = e0^2 / 2 gives a0 = y +- sqrt(2 L0); L1 gives a1 likewise; the
+    update of a then gives S0. Every later loss is a prediction; the result
+    is the largest prediction error relative to the largest loss (inf when no
+    init explains the first two losses).
+    """
+    L = np.asarray(losses, dtype=np.float64)
+    scale = max(float(np.max(L)), 1e-300)
+    best = math.inf
+    with np.errstate(all="ignore"):
+        for s0 in (1.0, -1.0):
+            e0 = s0 * math.sqrt(2 * L[0])
+            if e0 == 0.0:
+                continue
+            for s1 in (1.0, -1.0):
+                a0, a1 = y + e0, y + s1 * math.sqrt(2 * L[1])
+                S0 = (a0 - a1 + lr * lr * e0 * e0 * a0) / (lr * e0)
+                if not S0 >= 2 * abs(a0) * (1 - 1e-9):      # S = w0^2 + w1^2 >= 2 |w0 w1|
+                    continue
+                err = float(np.max(np.abs(scalar_gd_losses(a0, S0, y, lr, len(L) - 1) - L)) / scale)
+                if err == err:
+                    best = min(best, err)
+    return best
+
+
+def quadratic_features(X: np.ndarray) -> np.ndarray:
+    """The products x_a x_b (a <= b) of each column of X: the output of (3.2) with phi(z) = z^2
+    is linear in them, whatever the weights."""
+    n0 = X.shape[0]
+    return np.array([X[a] * X[b] for a in range(n0) for b in range(a, n0)])
+
+
+def least_squares_loss(F: np.ndarray, Y: np.ndarray) -> float:
+    """min_A 1/2 ||Y - A F||_F^2, summed over the points (the loss of (3.3), no 1/m)."""
+    A = np.linalg.lstsq(F.T, Y.T, rcond=None)[0].T
+    return 0.5 * float(np.sum((Y - A @ F) ** 2))
+
+
+def reduced_rank_gap(X: np.ndarray, Y: np.ndarray, r: int) -> float:
+    """min over rank-r A of 1/2 ||Y - A X||^2, minus the unconstrained minimum (Eckart-Young):
+    half the squared singular values of the least-squares fit beyond the r-th. A linear net
+    (3.28) through a layer of width r computes such an A."""
+    A = np.linalg.lstsq(X.T, Y.T, rcond=None)[0].T
+    sv = np.linalg.svd(A @ X, compute_uv=False)
+    return 0.5 * float(np.sum(sv[r:] ** 2))
+
+
+def expected_initial_gap(widths: list[int], X: np.ndarray, Y: np.ndarray,
+                         var: list[float] | None = None) -> float:
+    """E gap at steps = 0 of the linear net (3.28): 1/2 ||Y||^2 + 1/2 prod_l (n_{l+1} var_l) ||X||_F^2 - opt.
+
+    E ||W v||^2 = n_{l+1} var_l ||v||^2 for iid N(0, var_l) entries, layer by
+    layer; with var_l = 1/n_l the product telescopes to n_{L+1}/n_0. The cross
+    term vanishes: the weights have mean 0.
+    """
+    var = [1.0 / n for n in widths[:-1]] if var is None else var
+    gain = float(np.prod([widths[l + 1] * var[l] for l in range(len(widths) - 1)]))
+    return 0.5 * float(np.sum(Y * Y)) + 0.5 * gain * float(np.sum(X * X)) - least_squares_loss(X, Y)
+
+
+def equal_binomials_probability(n: int, p: float, k: int) -> float:
+    """P(k iid Bin(n, p) draws all equal): sum_j P(Bin = j)^k. No equation of the notes: the
+    chance that a correct full_rank_probability gives one value at k seeds."""
+    from scipy.stats import binom   # imported here: scipy.stats costs ~0.5 s at start-up
+
+    pmf = binom.pmf(np.arange(n + 1), n, p)
+    return float(np.sum(pmf ** k))
