@@ -186,19 +186,24 @@ RNG_ADVICE = ("Next: draw only from np.random.default_rng(seed), never from the 
               "unseeded generator.")
 
 
-def _same(a: Any, b: Any, rtol: float) -> bool:
-    """Equal values (to ``rtol``; 0: exactly), through nested tuples and lists of arrays."""
+def _same(a: Any, b: Any, rtol: float, nan_equal: bool = True) -> bool:
+    """Equal values (to ``rtol``; 0: exactly), through nested tuples and lists of arrays.
+
+    ``nan_equal``: NaN in the same places counts as equal (the same seed gave
+    the same NaN); without it NaN equals nothing.
+    """
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
         if not (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))) or len(a) != len(b):
             return False
-        return all(_same(x, y, rtol) for x, y in zip(a, b))
+        return all(_same(x, y, rtol, nan_equal) for x, y in zip(a, b))
     try:
         x, y = np.asarray(a), np.asarray(b)
         if x.shape != y.shape:
             return False
+        floats = x.dtype.kind in "fc" and y.dtype.kind in "fc"
         if rtol == 0 or x.dtype.kind not in "fc" and y.dtype.kind not in "fc":
-            return bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc" and y.dtype.kind in "fc"))
-        return bool(np.allclose(x, y, rtol=rtol, atol=0.0, equal_nan=True))
+            return bool(np.array_equal(x, y, equal_nan=floats and nan_equal))
+        return bool(np.allclose(x, y, rtol=rtol, atol=0.0, equal_nan=nan_equal))
     except (TypeError, ValueError):
         return bool(a == b)
 
@@ -222,7 +227,8 @@ def expect_seed_used(first: Any, other: Any, what: str = "results", *, message: 
     (or nothing is random)." unless ``message`` replaces it.
     """
     __tracebackhide__ = True
-    if _same(first, other, rtol):
+    # NaN equals nothing here: an output of NaN is not "the seed is ignored" (other checks say what it is)
+    if _same(first, other, rtol, nan_equal=False):
         fail(message or f"seeds differing by 1 gave identical {what}: the seed is ignored "
                         "(or nothing is random).")
 

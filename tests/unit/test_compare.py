@@ -318,5 +318,7 @@ def test_expect_seed_used_fails_only_on_identical_values():
     expect_seed_used(np.zeros(3), np.array([0.0, 0.0, 1e-9]), "q_l")
     with pytest.raises(CheckFailure, match="seeds differing by 1 gave identical q_l: the seed is ignored"):
         expect_seed_used(np.zeros(3), np.zeros(3), "q_l")
+    expect_seed_used(np.full(3, np.nan), np.full(3, np.nan), "q_l")   # NaN is for other checks to name
+    expect_reproducible(np.array([1.0, np.nan]), np.array([1.0, np.nan]))
     with pytest.raises(CheckFailure, match="^every seed gave the same spectrum"):
         expect_seed_used([1.0, 2.0], [1.0, 2.0], message="every seed gave the same spectrum.")
