@@ -48,7 +48,8 @@ def copied(hw: str, source: str | None = None) -> tuple[str, list[str]]:
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             mod = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
-            if not (mod or "").startswith("autograder"):
+            relative = isinstance(node, ast.ImportFrom) and node.level > 0   # a sibling module: pasted too
+            if not relative and not (mod or "").startswith(("autograder", "__future__")):
                 imports.append(ast.unparse(node))
             continue
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
