@@ -21,6 +21,9 @@
    of autograder/runner.py); with the heap frozen (`gc.freeze()`, what
    tests/conftest.py does after collection). CPU seconds of this process (the
    sandbox child's are not in them), then wall seconds.
+4. The reference's values computed by every grading, against shared by the
+   gradings of the process (autograder/reference.py): the same submissions
+   graded again, each grading after all the others have run.
 
 Wall time on a shared machine grows with the load average, which is printed;
 this process's CPU time much less. Not a test.
@@ -177,6 +180,8 @@ def main(argv):
     for hw, stem, path, named in chosen:
         cold, _ = _grade(hw, path, named)
         TIMES.clear()
+        _reference._SHARED.clear()   # the reference's own cost, not another grading's values
+        _reference._SHARED_BYTES[0] = 0
         warm, _ = _grade(hw, path, named)
         parts = {k: TIMES[k] for k in keys}
         parts["rest"] = warm - sum(parts.values())
@@ -215,6 +220,27 @@ def main(argv):
     for label, (cpu, wall) in rows.items():
         print(f"   {label:<28}{cpu:8.2f} ({wall:6.2f})   x{cpu / first[0]:.2f} CPU, x{wall / first[1]:.2f} wall")
     del pad
+
+    print("4. the reference's values shared by the gradings of one process (autograder/reference.py), "
+          "the heap frozen: CPU s (wall s) of all the gradings above")
+    gc.freeze()
+    rows = {}
+    for label, shared in (("computed by every grading", False), ("shared", True)):
+        if shared:   # every other grading has run once already
+            for hw, stem, path, named in chosen:
+                _grade(hw, path, named)
+        wall = cpu = 0.0
+        for hw, stem, path, named in chosen:
+            if not shared:
+                _reference._SHARED.clear()
+                _reference._SHARED_BYTES[0] = 0
+            w, c = _grade(hw, path, named)
+            wall, cpu = wall + w, cpu + c
+        rows[label] = (cpu, wall)
+    gc.unfreeze()
+    first = rows["computed by every grading"]
+    for label, (cpu, wall) in rows.items():
+        print(f"   {label:<28}{cpu:8.2f} ({wall:6.2f})   x{cpu / first[0]:.2f} CPU, x{wall / first[1]:.2f} wall")
     tmp.cleanup()
 
 
