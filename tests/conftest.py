@@ -92,9 +92,9 @@ def pytest_collection_finish(session):
 
     Each in-process grading (`run_checks`) is a pytest session of its own, which ends
     with five full collections (pytest's unraisable-exception plugin); over that heap
-    they cost about 1.2 s of CPU per graded submission, more than most submissions'
-    own checks (benchmarks/grading_costs.py prints the figures). Nothing frozen here
-    is garbage: the collection just before takes that."""
+    they cost 1 to 2 s of CPU per graded submission, more than most submissions' own
+    checks (benchmarks/grading_costs.py, section 3, prints the figures). Nothing frozen
+    here is garbage: the collection just before takes that."""
     import gc
 
     gc.collect()
