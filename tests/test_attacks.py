@@ -6,7 +6,8 @@ package: a file that returns their recorded values (tests/hostile/attacks.py,
 twin gate (autograder.plugin.twin_gate) gives a public case its points only
 when a hidden case of the same check passes too, so with the hidden checks
 the replay scores at most what raising everywhere scores plus 5% of the
-total, and a correct submission still gets full marks. Default run: a few
+total, and a correct submission still gets full marks (every correct known
+submission of every assignment, tests/test_known_submissions.py). Default run: a few
 assignments; COURSE_ATTACKS_ALL=1 runs every one. The figures of all
 assignments: benchmarks/attacks.py.
 
@@ -61,14 +62,6 @@ def test_fixture_replay_passes_public_checks_without_hidden(assignment, tmp_path
     passed = [r for r in rep.ran if r.passed]
     assert passed and all(r.points == r.max_points > 0 for r in passed)
     assert not any("passes on the published input" in r.message for r in rep.ran)
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_correct_submission_keeps_full_marks(assignment):
-    rep = run_checks(assignment, attacks.correct_submission(assignment), hidden=True)
-    bad = [f"{r.id}: {r.message}" for r in rep.ran if not r.passed]
-    assert not bad, "\n".join(bad)
-    assert rep.score == rep.max_score == pytest.approx(catalog.get(assignment).points)
 
 
 # ------------------------------------------------------------------ the gate alone

@@ -11,6 +11,7 @@ took five times as long (hw6).
 import pytest
 
 import verdicts
+from autograder import catalog
 from autograder.runner import run_checks
 from conftest import known_submissions, materialise, one_score_on_every_path, parse_expect
 
@@ -37,7 +38,10 @@ def test_known_submission(assignment, source, tmp_path):
     if "all" in expect_pass:
         bad = [f"{r.id}: {r.message}" for r in rep.ran if not r.passed]
         assert not bad, "\n".join(bad)
+        # full marks: the assignment's whole total, so the twin gate (test_attacks.py)
+        # withdraws nothing from a correct submission
         assert rep.score == rep.max_score > 0
+        assert rep.max_score == pytest.approx(catalog.get(assignment).points)
         return
     for fn in expect_fail:
         assert fn in by_fn, f"no check of {fn} ran"

@@ -120,3 +120,45 @@ def test_private_names_are_not_reference_functions():
     ref = Reference("hw1", mode="solutions")
     with pytest.raises(AttributeError):
         ref._phi
+
+
+def test_solutions_values_are_computed_once_per_process(monkeypatch):
+    import solutions.hw1 as module
+
+    calls = []
+    original = module.init_variance
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "init_variance", counting)
+    first = Reference("hw1", mode="solutions").init_variance(3, 7, "he")
+    assert Reference("hw1", mode="solutions").init_variance(3, 7, "he") == first
+    assert len(calls) == 1            # the second grading's reference did not compute it again
+    rec = Reference("hw1", mode="record")
+    assert rec.init_variance(3, 7, "he") == first
+    assert len(calls) == 2 and len(rec.recorded) == 1   # record mode always calls, and records
+    # a function replaced (another module, a monkeypatch) never meets the old value
+    monkeypatch.setattr(module, "init_variance", lambda *a, **k: 42.0)
+    assert Reference("hw1", mode="solutions").init_variance(3, 7, "he") == 42.0
+
+
+def test_shared_values_cannot_be_changed_by_another_grading():
+    w = Reference("hw1", mode="solutions").init_weights([4, 3, 2], "he", 1)
+    w[0][:] = 0.0
+    assert not np.all(Reference("hw1", mode="solutions").init_weights([4, 3, 2], "he", 1)[0] == 0.0)
+
+
+def test_shared_values_stay_within_their_limit(monkeypatch):
+    monkeypatch.setattr(reference, "SHARED_LIMIT", 10_000)
+    ref = Reference("hw1", mode="solutions")
+    keys = []
+    for seed in range(12):                       # about 1.1 kB each
+        ref.init_weights([10, 10, 2], "he", 100 + seed)
+        keys.append(call_key("init_weights", ([10, 10, 2], "he", 100 + seed), {}))
+    assert reference._SHARED_BYTES[0] <= 10_000
+    held = {k for _, k in reference._SHARED}
+    assert keys[-1] in held and keys[0] not in held   # the least recently used went first
+    ref.init_weights([40, 40, 2], "he", 0)       # over a quarter of the limit: not kept
+    assert call_key("init_weights", ([40, 40, 2], "he", 0), {}) not in {k for _, k in reference._SHARED}
