@@ -14,11 +14,12 @@ from scipy import stats
 
 from autograder.checks.hw5 import hidden as H
 from autograder.checks.hw5 import public as C
+from autograder.checks.hw5 import public_escape as E   # the escape checks' tables
 from autograder.checks.hw5 import slipgen as G   # the checks' hidden helpers
 from solutions import hw5 as R
 
 
-@pytest.mark.parametrize("case", (C.ESCAPE_CASES + H.ESCAPE_CASES), ids=lambda c: c.id)
+@pytest.mark.parametrize("case", (E.ESCAPE_CASES + H.ESCAPE_CASES), ids=lambda c: c.id)
 def test_is_every_escape_case_far_from_the_threshold(case):
     """At the escape step the component exceeds the threshold, and one step earlier it falls
     short, by a relative margin >= 1e-6: round-off of other algebra (~1e-13) cannot move k."""
@@ -42,7 +43,7 @@ def test_are_classification_eigenvalues_clear_of_the_tolerance(row):
             assert abs(abs(v) / tol - 1) >= 0.5
 
 
-@pytest.mark.parametrize("case", (C.PRED_CASES + H.PRED_CASES), ids=lambda c: c.id)
+@pytest.mark.parametrize("case", (E.PRED_CASES + H.PRED_CASES), ids=lambda c: c.id)
 def test_are_generic_prediction_cases_away_from_integers(case):
     """Outside the exact-power cases, log(thr/d)/log1p(lr) is >= 1e-6 from an integer,
     so ceil is the same for every correct formula."""
@@ -53,7 +54,7 @@ def test_are_generic_prediction_cases_away_from_integers(case):
     assert abs(x - round(x)) > 1e-6
 
 
-@pytest.mark.parametrize("case", (C.SAT_THEORY + H.SAT_THEORY), ids=lambda c: c.id)
+@pytest.mark.parametrize("case", (E.SAT_THEORY + H.SAT_THEORY), ids=lambda c: c.id)
 def test_does_the_linearised_attraction_theory_match_the_simulation(case):
     """The p that the theory check uses, against 400000 reference inits (binomial, ffp 1e-6)."""
     name, lr, r, steps = case.args
@@ -66,8 +67,8 @@ def test_does_the_linearised_attraction_theory_match_the_simulation(case):
 
 def test_do_off_by_one_steps_move_the_theory_far_outside_the_acceptance_range():
     """The theory check's power: steps +- 1 shifts p by > 8 standard errors of the checked count."""
-    n = C.THEORY_N * C.THEORY_SEEDS
-    for case in (C.SAT_THEORY + H.SAT_THEORY):
+    n = E.THEORY_N * E.THEORY_SEEDS
+    for case in (E.SAT_THEORY + H.SAT_THEORY):
         name, lr, r, steps = case.args
         if steps == 0:
             continue
