@@ -3,15 +3,18 @@
 Each graded function calls helpers copied from ``autograder/checks/hw11/``
 as the student wheel ships it (see wheel_attack.py): the grader's ranks of the
 features, and its backward pass with relu'(0) = 1 (the contract's gradients
-wherever no pre-activation is exactly 0); the glue is the loss from the
-grader's forward pass and the contract's argument errors.
+wherever no pre-activation is exactly 0); the monomial count of a slip with
+n0 - 1 variables; the inertia of a slip (eigenvalues of H itself) applied to the
+symmetric part; the rescaling of a slip (alpha and 1/alpha swapped) with 1/alpha.
+The glue is the loss from the grader's forward pass and the contract's argument errors.
 
-While the wheel shipped these helpers this scored 8 of 30.25 with the hidden checks
-(4 of it on hidden ones); raising everywhere scores 3.5.
+While the wheel shipped these helpers this scored 11 of 30.25 with the hidden checks
+(4.75 of it on hidden ones); raising everywhere scores 3.5.
 """
 import numpy as np
 
-COPY = ["ACTIVATIONS", "activation", "_ranks_of", "_relu_slips", "net_output"]
+COPY = ["ACTIVATIONS", "activation", "_ranks_of", "_relu_slips", "net_output", "_polynomial_dim_slips",
+        "_inertia_slips", "_rescale_slips"]
 #: helpers of COPY that the wheel still ships (hw11/theory.py): the activations and a plain
 #: forward pass, which the checks run on the student's own weights (no graded function is one)
 KEPT = ["ACTIVATIONS", "activation", "net_output"]
@@ -26,7 +29,9 @@ def feature_ranks(weights, X, activation, biases=None):
 
 
 def polynomial_feature_dim(n0, degree):
-    raise ValueError("no helper computes it")
+    if n0 < 1 or degree < 1:
+        raise ValueError("n0 and degree must be positive")
+    return int(_polynomial_dim_slips(n0 - 1, degree)[0])  # noqa: F821   C(n0 + d - 1, d)
 
 
 def deep_linear_loss_grads(weights, X, Y):
@@ -38,7 +43,10 @@ def deep_linear_hessian(weights, X, Y):
 
 
 def hessian_inertia(H, tol=1e-8):
-    raise ValueError("no helper computes it")
+    H = np.asarray(H, float)
+    if H.ndim != 2 or H.shape[0] != H.shape[1]:
+        raise ValueError("H must be square")
+    return tuple(_inertia_slips(0.5 * (H + H.T), tol)[0])  # noqa: F821   eigenvalues of the symmetric part
 
 
 def linear_critical_point(X, Y, widths, subset):
@@ -50,7 +58,9 @@ def classify_linear_critical_point(X, Y, widths, subset, tol=1e-8):
 
 
 def rescale_layers(weights, l, alpha):
-    raise ValueError("no helper computes it")
+    if alpha <= 0:
+        raise ValueError("alpha must be positive")
+    return _rescale_slips([np.asarray(w, float) for w in weights], l, 1 / alpha)[0]  # noqa: F821   swapped twice
 
 
 def relu_loss_grads(weights, X, Y):

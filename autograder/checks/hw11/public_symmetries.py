@@ -31,11 +31,7 @@ def test_rescale_layers(student, ref, case):
     ws, l, alpha = case.args
     got = expect_weights(student.rescale_layers(ws, l, alpha), [w.shape for w in ws], "the rescaled weights")
     want = ref.rescale_layers(ws, l, alpha)
-    swapped = [w.copy() for w in ws]
-    swapped[l + 1], swapped[l] = ws[l + 1] * alpha, ws[l] / alpha
-    shifted = [w.copy() for w in ws]
-    if l > 0:
-        shifted[l], shifted[l - 1] = ws[l] / alpha, ws[l - 1] * alpha
+    swapped, shifted = ref.slipgen.rescale_slips(ws, l, alpha)
     for k, (g, w) in enumerate(zip(got, want)):
         close(g, w, rtol=1e-14, atol=0.0, name=f"W_{k}", slips=[
             Slip("alpha and 1/alpha swapped: (3.52) divides W_{l+1} and multiplies W_l", swapped[k]),
@@ -157,7 +153,8 @@ def test_constant_loss_path(student, ref, case):
              "Next: end the curve where Lemma 5 says.")
     drift = max(float(np.abs(net_output([p, *ws[1:]], X, act) - H).max()) for p in path)
     if not drift <= PATH_OUTPUT * max(1.0, float(np.abs(H).max())):
-        line = (1 - TS_COARSE)[:, None, None] * ws[0] + TS_COARSE[:, None, None] * end
+        # the straight line between the path's own end points (checked above to be W_0 and W~_0)
+        line = (1 - TS_COARSE)[:, None, None] * path[0] + TS_COARSE[:, None, None] * path[-1]
         straight = np.abs(path - line).max() <= PATH_END * size
         fail(f"the output H_{{L+1}} moves by up to {drift:.3g} along your path, so the loss is not constant. "
              + ("This looks like: the straight line from W_0 to W~_0, which keeps the output only for a "

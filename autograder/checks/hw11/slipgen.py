@@ -1,9 +1,12 @@
-"""hw11's hidden helpers: the grader's own feature ranks, gradients, Hessians,
-critical points and Lemma 5 inverses with the known slips, for slip values.
+"""hw11's hidden helpers: the grader's own feature ranks, monomial counts, gradients,
+Hessians, inertias, critical points, rescalings and Lemma 5 inverses with the known
+slips, for slip values.
 Check code calls them as ``ref.slipgen.name(...)``; the student wheel leaves
 this file out and replays their values on the public cases from the public
 fixtures (autograder/reference.py).
 """
+import math
+
 import numpy as np
 
 from autograder.checks.hw11.theory import ACTIVATIONS, layer_product
@@ -21,6 +24,24 @@ def ranks_of(ws, X, act, biases=None, pre=False, tol=None):
         else:
             ranks.append(int(np.sum(np.linalg.svd(m, compute_uv=False) > tol)))
     return ranks
+
+
+def polynomial_dim_slips(n0, d):
+    """The monomial counts of the slips: C(n0 + d, d) (degree <= d), n0^d (ordered products),
+    n0 (n0 + 1)/2 (the degree-2 count whatever d)."""
+    return [float(math.comb(n0 + d, d)), float(n0 ** d), float(n0 * (n0 + 1) // 2)]
+
+
+def inertia_slips(H, tol):
+    """(n_neg, n_zero, n_pos) under the slips: eigenvalues of H itself, a tolerance relative to
+    the largest eigenvalue, no tolerance."""
+    ev = np.linalg.eigvals(H).real
+    evs = np.linalg.eigvalsh(0.5 * (H + H.T))
+    scale = max(1.0, float(np.abs(evs).max()))
+    return [[int(np.sum(ev < -tol)), int(np.sum(np.abs(ev) <= tol)), int(np.sum(ev > tol))],
+            [int(np.sum(evs < -tol * scale)), int(np.sum(np.abs(evs) <= tol * scale)),
+             int(np.sum(evs > tol * scale))],
+            [int(np.sum(evs < 0)), int(np.sum(evs == 0)), int(np.sum(evs > 0))]]
 
 
 def linear_grads_untransposed(ws, X, Y):
@@ -50,13 +71,30 @@ def gauss_newton(ws, X):
     return J.T @ J
 
 
-def a_star_variants(X, Y):
-    """A* and the eigenvectors of the slips: ascending order, no (X X^T)^{-1}, Y Y^T."""
+def critical_product_slips(X, Y, subset):
+    """(max |A*|, the products W_L ... W_0 of the slips): eigenvalues in ascending order,
+    A* = Y X^T without (X X^T)^{-1} (with the eigenvectors of Y X^T X Y^T, and with those of
+    Sigma), eigenvectors of Y Y^T."""
     a_star = np.linalg.solve(X @ X.T, X @ Y.T).T
-    u = np.linalg.eigh(a_star @ X @ Y.T)[1]
-    u2 = np.linalg.eigh(Y @ X.T @ X @ Y.T)[1]
-    u3 = np.linalg.eigh(Y @ Y.T)[1]
-    return a_star, u, u2[:, ::-1], u3[:, ::-1]
+    u_asc = np.linalg.eigh(a_star @ X @ Y.T)[1]
+    u_nox = np.linalg.eigh(Y @ X.T @ X @ Y.T)[1][:, ::-1]
+    u_yy = np.linalg.eigh(Y @ Y.T)[1][:, ::-1]
+
+    def proj(u):
+        return u[:, subset] @ u[:, subset].T
+    return (float(np.abs(a_star).max()),
+            [proj(u_asc) @ a_star, proj(u_nox) @ Y @ X.T, proj(u_asc[:, ::-1]) @ Y @ X.T, proj(u_yy) @ a_star])
+
+
+def rescale_slips(ws, l, alpha):
+    """The layers under the slips of (3.52): alpha and 1/alpha swapped; layers l - 1 and l
+    rescaled instead of l and l + 1 (unchanged when l = 0)."""
+    swapped = [w.copy() for w in ws]
+    swapped[l + 1], swapped[l] = ws[l + 1] * alpha, ws[l] / alpha
+    shifted = [w.copy() for w in ws]
+    if l > 0:
+        shifted[l], shifted[l - 1] = ws[l] / alpha, ws[l - 1] * alpha
+    return [swapped, shifted]
 
 
 def relu_slips(ws, X, Y):
