@@ -1,19 +1,23 @@
 """hw12 built only from the student wheel's check helpers (tests/test_wheel_attacks.py).
 
-Each graded function calls helpers copied from ``autograder/checks/hw12.py``
+Each graded function calls helpers copied from ``autograder/checks/hw12/``
 as the student wheel ships it (see wheel_attack.py): a greedy cover, Dudley's
 integral, pruning and quantisation, the compression and perturbation bounds,
-the DV objective, a ReLU net's outputs; the glue is the contract's argument
-errors, a maximum, and Tropp's sigma^2.
+the DV objective, a ReLU net's outputs, the DV maximiser's "Q and P swapped" slip
+(negated), McDiarmid's "sum of c_i" slip (on c_i^2), and the exact probabilities the
+simulations estimate (returned in place of a simulation); the glue is the
+contract's argument errors, a maximum, and Tropp's sigma^2.
 
-While the wheel shipped these helpers this scored 14 of 20.5 with the hidden checks
-(4.75 of it on hidden ones); raising everywhere scores 2.
+While the wheel shipped these helpers this scored 18.75 of 20.5 with the hidden checks
+(6.25 of it on hidden ones); raising everywhere scores 2.
 """
 import math
 
 import numpy as np
 
-COPY = ["_dist", "_greedy", "_dudley", "_signs", "_pq", "_cb", "_dv", "_relu", "_pbound", "_tb"]
+COPY = ["_dist", "_greedy", "_dudley", "_signs", "_pq", "_cb", "_dv", "_relu", "_pbound", "_tb",
+        "_dv_maximiser_slips", "_mcdiarmid_variants", "TAILS", "_coin_tail", "_diagonal_series_tail",
+        "_scalar_series_tail", "_series_tails"]
 #: helpers of COPY that the wheel still ships
 KEPT = []
 
@@ -61,7 +65,8 @@ def dv_objective(a, b, mu_q, var_q, mu_p, var_p):
 
 
 def dv_maximiser(mu_q, var_q, mu_p, var_p):
-    raise ValueError("no helper computes it")
+    a, b = _dv_maximiser_slips(mu_q, var_q, mu_p, var_p)[0]  # noqa: F821   Q and P swapped, negated
+    return -float(a), -float(b)
 
 
 def relu_perturbation(weights, perturbations, X):
@@ -79,11 +84,14 @@ def perturbation_bound(weights, perturbations, B):
 
 
 def mcdiarmid_bound(c, eps):
-    raise ValueError("no helper computes it")
+    c = np.asarray(c, float)
+    if eps <= 0 or np.any(c < 0):
+        raise ValueError("eps > 0 and c_i >= 0")
+    return float(_mcdiarmid_variants(c * c, eps)[0])  # noqa: F821   the "sum of c_i" slip on c_i^2
 
 
 def mcdiarmid_coins(m, eps, n_draws, seed):
-    raise ValueError("no helper computes it")
+    return float(_coin_tail(m, eps))  # noqa: F821   the exact probability, no simulation
 
 
 def tropp_bound(A, t, tail="norm"):
@@ -95,4 +103,4 @@ def tropp_bound(A, t, tail="norm"):
 
 
 def tropp_tail(A, t, n_draws, seed):
-    raise ValueError("no helper computes it")
+    return float(_series_tails(A, t)[0])  # noqa: F821   the exact probability, no simulation

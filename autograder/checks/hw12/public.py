@@ -1,17 +1,19 @@
 """hw12's public checks: generalization beyond the uniform bounds (notes 4.1-4.2).
 
-Every function but ``tropp_tail`` is deterministic and compared with the
-reference on grader-chosen inputs; slips are reproduced here on the same
-inputs and named only when the submission's values match them. ``tropp_tail``
-is a simulation: its fraction over several seeds is tested against the exact
-probability of series whose norm law is known (diagonal and scalar series).
+Every function but ``mcdiarmid_coins`` and ``tropp_tail`` is deterministic and
+compared with the reference on grader-chosen inputs; slips are reproduced by the
+grader's hidden helpers on the same inputs and named only when the submission's
+values match them. ``mcdiarmid_coins`` and ``tropp_tail`` are simulations: their
+fraction over several seeds is tested against the exact probability (fair coins;
+series whose norm law is known, diagonal and scalar series).
 
 This file holds the checks of the finite classes (covering_number,
 rademacher_exact, dudley_bound) and of the hypersphere example;
 ``public_pac_bayes.py`` those of compression, Donsker-Varadhan and Lemma 11;
 ``public_concentration.py`` those of McDiarmid's and Tropp's inequalities.
-The exact probabilities the simulations are tested against are in
-``theory.py``, the inputs in ``inputs.py``; the hidden cases are in
+The slip values and the exact probabilities the simulations are tested
+against come from the grader's hidden helpers (``slipgen.py``, reached as
+``ref.slipgen``); the inputs are in ``inputs.py``; the hidden cases are in
 ``hidden.py`` (not shipped to students).
 """
 import math

@@ -1,14 +1,19 @@
 """hw12's hidden helpers: the grader's own covers, Dudley integrals, Rademacher
 averages, hypersphere errors, pruning and quantisation, compression,
-Donsker-Varadhan, ReLU-perturbation and Tropp bounds, each with the known
-slips, for slip values. Check code calls them as ``ref.slipgen.name(...)``;
-the student wheel leaves this file out and replays their values on the public
-cases from the public fixtures (autograder/reference.py).
+Donsker-Varadhan, ReLU-perturbation, McDiarmid and Tropp bounds, each with the
+known slips, for slip values; and the exact probabilities that the simulations
+mcdiarmid_coins and tropp_tail estimate (the expected value of a correct
+answer). Check code calls them as ``ref.slipgen.name(...)``; the student wheel
+leaves this file out and replays their values on the public cases from the
+public fixtures (autograder/reference.py). The exact probabilities are tested
+against independent computations in ``tests/unit/checks/test_theory_hw12.py``.
 """
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.special import betainc
+from scipy.stats import binom, norm
 
 
 def dist(H):
@@ -136,3 +141,76 @@ def tropp_variants(A, t, tail):
     s2_sum = float(sum(np.linalg.norm(a @ a, 2) for a in A))
     f = 2 if tail == "norm" else 1
     return [tb(A, t, f, s2_sum), tb(A, t, 1, s2)]
+
+
+def dv_maximiser_slips(mq, vq, mp, vp):
+    """(a, b) of h = a x^2 + b x under the slips: Q and P swapped (log dP/dQ); standard
+    deviations where the variances go."""
+    return [np.array([0.5 / vq - 0.5 / vp, mp / vp - mq / vq]),
+            np.array([0.5 / vp ** 2 - 0.5 / vq ** 2, mq / vq ** 2 - mp / vp ** 2])]
+
+
+def mcdiarmid_variants(c, eps):
+    """(4.11) with sum c_i for sum c_i^2, and with Gaussian-style constants exp(-eps^2 / (2 sum c_i^2))."""
+    return [math.exp(-2 * eps * eps / float(np.sum(c))), math.exp(-eps * eps / (2 * float(np.sum(c * c))))]
+
+
+# ---------------------------------------------------------------- exact probabilities
+TAILS = ("norm", "max")
+
+
+def coin_tail(m: int, eps: float) -> float:
+    """P(mean of m fair 0/1 coins - 1/2 >= eps), the probability (4.11) bounds by e^{-2 m eps^2}.
+
+    The count of heads S ~ Bin(m, 1/2) must reach m (1/2 + eps): P(S >= ceil(m (1/2 + eps))).
+    Choose eps so that m (1/2 + eps) is half-way between integers: then round-off in
+    forming it cannot move the threshold.
+    """
+    k = math.ceil(m * (0.5 + eps))
+    return binom.sf(k - 1, m, 0.5)
+
+
+def diagonal_series_tail(scales: Sequence[float], t: float, tail: str = "norm") -> float:
+    """P(||sum_k xi_k A_k|| >= t) (``tail="norm"``) or P(lambda_max >= t) (``"max"``), xi ~ N(0, I),
+    for the diagonal series A_k = s_k e_k e_k^T of (4.97).
+
+    The sum is diag(s_k xi_k): its norm is max_k |s_k xi_k|, its largest eigenvalue max_k s_k xi_k,
+    with independent coordinates, so P(< t) is a product of Gaussian probabilities.
+    """
+    if tail not in TAILS:
+        raise ValueError(f"tail must be one of {TAILS}, got {tail!r}")
+    sides = 2 if tail == "norm" else 1
+    return 1 - float(np.prod([1 - sides * norm.sf(t / abs(s)) for s in scales]))
+
+
+def scalar_series_tail(variance: float, t: float, tail: str = "norm") -> float:
+    """The probabilities of ``diagonal_series_tail`` for the scalar series A_k = c_k I of (4.97),
+    with ``variance`` = sum_k c_k^2 (then sigma^2 = ||sum_k A_k^2|| of (4.97) is ``variance`` too).
+
+    The sum is (sum_k c_k xi_k) I, a N(0, variance) multiple of I: its norm is |g| and its
+    largest eigenvalue g, g ~ N(0, variance).
+    """
+    if tail not in TAILS:
+        raise ValueError(f"tail must be one of {TAILS}, got {tail!r}")
+    sides = 2 if tail == "norm" else 1
+    return sides * norm.sf(t / math.sqrt(variance))
+
+
+def series_tails(A, t):
+    """(P(||sum_k xi_k A_k|| >= t), P(lambda_max >= t)) for a series whose norm law is known:
+    a diagonal series (A_k = s_k e_k e_k^T, ``diagonal_series_tail``) or a scalar one
+    (A_k = c_k I, ``scalar_series_tail``)."""
+    A = np.asarray(A, dtype=np.float64)
+    m, n = A.shape[0], A.shape[1]
+    eye = np.eye(n)
+    if all(np.array_equal(a, a[0, 0] * eye) for a in A):
+        variance = float(sum(a[0, 0] * a[0, 0] for a in A))
+        return [scalar_series_tail(variance, t), scalar_series_tail(variance, t, "max")]
+    if m == n:
+        scales = [float(A[k, k, k]) for k in range(n)]
+        diagonal = np.zeros_like(A)
+        for k in range(n):
+            diagonal[k, k, k] = scales[k]
+        if np.array_equal(A, diagonal):
+            return [diagonal_series_tail(scales, t), diagonal_series_tail(scales, t, "max")]
+    raise ValueError("no exact tail for this series: use A_k = s_k e_k e_k^T or A_k = c_k I")

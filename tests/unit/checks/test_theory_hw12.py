@@ -1,4 +1,4 @@
-"""hw12's exact probabilities (autograder/checks/hw12/theory.py) against independent
+"""hw12's exact probabilities (hidden helpers in autograder/checks/hw12/slipgen.py) against independent
 computations: exact enumeration of coin flips, Monte Carlo draws of the matrix series
 with a stated false-failure probability, and known special values."""
 import math
@@ -7,7 +7,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from autograder.checks.hw12 import theory
+from autograder.checks.hw12 import slipgen as theory
+from autograder.checks.hw12.inputs import diagonal_series, scalar_series, symmetric_series
 
 
 def _coin_tail_by_counting(m, eps):
@@ -78,3 +79,15 @@ def test_series_tails_special_values():
         theory.diagonal_series_tail([1.0], 1.0, "min")
     with pytest.raises(ValueError, match="min"):
         theory.scalar_series_tail(1.0, 1.0, "min")
+
+
+def test_series_tails_names_the_law_of_the_series():
+    """The check's dispatch: a diagonal series gets diagonal_series_tail, a scalar one
+    scalar_series_tail (variance sum_k c_k^2), anything else a clear error."""
+    assert theory.series_tails(diagonal_series(3, [0.5, 1.0, 2.0]), 2.5) == [
+        theory.diagonal_series_tail([0.5, 1.0, 2.0], 2.5), theory.diagonal_series_tail([0.5, 1.0, 2.0], 2.5, "max")]
+    p, p_max = theory.series_tails(scalar_series(3, [0.5, 1.0, -0.7]), 1.5)
+    assert p == pytest.approx(theory.scalar_series_tail(1.74, 1.5), rel=1e-14)
+    assert p_max == pytest.approx(theory.scalar_series_tail(1.74, 1.5, "max"), rel=1e-14)
+    with pytest.raises(ValueError, match="no exact tail"):
+        theory.series_tails(symmetric_series(3, 3, 5), 1.0)
