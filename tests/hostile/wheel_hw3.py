@@ -4,8 +4,8 @@ Nothing here evaluates a density or a curve itself: each graded function calls
 a helper copied from ``autograder/checks/hw3.py`` as the student wheel ships it
 (see wheel_attack.py), plus the contract's argument errors.
 
-While the wheel shipped these helpers this scored 10.75 of 30.25 with the hidden
-checks (4 of it on hidden ones); raising everywhere scores 3.
+While the wheel shipped these helpers this scored 14.75 of 30.25 with the hidden
+checks (5.5 of it on hidden ones); raising everywhere scores 3.
 """
 import numpy as np
 

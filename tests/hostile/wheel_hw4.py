@@ -4,8 +4,8 @@ Each graded function calls helpers copied from ``autograder/checks/hw4.py`` as
 the student wheel ships it (see wheel_attack.py), plus glue (a matrix product,
 a seeded binomial draw at an exact probability).
 
-While the wheel shipped these helpers this scored 9 of 34 with the hidden checks
-(3.75 of it on hidden ones); raising everywhere scores 1.5.
+While the wheel shipped these helpers this scored 10 of 34 with the hidden checks
+(4.25 of it on hidden ones); raising everywhere scores 1.5.
 """
 import numpy as np
 
