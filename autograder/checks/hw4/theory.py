@@ -11,30 +11,28 @@ import math
 import numpy as np
 
 
-def scalar_gd_losses(a: float, S: float, y: float, lr: float, steps: int) -> np.ndarray:
-    """Losses of GD on L = 1/2 (w1 w0 - y)^2 (x = 1) from a = w0 w1, S = w0^2 + w1^2: the loss
-    (3.3) of one linear unit on one point, both layers updated at once as in (3.6)-(3.8).
-
-    With e = a - y, w0 <- w0 - lr e w1 and w1 <- w1 - lr e w0 at once give
-    a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a:
-    the pair (a, S) evolves on its own.
-    """
-    out = []
-    for _ in range(steps + 1):
-        e = a - y
-        out.append(0.5 * e * e)
-        a, S = a - lr * e * S + lr * lr * e * e * a, S * (1 + lr * lr * e * e) - 4 * lr * e * a
-    return np.array(out)
-
-
 def scalar_trajectory_error(losses: np.ndarray, lr: float, y: float = 1.0) -> float:
     """Distance of these losses from those of exact GD from the best-matching init (closed form).
 
+    GD on L = 1/2 (w1 w0 - y)^2 (x = 1), the loss (3.3) of one linear unit on
+    one point with both layers updated at once as in (3.6)-(3.8), moves the pair
+    a = w0 w1, S = w0^2 + w1^2 on its own: with e = a - y,
+    a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a.
     L0 = e0^2 / 2 gives a0 = y +- sqrt(2 L0); L1 gives a1 likewise; the
     update of a then gives S0. Every later loss is a prediction; the result
     is the largest prediction error relative to the largest loss (inf when no
-    init explains the first two losses).
+    init explains the first two losses). (The trajectory from an init is
+    computed here only, never returned: train_two_layer and deep_linear_gap on
+    this one-unit net are graded functions.)
     """
+    def predicted(a, S, steps):
+        out = []
+        for _ in range(steps + 1):
+            e = a - y
+            out.append(0.5 * e * e)
+            a, S = a - lr * e * S + lr * lr * e * e * a, S * (1 + lr * lr * e * e) - 4 * lr * e * a
+        return np.array(out)
+
     L = np.asarray(losses, dtype=np.float64)
     scale = max(float(np.max(L)), 1e-300)
     best = math.inf
@@ -48,7 +46,7 @@ def scalar_trajectory_error(losses: np.ndarray, lr: float, y: float = 1.0) -> fl
                 S0 = (a0 - a1 + lr * lr * e0 * e0 * a0) / (lr * e0)
                 if not S0 >= 2 * abs(a0) * (1 - 1e-9):      # S = w0^2 + w1^2 >= 2 |w0 w1|
                     continue
-                err = float(np.max(np.abs(scalar_gd_losses(a0, S0, y, lr, len(L) - 1) - L)) / scale)
+                err = float(np.max(np.abs(predicted(a0, S0, len(L) - 1) - L)) / scale)
                 if err == err:
                     best = min(best, err)
     return best

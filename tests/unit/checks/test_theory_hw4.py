@@ -10,8 +10,7 @@ import pytest
 
 from autograder.checks.hw4.slipgen import (abs_features, expected_initial_gap, least_squares_loss, rank_wrong,
                                            reduced_rank_gap, relu_one_point_probability)
-from autograder.checks.hw4.theory import (equal_binomials_probability, quadratic_features, scalar_gd_losses,
-                                          scalar_trajectory_error)
+from autograder.checks.hw4.theory import equal_binomials_probability, quadratic_features, scalar_trajectory_error
 
 
 def gd_losses(w0, w1, lr, steps, y=1.0, sequential=False):
@@ -28,18 +27,18 @@ def gd_losses(w0, w1, lr, steps, y=1.0, sequential=False):
     return np.array(out)
 
 
-@pytest.mark.parametrize("w0,w1", [(0.3, -1.2), (1.5, 0.4), (-0.7, -0.9)])
-def test_scalar_gd_losses_follow_gradient_descent(w0, w1):
-    want = gd_losses(w0, w1, 0.1, 8)
-    got = scalar_gd_losses(w0 * w1, w0 * w0 + w1 * w1, 1.0, 0.1, 8)
-    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
-
-
 def test_scalar_trajectory_error_explains_gd_from_any_init():
     rng = np.random.default_rng(0)
     for _ in range(50):
         w0, w1 = rng.standard_normal(2)
         assert scalar_trajectory_error(gd_losses(w0, w1, 0.1, 6), 0.1) <= 1e-9
+
+
+@pytest.mark.parametrize("w0,w1", [(0.3, -1.2), (1.5, 0.4), (-0.7, -0.9)])
+def test_scalar_trajectory_error_explains_gd_towards_other_targets(w0, w1):
+    # the (a, S) recursion inside it against GD run step by step, target y = 2, eight steps
+    assert scalar_trajectory_error(gd_losses(w0, w1, 0.1, 8, y=2.0), 0.1, y=2.0) <= 1e-9
+    assert scalar_trajectory_error(gd_losses(w0, w1, 0.1, 8, y=2.0), 0.1, y=1.0) > 1e-6
 
 
 def test_scalar_trajectory_error_rejects_other_updates():
