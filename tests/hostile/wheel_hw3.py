@@ -4,16 +4,14 @@ Nothing here evaluates a density or a curve itself: each graded function calls
 a helper copied from ``autograder/checks/hw3.py`` as the student wheel ships it
 (see wheel_attack.py), plus the contract's argument errors.
 
-While the wheel shipped these helpers this scored 10.75 of 30.25 with the hidden
-checks (4 of it on hidden ones); raising everywhere scores 3.
+While the wheel shipped these helpers this scored 14.75 of 30.25 with the hidden
+checks (5.5 of it on hidden ones); raising everywhere scores 3.
 """
 import numpy as np
 
-COPY = ["mp_edges", "_mp_wrong", "_pw_curve", "pw_edge"]
-#: helpers of COPY that the wheel still ships (in theory.py): mp_edges computes no graded function;
-#: pw_edge is product_wishart_edge's one-line formula, which the plot and the public
-#: density grid (whose last points are edge * (1 + 1e-9)) need; 1.25 of 30.25 points
-KEPT = ['mp_edges', 'pw_edge']
+COPY = ["mp_edges", "_mp_wrong", "_pw_curve", "_pw_edge", "_edge_wrong", "_fuss_catalan_wrong"]
+#: helpers of COPY that the wheel still ships (in theory.py): mp_edges computes no graded function
+KEPT = ["mp_edges"]
 
 
 def mp_density(x, ratio=1.0):
@@ -35,15 +33,20 @@ def product_wishart_density(x, depth):
 
 
 def product_wishart_edge(depth):
-    return pw_edge(depth)  # noqa: F821
+    return _pw_edge(depth)  # noqa: F821
 
 
 def fuss_catalan(depth, k):
-    raise ValueError("no helper computes it")
+    # the slip "Catalan denominator k + 1" is the answer at depth 1, "the number of depth
+    # L + 1" at depth L - 1 the answer at depth L
+    if depth == 1:
+        return _fuss_catalan_wrong(1, k)[0]  # noqa: F821
+    return _fuss_catalan_wrong(depth - 1, k)[2]  # noqa: F821
 
 
 def relu_orthogonal_edge(depth):
-    raise ValueError("no helper computes it")
+    # the slip "the edge of depth L - 1" of product_wishart_edge is (2.121) for L > 1
+    return _edge_wrong(depth, "shallower")  # noqa: F821
 
 
 def jacobian_eigenvalues(n, depth, init, activation, seed):

@@ -46,7 +46,7 @@ def test_init_variance(student, ref, case):
     if scheme == "glorot":
         slips.append(Slip("1/(fan_in + fan_out): Glorot's numerator is 2 (2.14)", want / 2))
         slips.append(Slip("the mean of 1/fan_in and 1/fan_out, not the harmonic form (2.14)",
-                          (1 / fan_in + 1 / fan_out) / 2))
+                          ref.slipgen.glorot_arithmetic_mean(fan_in, fan_out)))
     close(got, want, rtol=RTOL_EXACT, slips=slips)
 
 

@@ -7,12 +7,6 @@ from autograder.api import Case, Slip, check, close, expect_sequence, rejects
 from autograder.checks.hw1.public import RTOL_EXACT, RTOL_PROP
 
 
-def grader_weights(widths, seed):
-    """He-scaled Gaussian weights W_l of shape (n_{l+1}, n_l): the grader's own net."""
-    rng = np.random.default_rng(seed)
-    return [rng.normal(0, np.sqrt(2.0 / a), size=(b, a)) for a, b in zip(widths[:-1], widths[1:])]
-
-
 def grader_gaussian(rows, cols, seed):
     """A (rows, cols) matrix of iid N(0, 1) entries: inputs X or output gradients G."""
     return np.random.default_rng(seed).normal(size=(rows, cols))
@@ -29,7 +23,9 @@ PROP_CASES = [
 @check("forward_variances", points=1.0, cases=PROP_CASES)
 def test_forward_variances(student, ref, case):
     act, widths, batch = case.args
-    Ws, X = grader_weights(widths, 11), grader_gaussian(widths[0], batch, 12)
+    # the grader's own net: He-scaled Gaussian weights, a hidden helper's (they are what
+    # init_weights(widths, "he", seed) returns, so nothing shipped draws them)
+    Ws, X = ref.slipgen.grader_weights(widths, 11), grader_gaussian(widths[0], batch, 12)
     got = student.forward_variances(Ws, X, act)
     want = ref.forward_variances(Ws, X, act)
     slips = [Slip("the variance of the post-activations x_l = phi(h_l) instead of h_l",
@@ -42,7 +38,7 @@ def test_forward_variances(student, ref, case):
 @check("backward_variances", points=1.0, cases=PROP_CASES)
 def test_backward_variances(student, ref, case):
     act, widths, batch = case.args
-    Ws, X = grader_weights(widths, 21), grader_gaussian(widths[0], batch, 22)
+    Ws, X = ref.slipgen.grader_weights(widths, 21), grader_gaussian(widths[0], batch, 22)
     G = grader_gaussian(widths[-1], batch, 23)
     got = student.backward_variances(Ws, X, act, G)
     want = ref.backward_variances(Ws, X, act, G)

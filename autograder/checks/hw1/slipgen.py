@@ -1,5 +1,6 @@
 """hw1's hidden helpers: the grader's own forward and backward passes with known
-slips. Check code calls them as ``ref.slipgen.name(...)``; the student wheel
+slips, the grader's net (He-scaled weights, what init_weights(widths, "he", seed)
+returns) and the value of init_variance's "mean, not harmonic form" slip. Check code calls them as ``ref.slipgen.name(...)``; the student wheel
 leaves this file out and replays their values on the public cases from the
 public fixtures (autograder/reference.py).
 """
@@ -41,3 +42,16 @@ def backward_post(Ws, X, act, G):
         out.append(np.mean(g * g))
     return np.array(out[::-1])
 
+
+
+def grader_weights(widths, seed):
+    """He-scaled Gaussian weights W_l of shape (n_{l+1}, n_l): the grader's own net (the
+    reference's init_weights(widths, "he", seed), draw for draw)."""
+    rng = np.random.default_rng(seed)
+    return [rng.normal(0, np.sqrt(2.0 / a), size=(b, a)) for a, b in zip(widths[:-1], widths[1:])]
+
+
+def glorot_arithmetic_mean(fan_in, fan_out):
+    """(1/fan_in + 1/fan_out) / 2: Glorot's variance with the mean of 1/fan_in and 1/fan_out
+    in place of the harmonic form 2/(fan_in + fan_out) (2.14)."""
+    return (1 / fan_in + 1 / fan_out) / 2

@@ -1,5 +1,6 @@
 """hw2's hidden helpers: the grader's own Gaussian expectations (Gauss-Hermite,
-200 nodes) for the values of chi_1's and the correlation map's known slips.
+200 nodes) for the values of chi_1's and the correlation map's known slips, and
+the bias-free edge of chaos (edge_of_chaos's answer at sigma_b2 = 0).
 Check code calls them as ``ref.slipgen.name(...)``; the student wheel leaves
 this file out and replays their values on the public cases from the public
 fixtures (autograder/reference.py).
@@ -40,3 +41,17 @@ def mean_dphi_sq(act, q):
 def covariance_sqrt_missing(act, c, q):
     """E phi(u1) phi(u2) with u2 = sqrt(q) (c z1 + (1 - c^2) z2): the square root left out."""
     return _gh2(_PHI[act], c, q, sqrt_missing=True)
+
+
+#: the edge of chaos without bias: chi_1 = sigma_w2 phi'(0)^2 = 1 at q* = 0 (2.24), (2.29)
+_BIAS_FREE_EDGE = {"tanh": 1.0, "erf": np.pi / 4}
+
+
+def bias_free_edge(act):
+    """sigma_w2 at the edge of chaos for sigma_b2 = 0: 1 / phi'(0)^2 (tanh 1, erf pi/4).
+
+    Without bias q* = 0 in the ordered phase, where chi_1 (2.29) is
+    sigma_w2 phi'(0)^2, and the phase changes where V'(0) = 1 (2.24). The slip
+    "the bias-free edge" of edge_of_chaos's cases with sigma_b2 > 0.
+    """
+    return _BIAS_FREE_EDGE[act]

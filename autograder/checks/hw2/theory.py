@@ -1,5 +1,6 @@
-"""hw2's theory that the checks compare with (notes 2.1.3): the bias-free edge of chaos,
-slopes of the length and correlation maps, and the iterated length map.
+"""hw2's theory that the checks compare with (notes 2.1.3): slopes of the length and
+correlation maps, and the iterated length map. (The bias-free edge of chaos, edge_of_chaos's
+answer at sigma_b2 = 0, is a hidden helper in ``slipgen.py``.)
 
 Pure functions; the maps they act on are passed in (the reference's or the
 student's). ``tests/unit/checks/test_theory_hw2.py`` checks each one against
@@ -8,18 +9,6 @@ an independent computation.
 from collections.abc import Callable
 
 import numpy as np
-
-#: the edge of chaos without bias: chi_1 = sigma_w2 phi'(0)^2 = 1 at q* = 0 (2.24), (2.29)
-_BIAS_FREE_EDGE = {"tanh": 1.0, "erf": np.pi / 4}
-
-
-def bias_free_edge(act: str) -> float:
-    """sigma_w2 at the edge of chaos for sigma_b2 = 0: 1 / phi'(0)^2 (tanh 1, erf pi/4).
-
-    Without bias q* = 0 in the ordered phase, where chi_1 (2.29) is
-    sigma_w2 phi'(0)^2, and the phase changes where V'(0) = 1 (2.24).
-    """
-    return _BIAS_FREE_EDGE[act]
 
 
 def slope(f: Callable[[float], float], q: float, h: float) -> float:

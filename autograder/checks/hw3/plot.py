@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograder.api import figure
-from autograder.checks.hw3.theory import mp_edges, pw_edge
+from autograder.checks.hw3.theory import mp_edges
 
 
 def plot(student, ref, outdir):
@@ -23,11 +23,10 @@ def plot(student, ref, outdir):
 
     with figure(outdir, "hw3_product_wishart.png", ncols=5, figsize=(20, 3.5), paths=paths) as (fig, axes):
         for ax, L in zip(axes, range(1, 6)):
-            e = pw_edge(L)
-            x = np.linspace(e * 1e-3, e * 1.02, 400)
+            x, bins = ref.slipgen.pw_plot_grid(L)   # up to the edge: a hidden helper's value
             eig = np.concatenate([np.asarray(student.jacobian_eigenvalues(200, L, "gaussian", "linear", s))
                                   for s in range(3)])
-            ax.hist(eig, bins=np.linspace(0, 1.05 * e, 60), density=True, alpha=0.4, label="your J J^T")
+            ax.hist(eig, bins=bins, density=True, alpha=0.4, label="your J J^T")
             ax.plot(x, ref.product_wishart_density(x, L), "k-", label="reference")
             ax.plot(x, np.asarray(student.product_wishart_density(x, L)), "r--", label="your density")
             ax.set_ylim(0, 1.0)

@@ -1,5 +1,7 @@
 """hw3's hidden helpers: the grader's own Marchenko-Pastur densities with known
-slips, the product Wishart curve (2.95) and the table of its CDF. Check code
+slips, the product Wishart curve (2.95) and the table of its CDF, the edge of
+that law (product_wishart_edge's answer) and the values of the edge and
+Fuss-Catalan slips. Check code
 calls them as ``ref.slipgen.name(...)``; the student wheel leaves this file out
 and replays their values on the public cases from the public fixtures
 (autograder/reference.py).
@@ -46,3 +48,51 @@ def mp_wrong(x, ratio, kind):
             r = r / ratio
     return np.where((x > a) & (x < b) & (x > 0), r, 0.0)
 
+
+
+def pw_edge(L):
+    """The right edge (L + 1)^(L + 1) / L^L of the product Wishart law of depth L: lam(phi -> 0)
+    in (2.95), product_wishart_edge's answer (the density checks' grids end there)."""
+    return (L + 1) ** (L + 1) / L**L
+
+
+def pw_plot_grid(L):
+    """The plot's abscissae for the density of depth L, up to just beyond the edge, and the
+    bins of its histogram."""
+    e = pw_edge(L)
+    return np.linspace(e * 1e-3, e * 1.02, 400), np.linspace(0, 1.05 * e, 60)
+
+
+def edge_wrong(L, kind):
+    """product_wishart_edge's slips: "exponent" (L+1)^L / L^L, "shallower" the edge of depth
+    L - 1 (L^L / (L-1)^(L-1), L > 1; also relu_orthogonal_edge's answer), "large_L" e (L+1)."""
+    if kind == "exponent":
+        return (L + 1) ** L / L**L
+    if kind == "shallower":
+        return L**L / (L - 1) ** (L - 1)
+    if kind == "large_L":
+        return math.e * (L + 1)
+    raise ValueError(kind)
+
+
+def relu_edge_wrong(L, kind):
+    """relu_orthogonal_edge's slips: "large_L" e L, "exponent" L (L/(L-1))^L (L > 1)."""
+    if kind == "large_L":
+        return math.e * L
+    if kind == "exponent":
+        return L * (L / (L - 1)) ** L
+    raise ValueError(kind)
+
+
+def fuss_catalan_wrong(L, k):
+    """fuss_catalan's slips at (L, k), each as an int, or None where it is no integer (a
+    submission's int never equals it): [binom((L+1)k, k)/(k+1) (the Catalan denominator),
+    the number of depth L - 1 (None at L = 1), the number of depth L + 1]."""
+    from fractions import Fraction
+
+    def as_int(f):
+        return int(f) if f is not None and f.denominator == 1 else None
+
+    return [as_int(Fraction(math.comb((L + 1) * k, k), k + 1)),
+            as_int(Fraction(math.comb(L * k, k), (L - 1) * k + 1) if L > 1 else None),
+            as_int(Fraction(math.comb((L + 2) * k, k), (L + 1) * k + 1))]

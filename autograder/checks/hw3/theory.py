@@ -1,6 +1,5 @@
 """hw3's theory that the checks compare with (notes 2.2): the Marchenko-Pastur law (2.52)
-generalised to a ratio n/m, the support of the product Wishart law (2.95), and the
-quadrature and distance the checks measure densities and spectra with.
+generalised to a ratio n/m, and the quadrature and distance the checks measure densities and spectra with.
 
 Pure functions; ``tests/unit/checks/test_theory_hw3.py`` checks each one against an
 independent computation (sampling, adaptive quadrature, known moments).
@@ -50,11 +49,6 @@ def ks_distance(sample: np.ndarray, cdf: Callable[[np.ndarray], np.ndarray]) -> 
     f = cdf(x)
     i = np.arange(1, len(x) + 1)
     return float(max(np.max(i / len(x) - f), np.max(f - (i - 1) / len(x))))
-
-
-def pw_edge(L: int) -> float:
-    """The right edge (L + 1)^(L + 1) / L^L of the product Wishart law of depth L: lam(phi -> 0) in (2.95)."""
-    return (L + 1) ** (L + 1) / L**L
 
 
 def gauss_legendre_01(nodes: int = 400) -> tuple[np.ndarray, np.ndarray]:

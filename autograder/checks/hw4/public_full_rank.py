@@ -67,7 +67,7 @@ def test_full_rank_probability_relu(student, ref, case, grader_seed):
         fail(f"returned {got!r} with n_trials = {RELU_TRIALS}: a fraction of trials is a multiple "
              f"of 1/{RELU_TRIALS} in [0, 1]. Next: return (number of full-rank draws) / n_trials.")
     if m == 1:
-        stats.binomial_check(round(k), RELU_TRIALS, 1 - 2.0 ** -n1, 1e-6, what="the full-rank count",
+        stats.binomial_check(round(k), RELU_TRIALS, ref.slipgen.relu_one_point_probability(n1), 1e-6, what="the full-rank count",
                              hint="With one point, rank 1 fails only when every unit is off: "
                                   "probability 2^-n1.")
     elif m == 2:

@@ -10,7 +10,7 @@ from numpy.random import default_rng
 from autograder.api import Case, check, expect_array, expect_reproducible, expect_seed_used, fail, rejects, stats
 from autograder.checks.hw4.diagnosis import init_slip_hint, same_law, shifted_sample_check
 from autograder.checks.hw4.public import BOUND_SLACK, gaussian_data
-from autograder.checks.hw4.theory import least_squares_loss, quadratic_features, scalar_trajectory_error
+from autograder.checks.hw4.theory import quadratic_features, scalar_trajectory_error
 from autograder.reference import UNRECORDED
 
 
@@ -232,7 +232,7 @@ _X_B, _Y_B = gaussian_data(2, 6, 1, 446)
 def test_train_two_layer_lower_bound(student, ref, case, grader_seed):
     X, Y, n1, act, lr, steps = case.args
     feats = quadratic_features(X) if act == "square" else X
-    bound = least_squares_loss(feats, Y)
+    bound = ref.slipgen.least_squares_loss(feats, Y)   # the least-squares optimum (slipgen.py)
     for k in range(2):
         losses = expect_array(student.train_two_layer(X, Y, n1, act, lr, steps, grader_seed + k),
                               (steps + 1,), "the losses")

@@ -1,7 +1,9 @@
 """hw4's hidden helpers: the grader's own activations and their derivatives, the
-expected initial loss of a two-layer net, the exact rank probability of relu
-features at two points, and first-step rates of slipped gradients, for slip
-values and theory. Check code calls them as ``ref.slipgen.name(...)``; the
+expected initial loss of a two-layer net, the exact rank probabilities of relu
+features at one and two points, first-step rates of slipped gradients, the
+least-squares optimum (output_layer_optimum's loss), the reduced-rank floor and
+the expected initial gap of a deep linear net (3.28), and the values of the
+hidden_features and numerical_rank slips, for slip values and theory. Check code calls them as ``ref.slipgen.name(...)``; the
 student wheel leaves this file out and replays their values on the public
 cases from the public fixtures (autograder/reference.py).
 """
@@ -138,3 +140,55 @@ def lemma1_prediction(n0, n1, m, act):
     if act in ANALYTIC or act in ("linear", "square"):
         return 1.0
     return None
+
+
+def abs_features(W0, X):
+    """|W0 X|: the slip "|z| instead of z^2" of the square activation."""
+    return np.abs(np.asarray(W0, dtype=np.float64) @ np.asarray(X, dtype=np.float64))
+
+
+def rank_wrong(A, kind):
+    """numerical_rank's slips: "no_tolerance" (singular values s > 0), "fixed_tolerance"
+    (s > 1e-10) or "shape" (min(shape))."""
+    A = np.asarray(A, dtype=np.float64)
+    if kind == "shape":
+        return min(A.shape)
+    s = np.linalg.svd(A, compute_uv=False)
+    if kind == "no_tolerance":
+        return int(np.sum(s > 0))
+    if kind == "fixed_tolerance":
+        return int(np.sum(s > 1e-10))
+    raise ValueError(kind)
+
+
+def relu_one_point_probability(n1):
+    """P(rank relu(W0 x) = 1) for one point: 1 - 2^-n1 (rank 0 only when every unit is off)."""
+    return 1 - 2.0 ** -n1
+
+
+def least_squares_loss(F: np.ndarray, Y: np.ndarray) -> float:
+    """min_A 1/2 ||Y - A F||_F^2, summed over the points (the loss of (3.3), no 1/m)."""
+    A = np.linalg.lstsq(F.T, Y.T, rcond=None)[0].T
+    return 0.5 * float(np.sum((Y - A @ F) ** 2))
+
+
+def reduced_rank_gap(X: np.ndarray, Y: np.ndarray, r: int) -> float:
+    """min over rank-r A of 1/2 ||Y - A X||^2, minus the unconstrained minimum (Eckart-Young):
+    half the squared singular values of the least-squares fit beyond the r-th. A linear net
+    (3.28) through a layer of width r computes such an A."""
+    A = np.linalg.lstsq(X.T, Y.T, rcond=None)[0].T
+    sv = np.linalg.svd(A @ X, compute_uv=False)
+    return 0.5 * float(np.sum(sv[r:] ** 2))
+
+
+def expected_initial_gap(widths: list[int], X: np.ndarray, Y: np.ndarray,
+                         var: list[float] | None = None) -> float:
+    """E gap at steps = 0 of the linear net (3.28): 1/2 ||Y||^2 + 1/2 prod_l (n_{l+1} var_l) ||X||_F^2 - opt.
+
+    E ||W v||^2 = n_{l+1} var_l ||v||^2 for iid N(0, var_l) entries, layer by
+    layer; with var_l = 1/n_l the product telescopes to n_{L+1}/n_0. The cross
+    term vanishes: the weights have mean 0.
+    """
+    var = [1.0 / n for n in widths[:-1]] if var is None else var
+    gain = float(np.prod([widths[l + 1] * var[l] for l in range(len(widths) - 1)]))
+    return 0.5 * float(np.sum(Y * Y)) + 0.5 * gain * float(np.sum(X * X)) - least_squares_loss(X, Y)

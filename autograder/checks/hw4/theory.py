@@ -1,6 +1,7 @@
 """hw4's theory that the checks compare with (notes 3.1-3.2): exact trajectories of gradient
-descent on one scalar factorisation, least-squares bounds on a net's loss (3.3)-(3.4),
-the expected initial gap of a deep linear net (3.28), and the chance that binomial draws tie.
+descent on one scalar factorisation, the quadratic features a square net's output is linear
+in, and the chance that binomial draws tie. (The least-squares optimum, output_layer_optimum's
+loss, and the expected initial gap of (3.28) are hidden helpers in ``slipgen.py``.)
 
 Pure functions; ``tests/unit/checks/test_theory_hw4.py`` checks each one against an
 independent computation (plain gradient descent, sampling, other solvers).
@@ -10,30 +11,28 @@ import math
 import numpy as np
 
 
-def scalar_gd_losses(a: float, S: float, y: float, lr: float, steps: int) -> np.ndarray:
-    """Losses of GD on L = 1/2 (w1 w0 - y)^2 (x = 1) from a = w0 w1, S = w0^2 + w1^2: the loss
-    (3.3) of one linear unit on one point, both layers updated at once as in (3.6)-(3.8).
-
-    With e = a - y, w0 <- w0 - lr e w1 and w1 <- w1 - lr e w0 at once give
-    a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a:
-    the pair (a, S) evolves on its own.
-    """
-    out = []
-    for _ in range(steps + 1):
-        e = a - y
-        out.append(0.5 * e * e)
-        a, S = a - lr * e * S + lr * lr * e * e * a, S * (1 + lr * lr * e * e) - 4 * lr * e * a
-    return np.array(out)
-
-
 def scalar_trajectory_error(losses: np.ndarray, lr: float, y: float = 1.0) -> float:
     """Distance of these losses from those of exact GD from the best-matching init (closed form).
 
+    GD on L = 1/2 (w1 w0 - y)^2 (x = 1), the loss (3.3) of one linear unit on
+    one point with both layers updated at once as in (3.6)-(3.8), moves the pair
+    a = w0 w1, S = w0^2 + w1^2 on its own: with e = a - y,
+    a <- a - lr e S + lr^2 e^2 a and S <- S (1 + lr^2 e^2) - 4 lr e a.
     L0 = e0^2 / 2 gives a0 = y +- sqrt(2 L0); L1 gives a1 likewise; the
     update of a then gives S0. Every later loss is a prediction; the result
     is the largest prediction error relative to the largest loss (inf when no
-    init explains the first two losses).
+    init explains the first two losses). (The trajectory from an init is
+    computed here only, never returned: train_two_layer and deep_linear_gap on
+    this one-unit net are graded functions.)
     """
+    def predicted(a, S, steps):
+        out = []
+        for _ in range(steps + 1):
+            e = a - y
+            out.append(0.5 * e * e)
+            a, S = a - lr * e * S + lr * lr * e * e * a, S * (1 + lr * lr * e * e) - 4 * lr * e * a
+        return np.array(out)
+
     L = np.asarray(losses, dtype=np.float64)
     scale = max(float(np.max(L)), 1e-300)
     best = math.inf
@@ -47,7 +46,7 @@ def scalar_trajectory_error(losses: np.ndarray, lr: float, y: float = 1.0) -> fl
                 S0 = (a0 - a1 + lr * lr * e0 * e0 * a0) / (lr * e0)
                 if not S0 >= 2 * abs(a0) * (1 - 1e-9):      # S = w0^2 + w1^2 >= 2 |w0 w1|
                     continue
-                err = float(np.max(np.abs(scalar_gd_losses(a0, S0, y, lr, len(L) - 1) - L)) / scale)
+                err = float(np.max(np.abs(predicted(a0, S0, len(L) - 1) - L)) / scale)
                 if err == err:
                     best = min(best, err)
     return best
@@ -58,34 +57,6 @@ def quadratic_features(X: np.ndarray) -> np.ndarray:
     is linear in them, whatever the weights."""
     n0 = X.shape[0]
     return np.array([X[a] * X[b] for a in range(n0) for b in range(a, n0)])
-
-
-def least_squares_loss(F: np.ndarray, Y: np.ndarray) -> float:
-    """min_A 1/2 ||Y - A F||_F^2, summed over the points (the loss of (3.3), no 1/m)."""
-    A = np.linalg.lstsq(F.T, Y.T, rcond=None)[0].T
-    return 0.5 * float(np.sum((Y - A @ F) ** 2))
-
-
-def reduced_rank_gap(X: np.ndarray, Y: np.ndarray, r: int) -> float:
-    """min over rank-r A of 1/2 ||Y - A X||^2, minus the unconstrained minimum (Eckart-Young):
-    half the squared singular values of the least-squares fit beyond the r-th. A linear net
-    (3.28) through a layer of width r computes such an A."""
-    A = np.linalg.lstsq(X.T, Y.T, rcond=None)[0].T
-    sv = np.linalg.svd(A @ X, compute_uv=False)
-    return 0.5 * float(np.sum(sv[r:] ** 2))
-
-
-def expected_initial_gap(widths: list[int], X: np.ndarray, Y: np.ndarray,
-                         var: list[float] | None = None) -> float:
-    """E gap at steps = 0 of the linear net (3.28): 1/2 ||Y||^2 + 1/2 prod_l (n_{l+1} var_l) ||X||_F^2 - opt.
-
-    E ||W v||^2 = n_{l+1} var_l ||v||^2 for iid N(0, var_l) entries, layer by
-    layer; with var_l = 1/n_l the product telescopes to n_{L+1}/n_0. The cross
-    term vanishes: the weights have mean 0.
-    """
-    var = [1.0 / n for n in widths[:-1]] if var is None else var
-    gain = float(np.prod([widths[l + 1] * var[l] for l in range(len(widths) - 1)]))
-    return 0.5 * float(np.sum(Y * Y)) + 0.5 * gain * float(np.sum(X * X)) - least_squares_loss(X, Y)
 
 
 def equal_binomials_probability(n: int, p: float, k: int) -> float:

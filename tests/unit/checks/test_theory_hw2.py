@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy.special import erf
 
-from autograder.checks.hw2.theory import bias_free_edge, iterated_map, slope, slope_at_one
+from autograder.checks.hw2.slipgen import bias_free_edge
+from autograder.checks.hw2.theory import iterated_map, slope, slope_at_one
 
 
 @pytest.mark.parametrize("act,phi", [("tanh", np.tanh), ("erf", erf)])

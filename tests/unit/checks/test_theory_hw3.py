@@ -8,7 +8,8 @@ import pytest
 from scipy import integrate
 from scipy.stats import kstest, norm
 
-from autograder.checks.hw3.theory import gauss_legendre_01, ks_distance, mp_cdf, mp_edges, mp_moments, pw_edge
+from autograder.checks.hw3.slipgen import edge_wrong, fuss_catalan_wrong, pw_edge, relu_edge_wrong
+from autograder.checks.hw3.theory import gauss_legendre_01, ks_distance, mp_cdf, mp_edges, mp_moments
 
 
 def mp_density_here(x, ratio):
@@ -81,6 +82,26 @@ def test_pw_edge_is_the_curve_at_phi_to_zero(L):
 
 def test_pw_edge_of_depth_one_is_marchenko_pastur():
     assert pw_edge(1) == mp_edges(1.0)[1] == 4.0
+
+
+def test_edge_slips_known_values():
+    # the hidden helpers behind the edge checks' hints (autograder/checks/hw3/slipgen.py)
+    assert edge_wrong(2, "exponent") == pytest.approx(9 / 4, rel=1e-15)
+    assert edge_wrong(3, "shallower") == pytest.approx(pw_edge(2), rel=1e-15)
+    assert edge_wrong(1, "large_L") == pytest.approx(2 * math.e, rel=1e-15)
+    assert relu_edge_wrong(2, "exponent") == pytest.approx(8.0, rel=1e-15)
+    assert relu_edge_wrong(3, "large_L") == pytest.approx(3 * math.e, rel=1e-15)
+    with pytest.raises(ValueError):
+        edge_wrong(2, "other")
+
+
+def test_fuss_catalan_slips_known_values():
+    # k = 3: binom(6, 3)/4 = 5 (the Catalan number), no depth 0, binom(9, 3)/7 = 12
+    assert fuss_catalan_wrong(1, 3) == [5, None, 12]
+    # depth 2, k = 2: binom(6, 2)/3 = 5, binom(4, 2)/3 = 2 (Catalan), binom(8, 2)/7 = 4
+    assert fuss_catalan_wrong(2, 2) == [5, 2, 4]
+    # a slip that is no integer is None: depth 2, k = 1 gives binom(3, 1)/2 = 3/2
+    assert fuss_catalan_wrong(2, 1)[0] is None
 
 
 @pytest.mark.parametrize("nodes", [1, 5, 40])

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks.hw4.theory import (equal_binomials_probability, expected_initial_gap,
-                                          least_squares_loss, quadratic_features, reduced_rank_gap,
-                                          scalar_gd_losses, scalar_trajectory_error)
+from autograder.checks.hw4.slipgen import (abs_features, expected_initial_gap, least_squares_loss, rank_wrong,
+                                           reduced_rank_gap, relu_one_point_probability)
+from autograder.checks.hw4.theory import equal_binomials_probability, quadratic_features, scalar_trajectory_error
 
 
 def gd_losses(w0, w1, lr, steps, y=1.0, sequential=False):
@@ -27,18 +27,18 @@ def gd_losses(w0, w1, lr, steps, y=1.0, sequential=False):
     return np.array(out)
 
 
-@pytest.mark.parametrize("w0,w1", [(0.3, -1.2), (1.5, 0.4), (-0.7, -0.9)])
-def test_scalar_gd_losses_follow_gradient_descent(w0, w1):
-    want = gd_losses(w0, w1, 0.1, 8)
-    got = scalar_gd_losses(w0 * w1, w0 * w0 + w1 * w1, 1.0, 0.1, 8)
-    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
-
-
 def test_scalar_trajectory_error_explains_gd_from_any_init():
     rng = np.random.default_rng(0)
     for _ in range(50):
         w0, w1 = rng.standard_normal(2)
         assert scalar_trajectory_error(gd_losses(w0, w1, 0.1, 6), 0.1) <= 1e-9
+
+
+@pytest.mark.parametrize("w0,w1", [(0.3, -1.2), (1.5, 0.4), (-0.7, -0.9)])
+def test_scalar_trajectory_error_explains_gd_towards_other_targets(w0, w1):
+    # the (a, S) recursion inside it against GD run step by step, target y = 2, eight steps
+    assert scalar_trajectory_error(gd_losses(w0, w1, 0.1, 8, y=2.0), 0.1, y=2.0) <= 1e-9
+    assert scalar_trajectory_error(gd_losses(w0, w1, 0.1, 8, y=2.0), 0.1, y=1.0) > 1e-6
 
 
 def test_scalar_trajectory_error_rejects_other_updates():
@@ -123,3 +123,28 @@ def test_equal_binomials_probability_special_values():
     assert equal_binomials_probability(10, 0.3, 1) == pytest.approx(1.0, rel=1e-12)   # one draw ties itself
     assert equal_binomials_probability(10, 0.0, 5) == 1.0                              # every draw is 0
     assert equal_binomials_probability(1, 0.5, 2) == pytest.approx(0.5, rel=1e-12)     # two fair coins
+
+
+def test_rank_slips_known_values():
+    # the hidden helpers behind numerical_rank's hints (autograder/checks/hw4/slipgen.py): singular
+    # values 1, 1e-20 and 0 on a 3 x 4 matrix; NumPy's tolerance 1 * 4 * eps counts one of them
+    A = np.zeros((3, 4))
+    A[0, 0], A[1, 1] = 1.0, 1e-20
+    assert np.linalg.matrix_rank(A) == 1
+    assert rank_wrong(A, "no_tolerance") == 2
+    assert rank_wrong(A, "fixed_tolerance") == 1
+    assert rank_wrong(A, "shape") == 3
+    with pytest.raises(ValueError):
+        rank_wrong(A, "other")
+
+
+def test_abs_features_and_relu_one_point_probability():
+    W0, X = np.array([[1.0, -2.0]]), np.array([[1.0, 0.0], [1.0, 1.0]])
+    assert np.array_equal(abs_features(W0, X), np.array([[1.0, 2.0]]))
+    # one point: rank 0 iff all n1 units are off, each with probability 1/2 (sampled: 5 standard errors)
+    rng = np.random.default_rng(7)
+    n1, n = 3, 200_000
+    on = np.any(rng.standard_normal((n, n1)) > 0, axis=1).mean()
+    p = relu_one_point_probability(n1)
+    assert p == pytest.approx(7 / 8, rel=1e-15)
+    assert abs(on - p) <= 5 * math.sqrt(p * (1 - p) / n)
