@@ -7,9 +7,7 @@ import numpy as np
 from autograder.api import Case, Slip, check, close, expect_array, expect_sequence, fail, rejects, stats
 
 from autograder.checks.hw9.common import grader_inputs, grader_weights, loglog_slope
-from autograder.checks.hw9.diagnosis import o3_first_term_only
 from autograder.checks.hw9.public import FFP_CASE, GPU_SWEEP_FACTOR, RTOL_FD, RTOL_TENSOR, expect_seeded
-from autograder.checks.hw9.theory import linear_net_corrections
 
 # ============================================================== tangent_tensors
 TT_CASES = [Case("tanh_n16_m3", 3, 16, 3, "tanh"), Case("linear_n10_m3", 2, 10, 3, "linear")]
@@ -30,7 +28,7 @@ def test_tangent_tensors(student, ref, case):
                  Slip(f"{names[s]} normalised by n^(-{s}/2) instead of n^(-{s + 1}/2)", want[s] * math.sqrt(n))]
         if s == 2 and act == "tanh":
             slips.append(Slip("only one term of the product rule: grad Theta(x_i, x_j) has a Hessian of f at "
-                              "x_i and one at x_j", o3_first_term_only(Ws, X)))
+                              "x_i and one at x_j", ref.slipgen.o3_first_term_only(Ws, X)))
         close(g, want[s], rtol=RTOL_TENSOR, atol=1e-12 * float(np.abs(want[s]).max()), slips=slips,
               name=names[s])
 
@@ -153,7 +151,7 @@ def test_correction_sweep_linear(student, ref, case, grader_seed, device):
     if not np.all(np.isfinite(got)):
         fail("your sweep contains NaN or inf.", advice="Next: call tangent_tensors on one net of the smallest width and look for an overflow or a 0/0.")
     means, ses = corr_stats(got, widths)
-    theory = linear_net_corrections(CORR_X, lr)
+    theory = ref.slipgen.linear_net_corrections(CORR_X, lr)
     names = ["n E dTheta/dt(x_1, x_1)", "n^2 E O_3(x_1, x_1, x_1)^2", "n E O_4(x_1, x_1, x_1, x_1)"]
     for i, n in enumerate(widths):
         for c in range(3):

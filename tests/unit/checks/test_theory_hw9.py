@@ -1,4 +1,4 @@
-"""hw9's closed forms (autograder/checks/hw9/theory.py) against independent computations.
+"""hw9's closed forms (the hidden helpers of autograder/checks/hw9/slipgen.py) against independent computations.
 
 Monte Carlo comparisons draw from fixed seeds and allow Z = 5 standard errors
 of the sample mean; for a correct formula each such assertion fails with
@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks.hw9 import theory
+from autograder.checks.hw9 import slipgen as theory
 
 Z = 5.0
 X3 = np.array([[1.0, 0.3, -0.4], [0.5, -1.0, 0.9], [-0.2, 0.8, 0.1]])
