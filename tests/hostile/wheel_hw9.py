@@ -15,7 +15,7 @@ import numpy as np
 
 COPY = ["_activation", "_activation_derivative", "_layer_kernels_slip", "_fit_slip", "_isserlis_pairings",
         "_pairing_sum", "_gram_slip", "_angle", "_arccos_kernel_1", "_arccos_kernel_0", "_relu_ntk_line",
-        "_relu_ntk_mean"]
+        "_relu_ntk_mean", "_tangent_directions", "_flow_direction"]
 #: helpers of COPY that the wheel still ships
 KEPT = []
 

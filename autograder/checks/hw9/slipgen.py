@@ -217,3 +217,27 @@ def relu_feature_cov(X: np.ndarray) -> np.ndarray:
     c = np.clip(X.T @ X / np.outer(nrm, nrm), -1.0, 1.0)
     th = np.arccos(c)
     return np.outer(nrm, nrm) / (2 * np.pi) * (np.sin(th) + (np.pi - th) * c)
+
+
+# ------------------------------------------------ directions of the finite differences
+def tangent_directions(Ws: list[np.ndarray], X: np.ndarray) -> list[list[np.ndarray]]:
+    """Per input x_k, grad f(x_k) of the tanh two-layer net f(x) = n^(-1/2) W_1 tanh(W_0 x / sqrt(n0))
+    as [d f/d W_0, d f/d W_1]: the direction along which a check differentiates theta (5.62)."""
+    n0, n = X.shape[0], Ws[0].shape[0]
+    s = Ws[0] @ X / math.sqrt(n0)
+    a = Ws[1][0]
+    return [[(a * (1 - np.tanh(s[:, k]) ** 2))[:, None] * X[:, k][None, :] / math.sqrt(n0 * n),
+             np.tanh(s[:, k])[None, :] / math.sqrt(n)] for k in range(X.shape[1])]
+
+
+def flow_direction(Ws: list[np.ndarray], X: np.ndarray, y: np.ndarray, lr: float) -> list[np.ndarray]:
+    """The weights' velocity under gradient flow on the mean squared loss (1/2m) sum_k (y_k - f(x_k))^2
+    of the tanh two-layer net, [dW_0/dt, dW_1/dt] = (lr/m) sum_k r_k grad f(x_k)."""
+    n0, n, m = X.shape[0], Ws[0].shape[0], X.shape[1]
+    s = Ws[0] @ X / math.sqrt(n0)
+    a = Ws[1][0]
+    f = a @ np.tanh(s) / math.sqrt(n)
+    r = y - f
+    g1 = (np.tanh(s) @ r)[None, :] / math.sqrt(n)                         # sum_k r_k d f(x_k)/d W_1
+    g0 = ((a[:, None] * (1 - np.tanh(s) ** 2) * r) @ X.T) / math.sqrt(n0 * n)  # sum_k r_k d f(x_k)/d W_0
+    return [lr / m * g0, lr / m * g1]
