@@ -1,13 +1,13 @@
 """hw10 built only from the student wheel's check helpers (tests/test_wheel_attacks.py).
 
-Each graded function calls helpers copied from ``autograder/checks/hw10.py``
+Each graded function calls helpers copied from ``autograder/checks/hw10/``
 as the student wheel ships it (see wheel_attack.py): the cubic for the free
 convolution, power-series reversion for the S transform, the Gauss-Hermite
 fixed point and chi_1, the spectral sums with a "slip" that is none, and the Stieltjes,
 inversion and R-transform slips undone by glue (a sign, a factor, 1/pi).
 
-While the wheel shipped these helpers this scored 17 of 38.5 with the hidden checks
-(5.25 of it on hidden ones); raising everywhere scores 3.75.
+While the wheel shipped these helpers this scored 23 of 38.5 with the hidden checks
+(7.5 of it on hidden ones); raising everywhere scores 3.75.
 """
 import numpy as np
 
