@@ -12,7 +12,7 @@ from autograder.api import Case, hidden_cases
 from autograder.checks.hw10 import public as P
 from autograder.checks.hw10 import public_laws as L
 from autograder.checks.hw10 import public_series as S
-from autograder.checks.hw10.theory import fuss_catalan, mp_moments, mp_s_coefficients
+from autograder.checks.hw10.slipgen import fuss_catalan, mp_moments, mp_s_coefficients
 
 
 def _mp50():

@@ -6,13 +6,14 @@ S-transforms) are checked on the student's own values. Simulations are
 compared by statistics: column means against exact expectations (t-tests
 with the student's own sample variance), spectra against the reference's
 draws at other seeds (exact Mann-Whitney tests of per-seed Kolmogorov
-distances). Known slips are recomputed here, independently of the reference.
+distances). The closed forms and the known slips' values are the grader's hidden
+helpers (``slipgen.py``, reached as ``ref.slipgen``), recorded into the public
+fixtures on the public cases.
 
 This file holds the assignment's settings and the checks of free_moments and the
 Stieltjes transform of a spectrum; ``public_laws.py`` those of the laws (G, R, the
 free convolution and its simulation), ``public_series.py`` those of the S-transform,
-free products and the Jacobian's spectrum; ``theory.py`` the closed forms;
-``plot.py`` the plot. The hidden cases of these checks are in ``hidden.py`` (not
+free products and the Jacobian's spectrum; ``plot.py`` the plot. The hidden cases of these checks are in ``hidden.py`` (not
 shipped to students).
 """
 import math
@@ -82,17 +83,17 @@ def close_complex(got, want, rtol, atol, slips=(), what="G(z)"):
     close(got.imag, want.imag, rtol=rtol, atol=atol + rtol * float(np.abs(want).max()),
           name=f"Im {what}")
 # ================================================================ free_moments
-def _moment_slips(kind, n):
-    """tau(X^2) under known slips of drawing X."""
-    if kind == "wigner":
-        return [("GOE's variance 2/n on the diagonal: the convention of (2.60) is N(0, 1/n) "
-                 "for every entry on and above the diagonal", 1.0 + 1.0 / n),
-                ("X = (G + G^T)/2: that halves the off-diagonal variance; copy the upper "
-                 "triangle (diagonal included) into the lower one instead", (n + 1) / (2.0 * n))]
-    return [("the Wishart matrix is not centred: X = W W^T - I", 2.0 + 1.0 / n)]
+#: the known slips of drawing X, by law; their E tau(X^2) come from ref.slipgen.moment_slips(kind, n)
+MOMENT_SLIPS = {
+    "wigner": ["GOE's variance 2/n on the diagonal: the convention of (2.60) is N(0, 1/n) "
+               "for every entry on and above the diagonal",
+               "X = (G + G^T)/2: that halves the off-diagonal variance; copy the upper "
+               "triangle (diagonal included) into the lower one instead"],
+    "wishart": ["the Wishart matrix is not centred: X = W W^T - I"],
+}
 
 
-def _free_moments_hint(got, kx, ky, n, want, se):
+def _free_moments_hint(got, kx, ky, n, want, se, slip_means):
     m = got.mean(axis=0)
     if np.allclose(got[:, 0], got[:, 1]) and np.allclose(got[:, 2], got[:, 3]):
         return ("X and Y are the same matrix in every draw (tau(XYXY) = tau(X^2 Y^2) = tau(X^4)): "
@@ -101,7 +102,7 @@ def _free_moments_hint(got, kx, ky, n, want, se):
     if np.all(np.abs(m - n * want) <= Z_HINT * se + 1e-12):
         return "Every mean is n times the expected one: tau(A) = tr(A)/n, the 1/n is missing. "
     for col, kind in ((0, kx), (1, ky)):
-        for text, value in _moment_slips(kind, n):
+        for text, value in zip(MOMENT_SLIPS[kind], slip_means[kind]):
             if abs(m[col] - value) <= Z_HINT * se[col] < abs(value - want[col]):
                 return f"This looks like: {text}. "
     if abs(m[3] - m[2]) <= Z_HINT * math.hypot(se[2], se[3]):
@@ -144,6 +145,7 @@ def test_free_moments(student, ref, case, grader_seed):
         fail("a column of your moments is the same in every draw: nothing is random.")
     theirs = np.asarray(ref.free_moments(kx, ky, n, draws, seed + stats.REF_SEED_OFFSET))
     want = ref.slipgen.exact_moments(kx, ky, n)
+    slip_means = {kind: ref.slipgen.moment_slips(kind, n) for kind in (kx, ky)}
     se = sd / math.sqrt(draws)
     names = ["tau(X^2)", "tau(Y^2)", "tau(X^2 Y^2)", "tau(XYXY)"]
     for col in range(4):
@@ -155,7 +157,7 @@ def test_free_moments(student, ref, case, grader_seed):
              f"and the reference's draws at other seeds have mean {theirs[:, col].mean():.5g}. "
              f"Mann-Whitney p = {p:.1e}; the check fails below {ALPHA_COLUMN:.1e} (a correct solution "
              f"fails this case with probability <= {FFP_CASE:.0e}). "
-             + _free_moments_hint(got, kx, ky, n, want, se)
+             + _free_moments_hint(got, kx, ky, n, want, se, slip_means)
              + "Next: compare your matrices with the conventions of the task (2.60).")
 
 
@@ -182,11 +184,11 @@ def test_stieltjes_transform(student, ref, case):
     eigs = case_input(EIGS, case.args[0], np.random.default_rng(11))
     got = expect_complex(student.stieltjes_transform(eigs, STIELTJES_Z), STIELTJES_Z.shape, "G(z)")
     want = ref.stieltjes_transform(eigs, STIELTJES_Z)
-    direct = np.array([[np.mean(1 / (z - eigs)) for z in row] for row in STIELTJES_Z])
+    flipped, summed, conjugate = ref.slipgen.stieltjes_slips(eigs, STIELTJES_Z)
     close_complex(got, want, RTOL_EXACT, 1e-15, slips=[
-        ("mean of 1/(lambda - z): (2.63) is tau((z - X)^{-1}), the sign is flipped", -direct),
-        ("the sum over eigenvalues without the 1/n of (2.50)", direct * eigs.size),
-        ("the conjugate of G: Im G(z) must have the sign opposite to Im z", np.conj(direct))])
+        ("mean of 1/(lambda - z): (2.63) is tau((z - X)^{-1}), the sign is flipped", flipped),
+        ("the sum over eigenvalues without the 1/n of (2.50)", summed),
+        ("the conjugate of G: Im G(z) must have the sign opposite to Im z", conjugate)])
 
 
 # ========================================================= stieltjes_inversion
@@ -201,12 +203,11 @@ def test_stieltjes_inversion(student, ref, case):
     x = INV_X.reshape(2, 4)
     want = ref.stieltjes_inversion(eigs, x, eta)
     got = student.stieltjes_inversion(eigs, x, eta)
-    d = x[..., None] - eigs
-    cauchy = np.mean(eta / (d * d + eta * eta), axis=-1)
+    no_pi, real_part, summed = ref.slipgen.inversion_slips(eigs, x, eta)
     close(got, want, rtol=RTOL_EXACT, atol=1e-300, name="-Im G(x + i eta)/pi", slips=[
-        Slip("the 1/pi of (2.84) is missing", cauchy),
-        Slip("-Re G/pi instead of -Im G/pi", -np.mean(d / (d * d + eta * eta), axis=-1) / np.pi),
-        Slip("the sum over eigenvalues without the 1/n", cauchy / np.pi * eigs.size)])
+        Slip("the 1/pi of (2.84) is missing", no_pi),
+        Slip("-Re G/pi instead of -Im G/pi", real_part),
+        Slip("the sum over eigenvalues without the 1/n", summed)])
 
 
 # stieltjes_inversion(eigs, x, eta) at eta <= 0

@@ -8,8 +8,6 @@ import numpy as np
 from autograder.api import Case, Slip, check, close, expect_array, expect_scalar, expect_sequence, fail, rejects
 
 from autograder.checks.hw10.public import RTOL_CHI, RTOL_SERIES, RTOL_SUMS, case_input
-from autograder.checks.hw10.theory import (fuss_catalan, fuss_catalan_s_coefficients, mp_moments,
-                                           mp_s_coefficients, point_mass_s_coefficients)
 
 
 def discrete_moments(K):
@@ -20,11 +18,12 @@ def discrete_moments(K):
 
 # ==================================================== s_transform_coefficients
 #: the public cases' moments m_1..m_K by name, with the closed-form S coefficients s_0..s_{K-1}
+#: (both closed forms of the grader's hidden helpers: ``g`` is ``ref.slipgen``)
 S_INPUTS = {
-    "mp_ratio1": lambda K: (mp_moments(1.0, K), mp_s_coefficients(1.0, K)),
-    "mp_ratio0.3": lambda K: (mp_moments(0.3, K), mp_s_coefficients(0.3, K)),
-    "fuss_catalan_L3": lambda K: (fuss_catalan(3, K), fuss_catalan_s_coefficients(3, K)),
-    "point_mass_2.5": lambda K: (2.5 ** np.arange(1.0, K + 1), point_mass_s_coefficients(2.5, K)),
+    "mp_ratio1": lambda g, K: (g.mp_moments(1.0, K), g.mp_s_coefficients(1.0, K)),
+    "mp_ratio0.3": lambda g, K: (g.mp_moments(0.3, K), g.mp_s_coefficients(0.3, K)),
+    "fuss_catalan_L3": lambda g, K: (g.fuss_catalan(3, K), g.fuss_catalan_s_coefficients(3, K)),
+    "point_mass_2.5": lambda g, K: (2.5 ** np.arange(1.0, K + 1), g.point_mass_s_coefficients(2.5, K)),
 }
 
 
@@ -33,7 +32,7 @@ S_INPUTS = {
     Case("fuss_catalan_L3_K6", "fuss_catalan_L3", 6), Case("point_mass_K5", "point_mass_2.5", 5)])
 def test_s_transform_coefficients(student, ref, case):
     spec, K = case.args
-    moments, closed = case_input(S_INPUTS, spec, K)     # closed: None where no closed form is known
+    moments, closed = case_input(S_INPUTS, spec, ref.slipgen, K)     # closed: None where no closed form is known
     got = student.s_transform_coefficients(moments)
     want = ref.s_transform_coefficients(moments)
     if closed is not None and not np.allclose(want, closed, rtol=1e-9, atol=1e-9):
@@ -55,10 +54,11 @@ test_s_transform_errors = rejects("s_transform_coefficients", ValueError, points
 
 # ========================================================= free_product_moments
 #: the public cases' moments of A and of B by name, with tau((AB)^k) in closed form where known
+#: (``g`` is ``ref.slipgen``)
 P_INPUTS = {
-    "mp1_mp1": lambda K: (mp_moments(1.0, K), mp_moments(1.0, K), fuss_catalan(2, K)),
-    "mp0.5_mp0.25": lambda K: (mp_moments(0.5, K), mp_moments(0.25, K), None),
-    "point2_mp1": lambda K: (2.0 ** np.arange(1.0, K + 1), mp_moments(1.0, K), None),
+    "mp1_mp1": lambda g, K: (g.mp_moments(1.0, K), g.mp_moments(1.0, K), g.fuss_catalan(2, K)),
+    "mp0.5_mp0.25": lambda g, K: (g.mp_moments(0.5, K), g.mp_moments(0.25, K), None),
+    "point2_mp1": lambda g, K: (2.0 ** np.arange(1.0, K + 1), g.mp_moments(1.0, K), None),
 }
 
 
@@ -67,7 +67,7 @@ P_INPUTS = {
     Case("point2_mp1_K6", "point2_mp1", 6)])
 def test_free_product_moments(student, ref, case):
     spec, K = case.args
-    a, b, closed = case_input(P_INPUTS, spec, K)
+    a, b, closed = case_input(P_INPUTS, spec, ref.slipgen, K)
     got = student.free_product_moments(a, b)
     want = ref.free_product_moments(a, b)
     if closed is not None and not np.allclose(want, closed, rtol=1e-9):
@@ -83,7 +83,7 @@ def test_free_product_moments(student, ref, case):
 @check("free_product_moments", points=0.25, aspect="symmetric", cases=[Case("discrete_mp0.3_K5")])
 def test_free_product_symmetric(student, ref, case):
     """tau((AB)^k) = tau((BA)^k): the order of free factors does not matter."""
-    a, b = discrete_moments(5), mp_moments(0.3, 5)
+    a, b = discrete_moments(5), ref.slipgen.mp_moments(0.3, 5)
     ab = expect_array(student.free_product_moments(a, b), (5,), "tau((AB)^k)")
     ba = expect_array(student.free_product_moments(b, a), (5,), "tau((BA)^k)")
     close(ba, ab, rtol=RTOL_SERIES, atol=0.0, name="tau((BA)^k) against your tau((AB)^k)")
@@ -114,7 +114,7 @@ def test_mean_jacobian_eigenvalue(student, ref, case):
         slips.append(Slip("chi_1 taken at q = 1 instead of the fixed point q*",
                           at_q1 ** L))
     else:
-        slips.append(Slip("chi_1 of relu is sigma_w^2 / 2 (E 1[z > 0] = 1/2)", sw**L if act == "relu" else (sw / 2) ** L))
+        slips.append(Slip("chi_1 of relu is sigma_w^2 / 2 (E 1[z > 0] = 1/2)", ref.slipgen.chi1_power_slip(sw, L, act)))
     chi1 = want ** (1.0 / L)
     slips += [Slip("chi_1^(L+1): the Jacobian (2.44) has L factors W_l D_l", chi1 ** (L + 1)),
               Slip("chi_1^(L-1): the Jacobian (2.44) has L factors W_l D_l", chi1 ** (L - 1)),

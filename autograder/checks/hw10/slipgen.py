@@ -1,9 +1,17 @@
-"""hw10's hidden helpers: the grader's own exact moments, Stieltjes transforms
-and free convolutions with the known slips, power-series reversion for the S
-transform, Gauss-Hermite chi_1 and the spectral sums of leaky-ReLU nets, for
-slip values and theory. Check code calls them as ``ref.slipgen.name(...)``;
-the student wheel leaves this file out and replays their values on the public
-cases from the public fixtures (autograder/reference.py).
+"""hw10's hidden helpers: the grader's own exact moments, Stieltjes transforms,
+R-transforms and free convolutions with the known slips, power-series reversion for
+the S transform, Gauss-Hermite chi_1, the spectral sums of leaky-ReLU nets, and the
+closed forms of the laws (moments, densities, S-transforms), for slip values, theory
+and the moment inputs of the series checks. Check code calls them as
+``ref.slipgen.name(...)``; the student wheel leaves this file out and replays their
+values on the public cases from the public fixtures (autograder/reference.py).
+
+Conventions of the closed forms: the Marchenko-Pastur law of ratio c is the limit of the
+spectrum of W W^T with W of shape (n, m), N(0, 1/m) entries and c = n/m (mean 1,
+as (2.52) for c = 1); the semicircle of variance s has support [-2 sqrt(s), 2 sqrt(s)].
+S-transforms are power series in w, S(w) = sum_j s_j w^j, as in (2.53) and (2.80).
+The tests in ``tests/unit/checks/test_theory_hw10.py`` check each closed form against
+quadrature, a Monte Carlo, series composition or known values.
 """
 import math
 
@@ -145,3 +153,87 @@ def chi1_slips(sw, sb, act):
     """chi_1 as the printed (2.47), sigma_w^2 E phi'(sqrt(q*) z), and at q = 1 instead of q*."""
     q = fixed_point_gh(sw, sb, act)
     return [sw * mean_dphi(q, act, 1), sw * mean_dphi(1.0, act, 2)]
+
+
+def moment_slips(kind, n):
+    """E tau(X^2) at size n under the known slips of drawing X, in the order of the hint texts
+    of public.py: Wigner (GOE's diagonal variance 2/n, (G + G^T)/2), Wishart (not centred)."""
+    if kind == "wigner":
+        return [1.0 + 1.0 / n, (n + 1) / (2.0 * n)]
+    return [2.0 + 1.0 / n]
+
+
+def stieltjes_slips(eigs, z):
+    """G(z) = mean 1/(z - lambda) with a slip: the sign flipped, the 1/n left out, conjugated."""
+    direct = np.array([[np.mean(1 / (zz - eigs)) for zz in row] for row in z])
+    return [-direct, direct * eigs.size, np.conj(direct)]
+
+
+def inversion_slips(eigs, x, eta):
+    """-Im G(x + i eta)/pi with a slip: the 1/pi left out, Re for Im, the 1/n left out."""
+    d = x[..., None] - eigs
+    cauchy = np.mean(eta / (d * d + eta * eta), axis=-1)
+    return [cauchy, -np.mean(d / (d * d + eta * eta), axis=-1) / np.pi, cauchy / np.pi * eigs.size]
+
+
+def r_slips(kind, w, p):
+    """R(w) with the known slips, in the order of the hint texts of public_laws.py."""
+    if kind == "semicircle":
+        return [math.sqrt(p) * w, p * w * w]
+    return [1 / (1 + p * w), p / (1 - p * w), 1 / (1 - p * w) + 1 / w]
+
+
+def densities_added(x, s, c):
+    """The Marchenko-Pastur density of ratio c plus the semicircle's of variance s."""
+    return mp_density(x, c) + semicircle_density(x, s)
+
+
+def chi1_power_slip(sw, L, act):
+    """chi_1^L with relu's chi_1 taken as sigma_w^2 (relu) or sigma_w^2 / 2 (linear)."""
+    return sw**L if act == "relu" else (sw / 2) ** L
+
+
+def mp_moments(c: float, K: int) -> np.ndarray:
+    """m_1..m_K of Marchenko-Pastur of ratio c: m_k = sum_j N(k, j) c^(j - 1) with the
+    Narayana numbers N(k, j) = C(k, j) C(k, j - 1)/k (for c = 1 the Catalan numbers,
+    the moments of (2.52))."""
+    return np.array([sum(math.comb(k, j) * math.comb(k, j - 1) / k * c ** (j - 1)
+                         for j in range(1, k + 1)) for k in range(1, K + 1)])
+
+
+def fuss_catalan(L: int, K: int) -> np.ndarray:
+    """m_1..m_K = C((L + 1) k, k)/(L k + 1), the Fuss-Catalan numbers: the moments of the
+    product of L free Marchenko-Pastur laws of ratio 1 (the spectrum of J J^T in (2.81)-(2.83)
+    for a deep linear net)."""
+    return np.array([math.comb((L + 1) * k, k) / (L * k + 1) for k in range(1, K + 1)], dtype=float)
+
+
+def mp_density(x: np.ndarray, c: float) -> np.ndarray:
+    """The density of Marchenko-Pastur of ratio 0 < c <= 1, sqrt((b - x)(x - a))/(2 pi c x) on
+    [a, b] = [(1 - sqrt c)^2, (1 + sqrt c)^2] (for c = 1, (2.52)), 0 elsewhere."""
+    a, b = (1 - math.sqrt(c)) ** 2, (1 + math.sqrt(c)) ** 2
+    with np.errstate(all="ignore"):
+        return np.where((x > a) & (x < b), np.sqrt(np.clip((b - x) * (x - a), 0, None)) / (2 * np.pi * c * x), 0)
+
+
+def semicircle_density(x: np.ndarray, s: float) -> np.ndarray:
+    """The semicircle density of variance s, sqrt(4 s - x^2)/(2 pi s) on [-2 sqrt s, 2 sqrt s]."""
+    return np.sqrt(np.clip(4 * s - x * x, 0, None)) / (2 * np.pi * s)
+
+
+def mp_s_coefficients(c: float, K: int) -> np.ndarray:
+    """s_0..s_{K-1} of the S-transform of Marchenko-Pastur of ratio c, S(w) = 1/(1 + c w):
+    s_j = (-c)^j (for c = 1, (2.55) with one factor)."""
+    return (-float(c)) ** np.arange(K)
+
+
+def fuss_catalan_s_coefficients(L: int, K: int) -> np.ndarray:
+    """s_0..s_{K-1} of S(w) = (1 + w)^(-L), the S-transform of a product of L free
+    Marchenko-Pastur laws of ratio 1 (S-transforms multiply, (2.54)):
+    s_j = (-1)^j C(j + L - 1, L - 1)."""
+    return np.array([(-1.0) ** j * math.comb(j + L - 1, L - 1) for j in range(K)])
+
+
+def point_mass_s_coefficients(a: float, K: int) -> np.ndarray:
+    """s_0..s_{K-1} of the S-transform of the point mass at a > 0, S(w) = 1/a."""
+    return np.where(np.arange(K) == 0, 1.0 / a, 0.0)

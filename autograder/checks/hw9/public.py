@@ -9,7 +9,9 @@ closed forms). Random functions are judged by statistics: means against
 exact expectations (depth-1 ReLU kernels, linear-net corrections), samples
 against the reference's at other seeds (Mann-Whitney), and slopes fitted
 over the widths against the theory's exponents, with standard errors from
-the seeds. Known slips are recomputed here, independently of the reference.
+the seeds. The exact expectations and the known slips' values are the grader's
+hidden helpers (``slipgen.py``, reached as ``ref.slipgen``), recorded into the
+public fixtures on the public cases.
 
 Device profiles: `course check hw9 --device cuda` passes device="cuda" to
 the three random width sweeps and multiplies their widths (kernel and
@@ -18,8 +20,8 @@ correction sweeps x 64, up to 2^16; training x 16, up to 2^16).
 This file holds the assignment's settings and the checks of layer_kernels,
 kernel_width_sweep and fit_power_law; ``public_tensors.py`` (O_s and the 1/n
 corrections), ``public_moments.py`` (Isserlis, linear nets) and
-``public_du.py`` (H^inf, Du et al.'s training) the others; ``theory.py`` the
-exact expectations, ``diagnosis.py`` the known slips, ``common.py`` the inputs.
+``public_du.py`` (H^inf, Du et al.'s training) the others; ``diagnosis.py`` the hints'
+wording, ``common.py`` the inputs.
 """
 import math
 
@@ -30,8 +32,7 @@ from autograder.api import (Case, Slip, check, close, expect_array, expect_repro
 
 from autograder.checks.hw9.common import (case_input, grader_inputs, grader_weights, loglog_slope,
                                          sd_and_log_se)
-from autograder.checks.hw9.diagnosis import fit_slip, layer_kernels_slip, named_by_mean
-from autograder.checks.hw9.theory import arccos_kernel_1, relu_ntk_mean
+from autograder.checks.hw9.diagnosis import named_by_mean
 
 TITLE = "The NTK at finite width: parameterisations, 1/n corrections, Du et al."
 FUNCTIONS = ["layer_kernels", "kernel_width_sweep", "fit_power_law", "tangent_tensors",
@@ -94,15 +95,15 @@ def test_layer_kernels(student, ref, case):
     ntk = param == "ntk"
     slips = [Slip("the other parameterisation: 'standard' differentiates in V_l = sigma_w/sqrt(n_l) W_l "
                   "(no sigma_w^2/n_l factor), 'ntk' in W_l (with it), (5.27) against (5.38)",
-                  layer_kernels_slip(Ws, X1, X2, not ntk, act, s2)),
+                  ref.slipgen.layer_kernels_slip(Ws, X1, X2, not ntk, act, s2)),
               Slip("phi(h_l) replaced by h_l in the forward factor of (5.36)",
-                   layer_kernels_slip(Ws, X1, X2, ntk, act, s2, "pre"))]
+                   ref.slipgen.layer_kernels_slip(Ws, X1, X2, ntk, act, s2, "pre"))]
     if act != "linear":
         slips.append(Slip("D_l = diag(phi'(h_l)) missing from B_l = D_l V_l^T B_{l+1} (5.28)",
-                          layer_kernels_slip(Ws, X1, X2, ntk, act, s2, "no_D")))
+                          ref.slipgen.layer_kernels_slip(Ws, X1, X2, ntk, act, s2, "no_D")))
     if ntk and s2 != 1.0:
         slips.append(Slip("the layer factor 1/n_l without sigma_w^2 (5.38)",
-                          layer_kernels_slip(Ws, X1, X2, ntk, act, s2, "no_sigma")))
+                          ref.slipgen.layer_kernels_slip(Ws, X1, X2, ntk, act, s2, "no_sigma")))
     close(got, want, rtol=RTOL_KERNEL, atol=1e-12 * float(np.abs(want).max()), slips=slips,
           name="the layer kernels (L+1, m1, m2)")
 
@@ -143,18 +144,30 @@ def test_kernel_width_sweep(student, ref, case, grader_seed, device):
                  "every net is the same draw.", advice="This looks like: a generator re-created from the seed for "
                  "every net. Next: create one generator per call and keep drawing from it.")
     other = "standard" if param == "ntk" else "ntk"
+    # the exact mean of Theta-hat(x_a, x_b) and of its slips is a line in the width n: (slope, intercept)
+    # of each, asked for every case (so a hint's lines are recorded too) and at any width
+    lines = {(a, b): [ref.slipgen.relu_ntk_line(SWEEP_X, s2, param, a, b),
+                      ref.slipgen.relu_ntk_line(SWEEP_X, s2, other, a, b),
+                      ref.slipgen.relu_ntk_line(SWEEP_X, 1.0, param, a, b),
+                      ref.slipgen.relu_ntk_line(SWEEP_X, s2, param, a, b, last_layer_only=True)]
+             for a, b in ((0, 0), (0, 1))}
+
+    def mean_at(line, n):
+        return line[0] * n + line[1]
+
     for i, n in enumerate(widths):
         for a, b in ((0, 0), (0, 1)):
             vals = got[i, :, a, b]
-            want = relu_ntk_mean(SWEEP_X, n, s2, param, a, b)
+            exact, other_param, no_sigma, last_only = lines[a, b]
+            want = mean_at(exact, n)
             se = vals.std(ddof=1) / math.sqrt(vals.size)
             if abs(vals.mean() - want) <= Z_SWEEP * se:
                 continue
             hint = named_by_mean(vals, [
-                (f"the {other} parameterisation", relu_ntk_mean(SWEEP_X, n, s2, other, a, b)),
-                ("sigma_w^2 left out (taken as 1)", relu_ntk_mean(SWEEP_X, n, 1.0, param, a, b)),
+                (f"the {other} parameterisation", mean_at(other_param, n)),
+                ("sigma_w^2 left out (taken as 1)", mean_at(no_sigma, n)),
                 ("the kernel of the last layer only (Theta-hat_1; Theta-hat_0 of W_0 left out)",
-                 (s2 if param == "ntk" else n) * arccos_kernel_1(SWEEP_X, s2, a, b))])
+                 mean_at(last_only, n))])
             fail(f"at width {n} your Theta-hat(x_{a + 1}, x_{b + 1}) averages {vals.mean():.6g} +- {se:.2g} over "
                  f"{vals.size} nets; its exact expectation for a depth-1 ReLU net in {param} "
                  f"parameterisation is {want:.6g} ({abs(vals.mean() - want) / se:.1f} standard errors off; "
@@ -164,7 +177,7 @@ def test_kernel_width_sweep(student, ref, case, grader_seed, device):
     means = got[:, :, 0, 0].mean(axis=1)
     ses = got[:, :, 0, 0].std(axis=1, ddof=1) / math.sqrt(SWEEP_SEEDS)
     slope, se = loglog_slope(widths, means, ses)
-    exact = [relu_ntk_mean(SWEEP_X, n, s2, param, 0, 0) for n in widths]
+    exact = [mean_at(lines[0, 0][0], n) for n in widths]
     theory, _ = loglog_slope(widths, exact, np.ones(len(widths)))
     if abs(slope - theory) > Z_SWEEP * se:
         fail(f"the mean of Theta-hat(x_1, x_1) grows with fitted slope {slope:.3f} +- {se:.2g} in log-log over "
@@ -204,17 +217,19 @@ def test_fit_power_law(student, ref, case):
     got = np.array([float(expect_scalar(got[0], "slope")), float(expect_scalar(got[1], "stderr"))])
     want = np.array(ref.fit_power_law(x, y), dtype=float)
     slips = [Slip("the slope of log y on x (not on log x)",
-                  np.array([np.polyfit(x, np.log(y), 1)[0], want[1]]))]
-    if want[1] > 1e-12:
+                  np.array([ref.slipgen.slope_on_x(x, y), want[1]]))]
+    if want[1] > 1e-12 or ref.recording:
         # (an exact power law has standard error 0, and so has every wrong formula for it)
-        slips += [Slip("the residual variance divided by k - 1 (the fit has two parameters: k - 2)",
-                       np.array(fit_slip(x, y, 1))),
-                  Slip("the residual variance divided by k (the fit has two parameters: k - 2)",
-                       np.array(fit_slip(x, y, 0))),
-                  Slip("the standard error of the intercept, not of the slope",
-                       np.array(fit_slip(x, y, kind="intercept"))),
-                  Slip("sqrt(RSS/(k - 2)) without dividing by S_xx = sum (log x - mean)^2",
-                       np.array(fit_slip(x, y, kind="no_sxx")))]
+        wrong = [Slip("the residual variance divided by k - 1 (the fit has two parameters: k - 2)",
+                      np.array(ref.slipgen.fit_slip(x, y, 1))),
+                 Slip("the residual variance divided by k (the fit has two parameters: k - 2)",
+                      np.array(ref.slipgen.fit_slip(x, y, 0))),
+                 Slip("the standard error of the intercept, not of the slope",
+                      np.array(ref.slipgen.fit_slip(x, y, kind="intercept"))),
+                 Slip("sqrt(RSS/(k - 2)) without dividing by S_xx = sum (log x - mean)^2",
+                      np.array(ref.slipgen.fit_slip(x, y, kind="no_sxx")))]
+        if want[1] > 1e-12:
+            slips += wrong
     close(got, want, rtol=RTOL_FIT, atol=1e-13, slips=slips, name="(slope, stderr)")
 
 

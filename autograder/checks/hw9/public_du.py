@@ -9,9 +9,7 @@ from autograder.api import (Case, Slip, check, close, expect_array, expect_scala
                             rejects, stats)
 
 from autograder.checks.hw9.common import case_input, grader_inputs, loglog_slope, unit_columns
-from autograder.checks.hw9.diagnosis import gram_slip
 from autograder.checks.hw9.public import ATOL_GRAM, FFP_CASE, GPU_TRAIN_FACTOR, RTOL_GRAM, RTOL_SOLVE, expect_seeded
-from autograder.checks.hw9.theory import relu_feature_cov
 
 # ================================================================ gram_infinity
 #: inputs of the public gram_infinity cases, by name
@@ -26,10 +24,10 @@ def test_gram_infinity(student, ref, case):
     X = case_input(GRAM_DATA, case.args[0])
     want = ref.gram_infinity(X)
     slips = [Slip("the angle from arccos(x_k^T x_l) without dividing by the norms (the unit-norm formula "
-                  "on columns of other lengths)", gram_slip(X, "unnormalised")),
+                  "on columns of other lengths)", ref.slipgen.gram_slip(X, "unnormalised")),
              Slip("angle/(2 pi) instead of (pi - angle)/(2 pi): E[w^T x > 0][w^T x' > 0] = (pi - angle)/(2 pi)",
-                  gram_slip(X, "angle")),
-             Slip("the factor x_k^T x_l of (5.148) left out", gram_slip(X, "noinner"))]
+                  ref.slipgen.gram_slip(X, "angle")),
+             Slip("the factor x_k^T x_l of (5.148) left out", ref.slipgen.gram_slip(X, "noinner"))]
     if np.allclose(np.linalg.norm(X, axis=0), 1.0):
         slips = slips[1:]      # on unit columns the unit-norm formula is right
     close(student.gram_infinity(X), want, rtol=RTOL_GRAM, atol=ATOL_GRAM * float(np.abs(want).max()),
@@ -114,7 +112,7 @@ def test_train_two_layer_relu(student, ref, case, grader_seed, device):
     H = ref.gram_infinity(X)
     lam0 = float(np.linalg.eigvalsh(H)[0])
     A = np.eye(m) - TRAIN_LR * H
-    K = relu_feature_cov(X)
+    K = ref.slipgen.relu_feature_cov(X)
     moves = np.empty((len(widths), TRAIN_RUNS))
     gaps = np.empty_like(moves)
     u0 = []

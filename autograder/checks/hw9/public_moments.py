@@ -8,7 +8,6 @@ from autograder.api import Case, Slip, check, close, expect_scalar, expect_seque
 
 from autograder.checks.hw9.common import grader_inputs, random_cov
 from autograder.checks.hw9.public import FFP_CASE, RTOL_ISSERLIS, expect_seeded
-from autograder.checks.hw9.theory import isserlis_pairings
 
 # ============================================================== isserlis_moment
 ISS_CASES = [Case("four_distinct", [0, 1, 2, 3]), Case("repeated_6", [0, 0, 1, 1, 2, 2]),
@@ -24,15 +23,15 @@ def test_isserlis_moment(student, ref, case):
     k = len(idx)
     slips = []
     if k % 2 == 0:
-        exact = sum(math.prod(cov[a, b] for a, b in p) for p in isserlis_pairings(list(idx)))
+        exact = ref.slipgen.pairing_sum(cov, idx)
         if not math.isclose(exact, want, rel_tol=1e-10, abs_tol=1e-14):
             fail("grader error: the reference disagrees with the pairing sum.", advice="Next: tell the instructor; this is not your mistake.")
         slips = [Slip("the sum over all (2k)! permutations without the 1/(2^k k!) of (5.90)",
                       exact * 2 ** (k // 2) * math.factorial(k // 2)),
                  Slip("a single pairing (i_1 i_2)(i_3 i_4)...: (5.90) sums over all of them",
-                      math.prod(cov[idx[2 * j], idx[2 * j + 1]] for j in range(k // 2))),
+                      ref.slipgen.single_pairing(cov, idx)),
                  Slip("the product of the variances, as if the z_i were independent",
-                      math.prod(math.sqrt(cov[i, i]) for i in idx) * (math.prod(range(k - 1, 0, -2))))]
+                      ref.slipgen.independent_moment(cov, idx))]
     close(float(got), float(want), rtol=RTOL_ISSERLIS, atol=1e-15, slips=slips, name="the moment")
 
 
@@ -88,12 +87,12 @@ def test_linear_net_correlation(student, ref, case):
     X = np.repeat(np.array([[0.6], [0.8]]), m, axis=1) if kind == "equal" else grader_inputs(3, m, 100 + m)
     got = expect_scalar(student.linear_net_correlation(X, n), "E f(x_1)...f(x_m)")
     want = ref.linear_net_correlation(X, n)
-    if kind == "equal" and not math.isclose(want, 3 + 6 / n, rel_tol=1e-12):
+    if kind == "equal" and not math.isclose(want, ref.slipgen.equal_inputs_correlation(n), rel_tol=1e-12):
         fail("grader error: the reference disagrees with (5.97).", advice="Next: tell the instructor; this is not your mistake.")
     G = X.T @ X
     slips = []
     if m % 2 == 0:
-        gauss = sum(math.prod(G[i, j] for i, j in p) for p in isserlis_pairings(list(range(m))))
+        gauss = ref.slipgen.pairing_sum(G, list(range(m)))
         slips = [Slip("the infinite-width (Gaussian) limit: the weights n^(l - m/2) of (5.95) left out "
                       "(only p_a = p_w counted)", gauss),
                  Slip("n^l without the n^(-m/2) of f's normalisation (5.94)", want * n ** (m / 2))]

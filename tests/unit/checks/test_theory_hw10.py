@@ -1,4 +1,4 @@
-"""hw10's closed forms (autograder/checks/hw10/theory.py) against independent computations:
+"""hw10's closed forms (hidden helpers of autograder/checks/hw10/slipgen.py) against independent computations:
 known integer sequences, quadrature of the densities, and the defining relation of the
 S-transform evaluated with truncated moment series. Everything is deterministic; the
 tolerances are those of the quadrature and of the truncated series."""
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from autograder.checks.hw10 import theory
+from autograder.checks.hw10 import slipgen as theory
 
 CATALAN = [1, 2, 5, 14, 42, 132, 429]
 FUSS_CATALAN_2 = [1, 3, 12, 55, 273, 1428]      # C(3k, k)/(2k + 1)

@@ -1,4 +1,4 @@
-"""hw9's closed forms (autograder/checks/hw9/theory.py) against independent computations.
+"""hw9's closed forms (the hidden helpers of autograder/checks/hw9/slipgen.py) against independent computations.
 
 Monte Carlo comparisons draw from fixed seeds and allow Z = 5 standard errors
 of the sample mean; for a correct formula each such assertion fails with
@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks.hw9 import theory
+from autograder.checks.hw9 import slipgen as theory
 
 Z = 5.0
 X3 = np.array([[1.0, 0.3, -0.4], [0.5, -1.0, 0.9], [-0.2, 0.8, 0.1]])
@@ -151,3 +151,54 @@ def test_isserlis_pairing_sum_matches_monte_carlo():
         _within(np.prod(z[:, idx], axis=1), exact)
     # the fourth moment of a standard normal is 3
     assert sum(1 for _ in theory.isserlis_pairings([0, 0, 0, 0])) == 3
+
+
+@pytest.mark.parametrize("param", ["ntk", "standard"])
+def test_relu_ntk_line_last_layer_matches_monte_carlo(param):
+    """The last layer's kernel alone: (s2/n or 1) sum_i relu(h_i(x_a)) relu(h_i(x_b)), h = sqrt(s2/n0) W_0 x."""
+    X, s2, n = X3[:, :2], 1.3, 4
+    r = np.random.default_rng(7)
+    h = math.sqrt(s2 / 3) * np.einsum("dij,jk->dik", r.standard_normal((100_000, n, 3)), X)
+    feats = np.maximum(h, 0)
+    for a, b in ((0, 0), (0, 1)):
+        sample = (s2 / n if param == "ntk" else 1.0) * np.sum(feats[:, :, a] * feats[:, :, b], axis=1)
+        slope, intercept = theory.relu_ntk_line(X, s2, param, a, b, last_layer_only=True)
+        _within(sample, slope * n + intercept)
+        # and the whole kernel's line is relu_ntk_mean at every width
+        slope, intercept = theory.relu_ntk_line(X, s2, param, a, b)
+        assert slope * 7 + intercept == pytest.approx(theory.relu_ntk_mean(X, 7, s2, param, a, b), rel=1e-14)
+
+
+def _tanh_net(W0, W1, x):
+    return float(W1[0] @ np.tanh(W0 @ x / math.sqrt(W0.shape[1])) / math.sqrt(W0.shape[0]))
+
+
+def _numeric_grad(fun, Ws, eps=1e-6):
+    out = []
+    for l, W in enumerate(Ws):
+        g = np.zeros_like(W)
+        for idx in np.ndindex(W.shape):
+            plus = [w.copy() for w in Ws]
+            minus = [w.copy() for w in Ws]
+            plus[l][idx] += eps
+            minus[l][idx] -= eps
+            g[idx] = (fun(*plus) - fun(*minus)) / (2 * eps)
+        out.append(g)
+    return out
+
+
+def test_tangent_directions_and_flow_are_gradients():
+    """grad f(x_k) and the gradient-flow velocity -lr grad (1/2m) sum_k (y_k - f(x_k))^2, against
+    central differences (step 1e-6: error ~1e-10 on these O(1) smooth functions)."""
+    r = np.random.default_rng(3)
+    Ws = [r.standard_normal((5, 3)), r.standard_normal((1, 5))]
+    X, y, lr = r.standard_normal((3, 4)), r.standard_normal(4), 0.7
+    for k, (g0, g1) in enumerate(theory.tangent_directions(Ws, X)):
+        n0, n1 = _numeric_grad(lambda W0, W1: _tanh_net(W0, W1, X[:, k]), Ws)
+        np.testing.assert_allclose(g0, n0, atol=1e-8)
+        np.testing.assert_allclose(g1, n1, atol=1e-8)
+    loss = lambda W0, W1: sum((y[k] - _tanh_net(W0, W1, X[:, k])) ** 2 for k in range(4)) / 8
+    n0, n1 = _numeric_grad(loss, Ws)
+    d0, d1 = theory.flow_direction(Ws, X, y, lr)
+    np.testing.assert_allclose(d0, -lr * n0, atol=1e-8)
+    np.testing.assert_allclose(d1, -lr * n1, atol=1e-8)
