@@ -10,7 +10,7 @@ checks (8.25 of it on hidden ones); raising everywhere scores 1.25.
 """
 import numpy as np
 
-COPY = ["_phi", "_dphi", "_pair", "_layers", "_ntk_sum", "_emp_terms", "_lin_variant"]
+COPY = ["_phi", "_dphi", "_pair", "_layers", "_ntk_sum", "_emp_terms", "_lin_variant", "_h_inf"]
 #: helpers of COPY that the wheel still ships: they compute no graded function
 KEPT = []
 
@@ -51,7 +51,7 @@ def train_vs_linearized(X_train, y_train, X_test, width, depth, lr, steps, seed,
 
 
 def du_gram_matrix(X):
-    raise ValueError("no helper computes it")
+    return _h_inf(np.asarray(X, float))  # noqa: F821
 
 
 def alignment_residuals(H, y, u0, t):
