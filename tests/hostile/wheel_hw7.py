@@ -10,7 +10,7 @@ checks (2.5 of it on hidden ones); raising everywhere scores 1.5.
 """
 import numpy as np
 
-COPY = ["_arr", "_mode_log", "_power_time"]
+COPY = ["_arr", "_mode_log", "_power_time", "_haar_orthogonal"]
 #: helpers of COPY that the wheel still ships: they compute no graded function
 KEPT = ['_arr']
 
@@ -50,7 +50,14 @@ def optimal_steps(s, depth, u0, uf):
 
 
 def orthogonal_weights(widths, seed):
-    raise ValueError("no helper computes it")
+    if len(widths) < 2:
+        raise ValueError("at least two widths")
+    rng = np.random.default_rng(seed)
+    out = []
+    for a, b in zip(widths[:-1], widths[1:]):
+        q = _haar_orthogonal(max(a, b), rng)[:, :min(a, b)]  # noqa: F821
+        out.append(q if b >= a else q.T)
+    return out
 
 
 def deep_linear_gd(weights, X, Y, lr, steps):

@@ -107,3 +107,10 @@ def hessian_slips(s, a, depth):
     with np.errstate(all="ignore"):
         diag, off = a_ ** (2 * L_), 2 * a_ ** (2 * L_) - s * a_ ** (L_ - 1)
         return [diag - off, diag + (L_ + 1) * off, diag + off]
+
+
+def haar_orthogonal(n, rng):
+    """A Haar-distributed n x n orthogonal matrix (QR with the signs of diag(R) fixed): the
+    sampler of orthogonal_weights, for the hidden cases' aligned nets (2.137)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
