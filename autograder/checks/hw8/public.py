@@ -2,8 +2,8 @@
 
 Deterministic functions are compared with the reference on grader-supplied
 inputs to float64 round-off. The Monte Carlo Rademacher estimates are compared
-as statistics over seeds with an exact enumeration over all 2^m sign vectors,
-computed here; the bounds that must hold are checked by simulation. Known
+as statistics over seeds with an exact enumeration over all 2^m sign vectors
+(a hidden helper, see below); the bounds that must hold are checked by simulation. Known
 slips are recomputed independently of the reference, to name them, by the
 hidden helpers in ``slipgen.py`` (``ref.slipgen``), which the student
 wheel leaves out.
