@@ -5,8 +5,8 @@ helpers copied from ``autograder/checks/hw5.py`` as the student wheel ships it
 (see wheel_attack.py), plus glue (a 2x2 matrix from its entries, a seeded
 binomial draw at the theory's probability).
 
-While the wheel shipped these helpers this scored 15.4 of 21.5 with the hidden
-checks (10.8 of it on hidden ones); raising everywhere scores 0.45.
+Given the hidden helpers as if the wheel shipped them, it scores 17 of 21.5 with the
+hidden checks (11.8 of it on hidden ones); raising everywhere scores 0.2.
 """
 import numpy as np
 

@@ -5,8 +5,8 @@ copied from ``autograder/checks/hw6.py`` as the student wheel ships it (see
 wheel_attack.py), plus the contract's argument errors. The linearised
 prediction is the slip generator with a kind that is no slip.
 
-While the wheel shipped these helpers this scored 19.25 of 33.75 with the hidden
-checks (8.25 of it on hidden ones); raising everywhere scores 1.25.
+Given the hidden helpers as if the wheel shipped them, it scores 21.25 of 33.75 with the
+hidden checks (9.25 of it on hidden ones); raising everywhere scores 1.25.
 """
 import numpy as np
 

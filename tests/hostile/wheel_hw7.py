@@ -5,8 +5,8 @@ the student wheel ships it (see wheel_attack.py): the log of the shallow flow
 and the quadrature of a mode's ODE at the exponent 2L/(L+1); the glue is the
 prefactor and the end points (0 at uf = u0, inf at uf = s).
 
-While the wheel shipped these helpers this scored 5 of 30.5 with the hidden
-checks (2.5 of it on hidden ones); raising everywhere scores 1.5.
+Given the hidden helpers as if the wheel shipped them, it scores 9 of 30.5 with the
+hidden checks (4 of it on hidden ones); raising everywhere scores 1.5.
 """
 import numpy as np
 

@@ -4,8 +4,8 @@ Nothing here computes a bound: each graded function calls a helper copied
 from ``autograder/checks/hw8.py`` as the student wheel ships it (see
 wheel_attack.py), plus glue. 
 
-While the wheel shipped these helpers this scored 31.75 of 51.25 with the hidden
-checks (17.75 of it on hidden ones); raising everywhere scores 3.75.
+Given the hidden helpers as if the wheel shipped them, it scores 41.75 of 51.25 with the
+hidden checks (22.5 of it on hidden ones); raising everywhere scores 3.75.
 """
 import math
 
