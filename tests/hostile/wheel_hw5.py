@@ -5,15 +5,15 @@ helpers copied from ``autograder/checks/hw5.py`` as the student wheel ships it
 (see wheel_attack.py), plus glue (a 2x2 matrix from its entries, a seeded
 binomial draw at the theory's probability).
 
-While the wheel shipped these helpers this scored 15.4 of 21.5 with the hidden
-checks (10.8 of it on hidden ones); raising everywhere scores 0.45.
+Given the hidden helpers as if the wheel shipped them, it scores 17 of 21.5 with the
+hidden checks (11.8 of it on hidden ones); raising everywhere scores 0.2.
 """
 import numpy as np
 
 COPY = ["NEAR", "_grad", "_hess_entries", "_box_max", "_spectral", "_gd_local", "_linear_attraction_p",
-        "_first_crossing"]
+        "_first_crossing", "_predicted_slips"]
 #: helpers of COPY that the wheel still ships: they compute no graded function
-KEPT = ['NEAR', '_first_crossing']
+KEPT = ['NEAR']
 
 
 def gradient(name, theta):
@@ -60,4 +60,6 @@ def escape_steps(name, theta0, lr, threshold, max_steps=100000):
 
 
 def predicted_escape_steps(name, dist0, lr, threshold):
-    raise ValueError("no helper computes it")
+    if name == "monkey":
+        raise ValueError("not a strict saddle")
+    return 0 if dist0 >= threshold else _predicted_slips(dist0, lr, threshold)[-1]  # noqa: F821

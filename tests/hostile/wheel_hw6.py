@@ -5,12 +5,12 @@ copied from ``autograder/checks/hw6.py`` as the student wheel ships it (see
 wheel_attack.py), plus the contract's argument errors. The linearised
 prediction is the slip generator with a kind that is no slip.
 
-While the wheel shipped these helpers this scored 19.25 of 33.75 with the hidden
-checks (8.25 of it on hidden ones); raising everywhere scores 1.25.
+Given the hidden helpers as if the wheel shipped them, it scores 21.25 of 33.75 with the
+hidden checks (9.25 of it on hidden ones); raising everywhere scores 1.25.
 """
 import numpy as np
 
-COPY = ["_phi", "_dphi", "_pair", "_layers", "_ntk_sum", "_emp_terms", "_lin_variant"]
+COPY = ["_phi", "_dphi", "_pair", "_layers", "_ntk_sum", "_emp_terms", "_lin_variant", "_h_inf"]
 #: helpers of COPY that the wheel still ships: they compute no graded function
 KEPT = []
 
@@ -51,7 +51,7 @@ def train_vs_linearized(X_train, y_train, X_test, width, depth, lr, steps, seed,
 
 
 def du_gram_matrix(X):
-    raise ValueError("no helper computes it")
+    return _h_inf(np.asarray(X, float))  # noqa: F821
 
 
 def alignment_residuals(H, y, u0, t):

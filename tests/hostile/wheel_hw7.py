@@ -5,12 +5,12 @@ the student wheel ships it (see wheel_attack.py): the log of the shallow flow
 and the quadrature of a mode's ODE at the exponent 2L/(L+1); the glue is the
 prefactor and the end points (0 at uf = u0, inf at uf = s).
 
-While the wheel shipped these helpers this scored 5 of 30.5 with the hidden
-checks (2.5 of it on hidden ones); raising everywhere scores 1.5.
+Given the hidden helpers as if the wheel shipped them, it scores 9 of 30.5 with the
+hidden checks (4 of it on hidden ones); raising everywhere scores 1.5.
 """
 import numpy as np
 
-COPY = ["_arr", "_mode_log", "_power_time"]
+COPY = ["_arr", "_mode_log", "_power_time", "_haar_orthogonal"]
 #: helpers of COPY that the wheel still ships: they compute no graded function
 KEPT = ['_arr']
 
@@ -50,7 +50,14 @@ def optimal_steps(s, depth, u0, uf):
 
 
 def orthogonal_weights(widths, seed):
-    raise ValueError("no helper computes it")
+    if len(widths) < 2:
+        raise ValueError("at least two widths")
+    rng = np.random.default_rng(seed)
+    out = []
+    for a, b in zip(widths[:-1], widths[1:]):
+        q = _haar_orthogonal(max(a, b), rng)[:, :min(a, b)]  # noqa: F821
+        out.append(q if b >= a else q.T)
+    return out
 
 
 def deep_linear_gd(weights, X, Y, lr, steps):

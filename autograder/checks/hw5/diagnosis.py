@@ -1,4 +1,4 @@
-"""Reading hw5's returned values, and the steps at which a wrong measure says "escaped"."""
+"""Reading hw5's returned values."""
 import math
 
 import numpy as np
@@ -20,10 +20,3 @@ def returned_number(got, name, integer=False):
         got = int(got)  # a count computed with np.ceil is still the right count
     return expect_int(got, name)
 
-
-def _first_crossing(traj, v, thr, norm=False):
-    """The first row k of ``traj`` with |<theta_k, v>| >= thr (``norm``: |theta_k| >= thr), or None."""
-    with np.errstate(all="ignore"):
-        comp = np.linalg.norm(traj, axis=1) if norm else np.abs(traj @ v)
-    idx = np.nonzero(comp >= thr)[0]
-    return int(idx[0]) if idx.size else None

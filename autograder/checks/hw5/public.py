@@ -42,19 +42,12 @@ def test_gradient(student, ref, case):
     name, theta = case.args
     got = student.gradient(name, theta)
     want = ref.gradient(name, theta)
-    x, y = theta
-    slips = []
-    if name == "quartic":
-        slips.append(Slip("d/dy (y^4/4 - y^2/2) = y^3 - y, with this sign", np.array([x, y - y ** 3])))
-        slips.append(Slip("y^3/3 - y or similar: the power rule on y^4/4 gives y^3", np.array([x, y ** 3 / 3 - y])))
-    elif name == "factorization":
-        r = 1 - x * y
-        slips.append(Slip("the chain rule's minus sign is missing: d(1 - xy)/dx = -y", np.array([r * y, r * x])))
-        slips.append(Slip("the components are swapped: df/dx = -(1 - xy) y, df/dy = -(1 - xy) x",
-                          np.array([-r * x, -r * y])))
-    else:
-        slips.append(Slip("df/dy = -6xy (d/dy of -3 x y^2)", np.array([3 * x * x - 3 * y * y, -3 * x * y])))
-        slips.append(Slip("the components are swapped", np.array([-6 * x * y, 3 * x * x - 3 * y * y])))
+    texts = {"quartic": ["d/dy (y^4/4 - y^2/2) = y^3 - y, with this sign",
+                         "y^3/3 - y or similar: the power rule on y^4/4 gives y^3"],
+             "factorization": ["the chain rule's minus sign is missing: d(1 - xy)/dx = -y",
+                               "the components are swapped: df/dx = -(1 - xy) y, df/dy = -(1 - xy) x"],
+             "monkey": ["df/dy = -6xy (d/dy of -3 x y^2)", "the components are swapped"]}[name]
+    slips = [Slip(t, v) for t, v in zip(texts, ref.slipgen.gradient_slips(name, *theta))]
     close(got, want, rtol=RTOL_DERIV, atol=ATOL_DERIV, slips=slips, name="gradient")
 
 
@@ -63,21 +56,14 @@ def test_hessian(student, ref, case):
     name, theta = case.args
     got = student.hessian(name, theta)
     want = ref.hessian(name, theta)
-    x, y = theta
-    slips = []
-    if name == "quartic":
-        slips.append(Slip("d^2/dy^2 (y^4/4 - y^2/2) = 3y^2 - 1", np.diag([1.0, y * y - 1])))
-    elif name == "factorization":
-        for desc, off in (("the off-diagonal entry has the wrong sign: d^2f/dxdy = 2xy - 1, not 1 - 2xy", 1 - 2 * x * y),
-                          ("d^2f/dxdy misses a term of the product rule: d/dy[-(1 - xy) y] = 2xy - 1", x * y - 1),
-                          ("d^2f/dxdy misses the -(1 - xy) term of the product rule", x * y)):
-            slips.append(Slip(desc, np.array([[y * y, off], [off, x * x]])))
-        slips.append(Slip("the diagonal entries are swapped: d^2f/dx^2 = y^2, d^2f/dy^2 = x^2",
-                          np.array([[x * x, 2 * x * y - 1], [2 * x * y - 1, y * y]])))
-    else:
-        slips.append(Slip("the off-diagonal entries have the wrong sign: d^2f/dxdy = -6y",
-                          np.array([[6 * x, 6 * y], [6 * y, -6 * x]])))
-        slips.append(Slip("d^2f/dy^2 = -6x, not +6x", np.array([[6 * x, -6 * y], [-6 * y, 6 * x]])))
+    texts = {"quartic": ["d^2/dy^2 (y^4/4 - y^2/2) = 3y^2 - 1"],
+             "factorization": ["the off-diagonal entry has the wrong sign: d^2f/dxdy = 2xy - 1, not 1 - 2xy",
+                               "d^2f/dxdy misses a term of the product rule: d/dy[-(1 - xy) y] = 2xy - 1",
+                               "d^2f/dxdy misses the -(1 - xy) term of the product rule",
+                               "the diagonal entries are swapped: d^2f/dx^2 = y^2, d^2f/dy^2 = x^2"],
+             "monkey": ["the off-diagonal entries have the wrong sign: d^2f/dxdy = -6y",
+                        "d^2f/dy^2 = -6x, not +6x"]}[name]
+    slips = [Slip(t, v) for t, v in zip(texts, ref.slipgen.hessian_slips(name, *theta))]
     close(got, want, rtol=RTOL_DERIV, atol=ATOL_DERIV, slips=slips, name="Hessian")
 
 

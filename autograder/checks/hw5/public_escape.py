@@ -6,9 +6,9 @@ import numpy as np
 
 from autograder.api import Case, Raised, Slip, check, expect_raises, fail, name_slips, rejects, stats
 
-from autograder.checks.hw5.diagnosis import _first_crossing, returned_number
+from autograder.checks.hw5.diagnosis import returned_number
 from autograder.checks.hw5.public import NEAR
-from autograder.checks.hw5.theory import INV_SQRT2, disk_fraction, is_exact_power, max_norm_fraction, saddle_directions
+from autograder.checks.hw5.theory import INV_SQRT2, saddle_directions
 
 # ---------------------------------------------------------------- saddle_attraction_rate
 def _counts(student, args, seeds, n):
@@ -64,11 +64,11 @@ def test_saddle_attraction_rate_theory(student, ref, case, grader_seed):
     if steps > 0:
         prev, nxt = (ref.slipgen.linear_attraction_p(name, lr, r, steps + d) for d in (-1, 1))
         for q, what in ((prev, "steps - 1 GD steps"), (nxt, "steps + 1 GD steps"),
-                        (disk_fraction(NEAR, r), "no GD step at all")):
+                        (ref.slipgen.disk_fraction(NEAR, r), "no GD step at all")):
             if abs(total / n - q) < 4 * math.sqrt(q * (1 - q) / n) < abs(p - q):
                 hint = f"Your fraction matches {what}. " + hint
                 break
-    if abs(total / n - max_norm_fraction(NEAR, r)) < 1e-2 and steps == 0:
+    if abs(total / n - ref.slipgen.max_norm_fraction(NEAR, r)) < 1e-2 and steps == 0:
         hint = "Your fraction matches a square |x|, |y| < 1e-3 (max-norm), not a disk. " + hint
     if total == n:
         hint = "Every init counts as attracted: is the distance compared squared (|theta|^2 < 1e-3)? " + hint
@@ -96,11 +96,12 @@ def test_escape_steps(student, ref, case):
     # computed before the student's call, so that public fixtures record them
     long = ref.gd(name, theta0, lr, 5 * (want + 2) + 100)
     traj = long[:want + 3]
-    positive = _first_crossing(traj, w, thr)
+    positive = ref.slipgen.first_crossing(traj, w, thr)
+    never = ref.slipgen.first_crossing(long, w, thr) is None
     slips = [Slip("off by one: k counts GD steps and k = 0 (theta0 itself) is a candidate", want + 1),
              Slip("off by one: you return the index of the last iterate below the threshold; "
                   "theta_k is the iterate after k GD steps", want - 1)]
-    norm = _first_crossing(traj, v, thr, norm=True)
+    norm = ref.slipgen.first_crossing(traj, v, thr, norm=True)
     if norm is not None:
         slips.append(Slip("the norm |theta_k| was compared with the threshold; the task asks for the "
                           "component along the negative-curvature eigenvector of H(0)", norm))
@@ -115,7 +116,7 @@ def test_escape_steps(student, ref, case):
     except Raised as err:
         # GD shrinks the positive-curvature component: measured along it, the
         # iterates never escape (the slip's "value" is the RuntimeError).
-        if err.exc_type == "RuntimeError" and _first_crossing(long, w, thr) is None:
+        if err.exc_type == "RuntimeError" and never:
             fail(f"{call} raised RuntimeError, but GD escapes at step {want}. This looks like: "
                  f"{largest} (GD shrinks that component, so it never reaches the threshold). "
                  "Next: measure |<theta_k, v>| with v the eigenvector of lambda_min < 0.")
@@ -141,9 +142,9 @@ def test_escape_steps_errors(student, ref, case):
         traj = ref.gd(name, theta0, lr, 200)
         w = saddle_directions(name)[1]
         for text, k in (("the norm |theta_k| was compared with the threshold, not the component along "
-                         "the negative-curvature eigenvector", _first_crossing(traj, w, thr, norm=True)),
+                         "the negative-curvature eigenvector", ref.slipgen.first_crossing(traj, w, thr, norm=True)),
                         ("the component along the eigenvector of the largest eigenvalue of H(0) (positive "
-                         "curvature) was compared with the threshold", _first_crossing(traj, w, thr))):
+                         "curvature) was compared with the threshold", ref.slipgen.first_crossing(traj, w, thr))):
             if k is not None:
                 slips.append(Slip(text, k))
     expect_raises(student.escape_steps, exc, *case.args, slips=slips, **kwargs)
@@ -163,16 +164,15 @@ def test_predicted_escape_steps(student, ref, case):
     got = int(returned_number(student.predicted_escape_steps(*case.args), "the predicted number of steps",
                                   integer=True))
     want = ref.predicted_escape_steps(*case.args)
-    slack = 1 if is_exact_power(d, lr, thr) else 0  # ceil of an integer up to round-off
+    slack = 1 if ref.slipgen.is_exact_power(d, lr, thr) is True else 0  # ceil of an integer up to round-off
+    # asked before the verdict, so that public fixtures record them
+    slips = dict(zip(("floor instead of ceil", "round instead of ceil",
+                      "log(1 + lr) replaced by lr (its first-order expansion)",
+                      "log(1 - lr |lambda_min|): the unstable factor is 1 + lr |lambda_min| > 1",
+                      "the case dist0 >= threshold must give 0"),
+                     ref.slipgen.predicted_slips(d, lr, thr)))
     if abs(got - want) <= slack:
         return
-    x = math.log(thr / d)
-    slips = {"floor instead of ceil": math.floor(x / math.log1p(lr)),
-             "round instead of ceil": round(x / math.log1p(lr)),
-             "log(1 + lr) replaced by lr (its first-order expansion)": math.ceil(x / lr),
-             "log(1 - lr |lambda_min|): the unstable factor is 1 + lr |lambda_min| > 1":
-                 math.ceil(x / math.log1p(-lr)) if lr < 1 else None,
-             "the case dist0 >= threshold must give 0": math.ceil(x / math.log1p(lr))}
     hint = next((k for k, v in slips.items() if v == got and v != want), None)
     fail(f"predicted_escape_steps{case.args} returned {got}, expected {want}"
          + (f" (up to {slack} for round-off at an exact power)" if slack else "") + "."

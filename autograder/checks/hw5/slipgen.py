@@ -1,7 +1,9 @@
 """hw5's hidden helpers: the grader's own gradients, Hessians and GD of the three
-test functions (for slip values), the Lipschitz constants that realistic slips
-produce, and the linearised attraction probability that the theory check
-compares with. Check code calls them as ``ref.slipgen.name(...)``; the student
+test functions and the wrong gradients and Hessians of realistic slips, the
+Lipschitz constants that realistic slips produce, the linearised attraction
+probability that the theory check compares with (and the fractions that slips
+give), the escape steps that wrong measures give, and the wrong predicted
+escape steps. Check code calls them as ``ref.slipgen.name(...)``; the student
 wheel leaves this file out and replays their values on the public cases from
 the public fixtures (autograder/reference.py).
 """
@@ -98,3 +100,57 @@ def lipschitz_slips(name, r):
     gnorm = lambda x, y: np.linalg.norm(grad(name, x, y), axis=-1)  # noqa: E731
     box = (lambda fun: box_max(fun, r)) if r > 0 else (lambda fun: float(fun(np.zeros(1), np.zeros(1))[0]))
     return [box(gnorm), box(frob), spec(r, r), spec(0.0, 0.0)]
+
+
+def gradient_slips(name, x, y):
+    """Wrong gradients of ``name`` at (x, y), in the order of the check's descriptions."""
+    if name == "quartic":
+        return [np.array([x, y - y ** 3]), np.array([x, y ** 3 / 3 - y])]
+    if name == "factorization":
+        r = 1 - x * y
+        return [np.array([r * y, r * x]), np.array([-r * x, -r * y])]
+    return [np.array([3 * x * x - 3 * y * y, -3 * x * y]), np.array([-6 * x * y, 3 * x * x - 3 * y * y])]
+
+
+def hessian_slips(name, x, y):
+    """Wrong Hessians of ``name`` at (x, y), in the order of the check's descriptions."""
+    if name == "quartic":
+        return [np.diag([1.0, y * y - 1])]
+    if name == "factorization":
+        return [np.array([[y * y, off], [off, x * x]]) for off in (1 - 2 * x * y, x * y - 1, x * y)] + [
+            np.array([[x * x, 2 * x * y - 1], [2 * x * y - 1, y * y]])]
+    return [np.array([[6 * x, 6 * y], [6 * y, -6 * x]]), np.array([[6 * x, -6 * y], [-6 * y, 6 * x]])]
+
+
+def first_crossing(traj, v, thr, norm=False):
+    """The first row k of ``traj`` with |<theta_k, v>| >= thr (``norm``: |theta_k| >= thr), or None."""
+    with np.errstate(all="ignore"):
+        comp = np.linalg.norm(traj, axis=1) if norm else np.abs(traj @ v)
+    idx = np.nonzero(comp >= thr)[0]
+    return int(idx[0]) if idx.size else None
+
+
+def disk_fraction(near, radius):
+    """Fraction of the box [-radius, radius]^2 within Euclidean distance ``near`` of 0:
+    pi near^2 / (2 radius)^2 for near <= radius (the attracted fraction after 0 GD steps)."""
+    return math.pi * near ** 2 / (4 * radius * radius)
+
+
+def max_norm_fraction(near, radius):
+    """Fraction of the box [-radius, radius]^2 within max-norm distance ``near`` of 0:
+    (2 near)^2 / (2 radius)^2, capped at 1 (a square |x|, |y| < near instead of the disk)."""
+    return min(1.0, 4 * near ** 2 / (4 * radius * radius))
+
+
+def is_exact_power(dist0, lr, threshold):
+    """Whether log(threshold / dist0) / log(1 + lr) is a positive integer (to 1e-9): then the
+    ceiling of the predicted escape step is k or k + 1 by round-off alone."""
+    x = math.log(threshold / dist0) / math.log1p(lr)
+    return x > 0.5 and abs(x - round(x)) < 1e-9
+
+
+def predicted_slips(dist0, lr, threshold):
+    """Wrong predicted escape steps, in the order of the check's descriptions (None: no such slip)."""
+    x = math.log(threshold / dist0)
+    return [math.floor(x / math.log1p(lr)), round(x / math.log1p(lr)), math.ceil(x / lr),
+            math.ceil(x / math.log1p(-lr)) if lr < 1 else None, math.ceil(x / math.log1p(lr))]

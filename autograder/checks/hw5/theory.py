@@ -28,25 +28,6 @@ def saddle_directions(name: str) -> tuple[np.ndarray, np.ndarray]:
     raise ValueError(f"{name!r} has no strict saddle at 0; one of 'quartic', 'factorization'")
 
 
-def disk_fraction(near: float, radius: float) -> float:
-    """Fraction of the box [-radius, radius]^2 within Euclidean distance ``near`` of 0.
-
-    pi near^2 / (2 radius)^2, for near <= radius: the probability that a uniform
-    init is already "within near of the saddle" (the attracted fraction after 0
-    GD steps, the measure of (3.46) at k = 0).
-    """
-    return math.pi * near ** 2 / (4 * radius * radius)
-
-
-def max_norm_fraction(near: float, radius: float) -> float:
-    """Fraction of the box [-radius, radius]^2 within max-norm distance ``near`` of 0.
-
-    (2 near)^2 / (2 radius)^2, capped at 1: what a square |x|, |y| < near
-    (instead of the disk of :func:`disk_fraction`) counts.
-    """
-    return min(1.0, 4 * near ** 2 / (4 * radius * radius))
-
-
 def with_eigenvalues(lam: tuple[float, float], angle: float) -> np.ndarray:
     """The symmetric 2x2 matrix R diag(lam) R^T, R the rotation by ``angle``.
 
@@ -57,13 +38,3 @@ def with_eigenvalues(lam: tuple[float, float], angle: float) -> np.ndarray:
     R = np.array([[c, -s], [s, c]])
     return R @ np.diag(lam) @ R.T
 
-
-def is_exact_power(dist0: float, lr: float, threshold: float) -> bool:
-    """Whether log(threshold / dist0) / log(1 + lr) is a positive integer (to 1e-9).
-
-    Then threshold = dist0 (1 + lr)^k exactly, and the ceiling of the predicted
-    escape step (growth factor 1 + lr |lambda_min|, lambda_min = -1, of GD (3.44)
-    along the escape direction) is k or k + 1 by round-off alone.
-    """
-    x = math.log(threshold / dist0) / math.log1p(lr)
-    return x > 0.5 and abs(x - round(x)) < 1e-9

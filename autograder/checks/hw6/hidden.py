@@ -12,6 +12,7 @@ from . import public_random as R
 from .inputs import scaled_inputs, unit_columns
 from .public import _align_case, _emp_case, _kernel_case, _lin_case
 from .public_random import _dev_case, _train_case
+from .slipgen import h_inf
 
 
 def _parallel_columns(n0, m, seed):
@@ -79,5 +80,5 @@ test_du_gram_matrix = hidden_cases(P.test_du_gram_matrix, [
 ])
 
 test_alignment_residuals = hidden_cases(P.test_alignment_residuals, [
-    _align_case("twelve_points", 5, 12, 662, "true"),
+    _align_case("twelve_points", h_inf(unit_columns(5, 12, 662)), unit_columns(5, 12, 662), 662, "true"),
 ])

@@ -154,3 +154,29 @@ def chiless_deviations(X, depth, width, act, s2, seed, inits, runs):
             d += np.linalg.norm(sum(emp_terms(W, X, X, act, s2)) - chiless) / np.linalg.norm(chiless)
         slip.append(d / inits)
     return slip
+
+
+def h_inf(X):
+    """H^inf of (5.148) for unit columns X: x_k^T x_l (pi - arccos(x_k^T x_l)) / (2 pi), diagonal 1/2."""
+    G = X.T @ X
+    H = G * (np.pi - np.arccos(np.clip(G, -1, 1))) / (2 * np.pi)
+    np.fill_diagonal(H, 0.5)
+    return H
+
+
+def du_gram_slips(X):
+    """Wrong H^inf, in the check's order: without the factor x_k^T x_l; pi + arccos; the angle
+    where pi - angle belongs."""
+    G = X.T @ X
+    th = np.arccos(np.clip(G, -1, 1))
+    return [(np.pi - th) / (2 * np.pi), G * (np.pi + th) / (2 * np.pi), G * th / (2 * np.pi)]
+
+
+def alignment_slips(H, y, u0, t):
+    """Wrong residuals ||u'(t) - y||^2 of (5.151), in the check's order: exp(-lam t); V @ r for
+    V^T r; the projections not squared; the norm instead of its square."""
+    lam, V = np.linalg.eigh(H)
+    p = V.T @ (y - u0)
+    decay = np.exp(-2 * np.outer(t, lam))
+    return [np.exp(-np.outer(t, lam)) @ (p * p), decay @ ((V @ (y - u0)) ** 2), decay @ p,
+            np.sqrt(decay @ (p * p))]

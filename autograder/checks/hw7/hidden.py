@@ -10,7 +10,8 @@ from autograder.api import Case, hidden_cases
 from . import public as P
 from . import public_weights as W
 from .diagnosis import _arr
-from .inputs import gaussian_weights, haar_orthogonal, whitened_inputs
+from .inputs import gaussian_weights, whitened_inputs
+from .slipgen import haar_orthogonal
 
 
 def _edge_cases(fn_args):

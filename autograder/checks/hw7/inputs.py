@@ -15,8 +15,3 @@ def whitened_inputs(n, batch, seed):
     q = np.linalg.qr(np.random.default_rng(seed).standard_normal((batch, n)))[0]
     return math.sqrt(batch) * q.T
 
-
-def haar_orthogonal(n, rng):
-    """A Haar-distributed n x n orthogonal matrix (QR with the signs of diag(R) fixed)."""
-    q, r = np.linalg.qr(rng.standard_normal((n, n)))
-    return q * np.sign(np.diag(r))

@@ -82,3 +82,35 @@ def gd_variant(weights, X, Y, lr, steps, kind):
                     ws[l] = ws[l] - lr * g @ hs[l].T
     return np.array(out)
 
+
+
+def shallow_slips(s, eta, u0, uf):
+    """Wrong shallow flow times (2.133): only ln(uf/u0); eta multiplying the log; 1/2*s*eta."""
+    log = mode_log(s, u0, uf)
+    with np.errstate(all="ignore"):
+        return [np.log(_arr(uf) / u0) / (2 * _arr(s) * eta), log * _arr(eta) / (2 * _arr(s)),
+                log * _arr(s) * eta / 2]
+
+
+def deep_slips(s, eta, u0, uf, depth):
+    """Wrong deep flow times (2.141): the log term without its 1/s; the log term missing."""
+    L1 = _arr(depth) + 1.0
+    with np.errstate(all="ignore"):
+        inv = 1.0 / _arr(u0) - 1.0 / _arr(uf)
+        return [(inv + mode_log(s, u0, uf)) / (L1 * _arr(s) * eta), inv / (L1 * _arr(s) * eta)]
+
+
+def hessian_slips(s, a, depth):
+    """Wrong top eigenvalues of the Hessian (2.145): the other eigenvalue, L+1 off-diagonal
+    entries in the row sum, the off-diagonal entry counted once."""
+    a_, L_ = _arr(a), _arr(depth)
+    with np.errstate(all="ignore"):
+        diag, off = a_ ** (2 * L_), 2 * a_ ** (2 * L_) - s * a_ ** (L_ - 1)
+        return [diag - off, diag + (L_ + 1) * off, diag + off]
+
+
+def haar_orthogonal(n, rng):
+    """A Haar-distributed n x n orthogonal matrix (QR with the signs of diag(R) fixed): the
+    sampler of orthogonal_weights, for the hidden cases' aligned nets (2.137)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))

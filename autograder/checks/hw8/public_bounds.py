@@ -11,7 +11,6 @@ import numpy as np
 from autograder.api import Case, Slip, check, close, fail, rejects
 from autograder.checks.hw8.diagnosis import two_numbers
 from autograder.checks.hw8.public import ATOL_KL, ATOL_RISK, RTOL_EXACT
-from autograder.checks.hw8.theory import grid_delta, prior_grid_index
 
 
 # ================================================================ spectral_complexity
@@ -40,7 +39,7 @@ def test_spectral_complexity(student, ref, case):
         slips = [Slip("sum ||W_l||_F / ||W_l||_2 without squares (the text dump's (4.115)); (4.87) squares both",
                       ref.slipgen.spectral(Ws, "neyshabur", neyshabur_square=False)),
                  Slip("the spectral norm replaced by the Frobenius norm",
-                      float(np.prod([np.linalg.norm(W) for W in Ws]) * math.sqrt(len(Ws))))]
+                      ref.slipgen.frobenius_product(Ws))]
     else:
         slips = [Slip("||W^T||_{2,1} taken as the sum of the column norms of W; it sums the row norms",
                       ref.slipgen.spectral(Ws, M=M, norms="columns")),
@@ -97,7 +96,7 @@ def test_neyshabur_bound(student, ref, case):
     leq = ref.slipgen.ney(Ws, X, y, gamma, delta, B, strict=False)
     close(risk, want[0], rtol=RTOL_EXACT, name="margin_risk", slips=[
         Slip("y f(x) <= gamma counted as a margin error; the margin loss needs y f(x) < gamma (strict)", leq[0]),
-        Slip("the 0/1 risk (margin 0) instead of the margin risk", float(np.mean(y * ref.slipgen.forward(Ws, X) < 0))),
+        Slip("the 0/1 risk (margin 0) instead of the margin risk", ref.slipgen.zero_one_risk(Ws, X, y)),
         Slip("the fraction of correct margins, 1 - R̂_gamma", 1 - want[0])])
     slips = [Slip("n without the input dimension: n = max_l n_l counts every W_l's dimensions",
                   ref.slipgen.ney(Ws, X, y, gamma, delta, B, n_mode="outputs")[1]),
@@ -119,8 +118,8 @@ def test_mcallester_bound(student, ref, case):
     e, kl, m, delta = case.args
     got = student.mcallester_bound(*case.args)
     want = ref.mcallester_bound(*case.args)
-    slips = [Slip("2m under the root; Theorem 11 has 2m - 1", e + math.sqrt((math.log(4 * m / delta) + kl) / (2 * m))),
-             Slip("log(1/delta) for log(4m/delta)", e + math.sqrt((math.log(1 / delta) + kl) / (2 * m - 1)))]
+    slips = [Slip(t, v) for t, v in zip(("2m under the root; Theorem 11 has 2m - 1", "log(1/delta) for log(4m/delta)"),
+                                        ref.slipgen.mcallester_slips(e, kl, m, delta))]
     if e > 0:
         slips.append(Slip("the empirical risk left out", want - e))
     close(got, want, rtol=RTOL_EXACT, slips=slips)
@@ -187,7 +186,7 @@ def test_dziugaite_roy_bound(student, ref, case):
     gibbs, bound = two_numbers(student.dziugaite_roy_bound(*args, **kw), "(gibbs_risk, bound)")
     want = ref.dziugaite_roy_bound(*args, **kw)
     if np.all(lam <= DETERMINISTIC_LAM):
-        det = float(np.mean(y * (mu @ X) < 0))
+        det = ref.slipgen.linear_zero_one_risk(mu, X, y)
         if not abs(gibbs - det) <= ATOL_RISK:
             fail(f"with posterior log-variances lam = -60 the Gibbs risk must equal the 0/1 risk of mu, "
                  f"{det:.6g}; yours is {gibbs:.10g}. Next: use the exact Gaussian formula with the "
@@ -212,14 +211,12 @@ def test_dziugaite_roy_bound(student, ref, case):
         Slip("the printed (4.77) KL, ending in '- 1.mu'",
              ref.slipgen.dr_bound(want[0], mu, lam, X, mu_p, lam_p, kl=printed_kl, **kw_b)),
         Slip("McAllester at delta, without the union bound over the prior grid (delta_j)",
-             want[0] + math.sqrt((math.log(4 * X.shape[1] / delta)
-                                  + ref.kl_diag_gaussians(mu, lam, mu_p, lam_p)) / (2 * X.shape[1] - 1)))])
-    j = prior_grid_index(lam_p)
-    if not kw and j >= 1 and abs(j - round(j)) < 1e-6:   # lam_p on the default grid (4.80)
-        j, m = round(j), X.shape[1]
-        delta_j = grid_delta(0.025, j)      # McAllester (4.74) at the grid point's delta_j
-        mc = float(gibbs) + math.sqrt((math.log(4 * m / delta_j) + ref.kl_diag_gaussians(mu, lam, mu_p, lam_p))
-                                      / (2 * m - 1))
+             ref.slipgen.mcallester_at(want[0], ref.kl_diag_gaussians(mu, lam, mu_p, lam_p), X.shape[1], delta))])
+    # lam_p on the default grid (4.80): (j, the root of McAllester (4.74) at the grid point's delta_j)
+    grid = ref.slipgen.grid_term(lam_p, ref.kl_diag_gaussians(mu, lam, mu_p, lam_p), X.shape[1]) if not kw else None
+    if isinstance(grid, (tuple, list)):
+        j, root = grid
+        mc = float(gibbs) + root
         if not math.isclose(bound, mc, rel_tol=1e-11):
             fail(f"at the grid point j = {j} your bound {bound:.12g} should equal McAllester's bound at "
                  f"delta_j = 6 delta/(pi^2 j^2), {mc:.12g}.")

@@ -109,3 +109,88 @@ def dr_bound(gibbs, mu, lam, X, mu_p, lam_p, delta=0.025, b=100.0, c=0.1, jpow=2
         kl = 0.5 * float(np.sum(np.exp(lam - lam_p) + (mu - mu_p) ** 2 * np.exp(-lam_p) + lam_p - lam - 1))
     return gibbs + math.sqrt((math.log(2 * math.pi**2 * m * j**jpow / (3 * delta)) + kl) / (2 * m - 1))
 
+
+
+def finite_slips(m, delta, n):
+    """finite_class_bound's slips, in the check's order: the 2 of 2m dropped; with |F| > 1,
+    log|F| left out and |F| where log|F| belongs."""
+    out = [math.sqrt((math.log(1 / delta) + math.log(n)) / m)]
+    if n > 1:
+        out += [math.sqrt(math.log(1 / delta) / (2 * m)), math.sqrt((math.log(1 / delta) + n) / (2 * m))]
+    return out
+
+
+def sauer_slips(m, d):
+    """sauer_bound's slips: the sum to d - 1, to d + 1, 2^m whatever d, binom(m, d) alone."""
+    return [sauer_to(m, d - 1), sauer_to(m, d + 1), 2**m, math.comb(m, min(d, m))]
+
+
+def lin_bound_slips(X, B):
+    """rademacher_linear's bound misread: B max_i ||x_i|| / sqrt(m), B left out, ||X||_F / sqrt(m)."""
+    m = X.shape[1]
+    return [B * np.max(np.linalg.norm(X, axis=0)) / math.sqrt(m), np.linalg.norm(X) / m,
+            np.linalg.norm(X) / math.sqrt(m)]
+
+
+def lin_square_mean(X, B):
+    """The mean of B ||X sigma||^2 / m over Rademacher sigma: B ||X||_F^2 / m."""
+    return B * np.sum(X**2) / X.shape[1]
+
+
+def fin_bound_slips(H):
+    """Massart's bound misread: N for N', log N' for log 2N', and (for entries not +-1) (4.18)."""
+    N, m = H.shape
+    n_distinct = len({tuple(r) for r in H.tolist()})
+    top = np.max(np.linalg.norm(H, axis=1))
+    out = [top * math.sqrt(2 * math.log(2 * N)) / m, top * math.sqrt(2 * math.log(max(n_distinct, 1))) / m]
+    if not np.all(np.abs(H) == 1):
+        out.append(math.sqrt(2 * math.log(2 * n_distinct) / m))
+    return out
+
+
+def frobenius_product(Ws):
+    """(4.87) with every spectral norm replaced by the Frobenius norm."""
+    return float(np.prod([np.linalg.norm(W) for W in Ws]) * math.sqrt(len(Ws)))
+
+
+def zero_one_risk(Ws, X, y):
+    """The 0/1 risk (margin 0) of the net ``Ws`` on (X, y)."""
+    return float(np.mean(y * forward(Ws, X) < 0))
+
+
+def linear_zero_one_risk(mu, X, y):
+    """The 0/1 risk of the linear classifier mu: the Gibbs risk of a posterior of variance 0."""
+    return float(np.mean(y * (mu @ X) < 0))
+
+
+def mcallester_slips(e, kl, m, delta):
+    """mcallester_bound's slips: 2m for 2m - 1 under the root; log(1/delta) for log(4m/delta)."""
+    return [e + math.sqrt((math.log(4 * m / delta) + kl) / (2 * m)),
+            e + math.sqrt((math.log(1 / delta) + kl) / (2 * m - 1))]
+
+
+def mcallester_at(e, kl, m, delta):
+    """McAllester's bound (4.74) at confidence ``delta``."""
+    return e + math.sqrt((math.log(4 * m / delta) + kl) / (2 * m - 1))
+
+
+def prior_grid_index(lam_p, b=100.0, c=0.1):
+    """j = b (log c - lam_p): the index of the prior log-variance lam_p on the grid
+    lam_j = log c - j / b of (4.80) (an integer j >= 1 exactly on the grid)."""
+    return b * (math.log(c) - lam_p)
+
+
+def grid_delta(delta, j):
+    """delta_j = 6 delta / (pi^2 j^2): the confidence of grid point j, so that the union
+    bound over j >= 1 spends sum_j delta_j = delta (sum 1/j^2 = pi^2 / 6), as in (4.80)."""
+    return 6 * delta / (math.pi ** 2 * j ** 2)
+
+
+def grid_term(lam_p, kl, m):
+    """With lam_p on the default grid of (4.80) (b = 100, c = 0.1, delta = 0.025): (j, the
+    root of McAllester's bound (4.74) at delta_j); else None."""
+    j = prior_grid_index(lam_p)
+    if not (j >= 1 and abs(j - round(j)) < 1e-6):
+        return None
+    j = round(j)
+    return j, math.sqrt((math.log(4 * m / grid_delta(0.025, j)) + kl) / (2 * m - 1))

@@ -35,15 +35,3 @@ def sauer_log_bound(m: int, d: int) -> float:
     """d (1 + log m - log d): the log of (e m / d)^d, which bounds the growth function
     sum_{k <= d} binom(m, k) for m > d >= 1 (4.20)."""
     return d * (1 + math.log(m) - math.log(d))
-
-
-def prior_grid_index(lam_p: float, b: float = 100.0, c: float = 0.1) -> float:
-    """j = b (log c - lam_p): the index of the prior log-variance lam_p on the grid
-    lam_j = log c - j / b of (4.80) (an integer j >= 1 exactly on the grid)."""
-    return b * (math.log(c) - lam_p)
-
-
-def grid_delta(delta: float, j: float) -> float:
-    """delta_j = 6 delta / (pi^2 j^2): the confidence of grid point j, so that the union
-    bound over j >= 1 spends sum_j delta_j = delta (sum 1/j^2 = pi^2 / 6), as in (4.80)."""
-    return 6 * delta / (math.pi ** 2 * j ** 2)

@@ -1,10 +1,11 @@
-"""hw5's closed forms (autograder/checks/hw5/theory.py) against independent computations."""
+"""hw5's closed forms (autograder/checks/hw5/theory.py; the attraction fractions and exact powers
+of slipgen.py) against independent computations."""
 import math
 
 import numpy as np
 import pytest
 
-from autograder.checks.hw5 import theory
+from autograder.checks.hw5 import slipgen, theory
 
 # the landscapes, written here from the task's formulas (not from solutions/)
 LANDSCAPE = {
@@ -44,14 +45,14 @@ def test_fractions_by_monte_carlo(near, radius):
     # false-failure probability by 2e-9 (the seed is fixed, so the test is deterministic)
     n = 2_000_000
     pts = np.random.default_rng(5).uniform(-radius, radius, size=(n, 2))
-    for got, inside in ((theory.disk_fraction(near, radius), np.hypot(pts[:, 0], pts[:, 1]) < near),
-                        (theory.max_norm_fraction(near, radius), np.abs(pts).max(axis=1) < near)):
+    for got, inside in ((slipgen.disk_fraction(near, radius), np.hypot(pts[:, 0], pts[:, 1]) < near),
+                        (slipgen.max_norm_fraction(near, radius), np.abs(pts).max(axis=1) < near)):
         p = inside.mean()
         assert abs(got - p) <= 6 * math.sqrt(max(got * (1 - got), 1e-12) / n)
 
 
 def test_max_norm_fraction_is_capped():
-    assert theory.max_norm_fraction(2.0, 1.0) == 1.0
+    assert slipgen.max_norm_fraction(2.0, 1.0) == 1.0
 
 
 @pytest.mark.parametrize("lam, angle", [((1.0, 2.5), 0.4), ((-1.0, 0.0), 0.7), ((-5e-9, 1.0), 0.3)])
@@ -73,4 +74,4 @@ def test_is_exact_power(dist0, lr, thr, exact):
     while d * (1 + lr) <= thr * (1 + 1e-12):
         d, k = d * (1 + lr), k + 1
     assert (k > 0 and math.isclose(d, thr, rel_tol=1e-12)) == exact
-    assert theory.is_exact_power(dist0, lr, thr) == exact
+    assert slipgen.is_exact_power(dist0, lr, thr) == exact

@@ -1,10 +1,11 @@
-"""hw8's closed forms (autograder/checks/hw8/theory.py) against independent computations."""
+"""hw8's closed forms (autograder/checks/hw8/theory.py, and the grid of (4.80) in slipgen.py)
+against independent computations."""
 import math
 
 import numpy as np
 import pytest
 
-from autograder.checks.hw8 import theory
+from autograder.checks.hw8 import slipgen, theory
 
 
 def test_threshold_risk_by_monte_carlo():
@@ -44,10 +45,10 @@ def test_sauer_log_bound_dominates_the_sum(m, d):
 def test_prior_grid_index_and_delta():
     for j in (1, 7, 250):
         lam = math.log(0.1) - j / 100
-        assert theory.prior_grid_index(lam) == pytest.approx(j, abs=1e-9)
-    assert theory.prior_grid_index(-3.0, b=50.0, c=1.0) == pytest.approx(150.0)
+        assert slipgen.prior_grid_index(lam) == pytest.approx(j, abs=1e-9)
+    assert slipgen.prior_grid_index(-3.0, b=50.0, c=1.0) == pytest.approx(150.0)
     # the deltas of the grid points sum to delta (sum 1/j^2 = pi^2/6): the partial sum up
     # to 10^6 misses about 6 delta / (pi^2 10^6)
-    partial = sum(theory.grid_delta(0.025, j) for j in range(1, 1_000_001))
+    partial = sum(slipgen.grid_delta(0.025, j) for j in range(1, 1_000_001))
     assert partial == pytest.approx(0.025, rel=1e-6)
-    assert theory.grid_delta(0.025, 1.0) == pytest.approx(6 * 0.025 / math.pi ** 2, rel=1e-15)
+    assert slipgen.grid_delta(0.025, 1.0) == pytest.approx(6 * 0.025 / math.pi ** 2, rel=1e-15)
