@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
+import numpy as np
 
 from autograder.reference import fixture_path
 from autograder.runner import run_checks
@@ -176,14 +177,15 @@ def fixtures_are_fresh(assignment) -> tuple[bool, str]:
 
 
 # ------------------------------------------------------------- hidden leaks
-def calls_of(assignment, hidden: bool) -> dict:
+def calls_of(assignment, hidden: bool, answers: dict | None = None) -> dict:
     """{call key: {(role, fn), ...}} of every call the public or the hidden cases make.
 
     The cases are run on the reference, as the student too, through a wrapper
     that notes the key (``autograder.reference.call_key``) of each call; role
     is "student" (an input the checks give the submission) or "reference" (a
     value they compare with). ``hidden``: the hidden cases alone
-    (``hidden_only``), else the public ones.
+    (``hidden_only``), else the public ones. ``answers``, when given, gets
+    {call key: the reference's answer} of every call on the submission.
     """
     import importlib
     import sys
@@ -198,8 +200,12 @@ def calls_of(assignment, hidden: bool) -> dict:
 
     def wrap(fn, func):
         def call(*args, **kwargs):
-            keys.setdefault(call_key(fn, args, kwargs), set()).add(("student", fn))
-            return func(*args, **kwargs)
+            key = call_key(fn, args, kwargs)
+            keys.setdefault(key, set()).add(("student", fn))
+            value = func(*args, **kwargs)
+            if answers is not None:
+                answers.setdefault(key, (fn, value))
+            return value
         return call
 
     for name in dir(sol):
@@ -223,31 +229,83 @@ def calls_of(assignment, hidden: bool) -> dict:
     return keys
 
 
+def _number_parts(value, depth: int = 0) -> list:
+    """The float arrays a value is made of (an array, a number, a list of numbers: one part;
+    a tuple or list of mixed things: the parts of each), integral ones left out: an integer
+    answer (a count, a small constant) meets other integers by coincidence."""
+    if depth > 6 or isinstance(value, (str, bytes, bool)) or value is None or callable(value):
+        return []
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind == "c":
+            arr = np.stack([arr.real, arr.imag])
+        arr = arr.astype(np.float64) if arr.dtype.kind in "biuf" else None
+    except (TypeError, ValueError):
+        arr = None
+    if arr is not None and arr.size:
+        finite = arr[np.isfinite(arr)]
+        return [arr] if finite.size and not np.all(finite == np.round(finite)) else []
+    if isinstance(value, (list, tuple)):
+        return [part for v in value for part in _number_parts(v, depth + 1)]
+    if isinstance(value, dict):
+        return [part for v in value.values() for part in _number_parts(v, depth + 1)]
+    return []
+
+
+def _same_parts(a, b) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=0.0, equal_nan=True))
+
+
 def hidden_leaks(assignment, entries=None) -> list[str]:
     """What the public fixtures (default: the package's ``hwN.json``) give away of the hidden cases.
 
-    Two kinds of entry leak, one line each:
+    Three kinds of entry leak, one line each:
 
     - a call the hidden cases make on the submission: its recorded value is
       the hidden answer, which a file that replays the fixtures returns;
     - a call the hidden cases make on the reference, recorded although no
       public case makes it (by the ``--plots`` entries): a hidden expected
       value. (A reference call that public cases make too is public anyway.)
+    - an entry under another key whose value is a hidden answer (a slip's
+      value or a grid recorded by a public case that happens to be the answer
+      of a hidden case): the number is there for the reading. Integral values
+      are not compared (they meet by coincidence), nor a hidden answer that a
+      public case asks for too.
 
     Empty: the fixtures hold nothing of the hidden cases.
     """
+    from autograder.sandbox import codec
+
     if entries is None:
         entries = json.loads(fixture_path(assignment).read_text())["entries"]
-    hidden = calls_of(assignment, hidden=True)
-    public = calls_of(assignment, hidden=False)
+    hidden_answers: dict = {}
+    public_answers: dict = {}
+    hidden = calls_of(assignment, hidden=True, answers=hidden_answers)
+    public = calls_of(assignment, hidden=False, answers=public_answers)
     out = []
     for k in sorted(set(entries) & set(hidden)):
         roles = {role for role, _ in hidden[k]}
+        if "student" in roles and any(role == "student" for role, _ in public.get(k, ())):
+            continue   # a public case asks the submission for it too: the answer is public anyway
         if "student" in roles:
             out.append(f"{entries[k]['fn']} ({k}): a hidden case asks the submission for it")
         elif not any(role == "reference" for role, _ in public.get(k, ())):
             out.append(f"{entries[k]['fn']} ({k}): a hidden case's reference value, and no public "
                        "case makes this call")
+    from autograder import catalog
+
+    # what a student has anyway: the public answers and the public cases' inputs
+    published = [p for _, v in public_answers.values() for p in _number_parts(v)]
+    published += [p for spec in catalog.get(assignment).checks for r in spec.resolved if not r.hidden
+                  for p in _number_parts([list(r.case.args), dict(r.case.kwargs)])]
+    secret = [(fn, key, p) for key, (fn, v) in hidden_answers.items() if key not in public_answers
+              for p in _number_parts(v) if not any(_same_parts(p, q) for q in published)]
+    for k in sorted(set(entries) - set(hidden)):
+        parts = _number_parts(codec.decode(entries[k]["value"]))
+        named = sorted({f"{fn} ({key})" for fn, key, p in secret if any(_same_parts(p, q) for q in parts)})
+        if named:
+            out.append(f"{entries[k]['fn']} ({k}): its value is the answer of a hidden case, "
+                       f"{', '.join(named)}")
     return out
 
 

@@ -15,6 +15,7 @@ The second half: the fixtures hold nothing of the hidden cases (no recorded
 call that a hidden case makes on the submission, no hidden reference value
 that only the --plots entries record): course.fixtures.hidden_leaks.
 """
+import math
 import os
 import sys
 from pathlib import Path
@@ -103,9 +104,7 @@ def test_gate_is_not_in_the_report_json():
 # ------------------------------------------------------------ fixtures and hidden cases
 #: leaks a check module's hidden cases make, to be removed there (a hidden case
 #: that asks the submission for a call a public case records): {assignment: functions}
-KNOWN_LEAKS = {
-    "hw8": {"sauer_bound"},              # a hidden sauer_bound case on a public input
-}
+KNOWN_LEAKS: dict[str, set[str]] = {}
 
 
 @pytest.mark.slow
@@ -120,8 +119,9 @@ def test_fixtures_hold_nothing_of_hidden_cases(assignment):
 
 
 def test_a_leak_is_found():
-    """Entries keyed by a hidden case's call to the submission, or by a hidden reference value
-    that no public case asks for (what hw2's plot once recorded), are reported."""
+    """Entries keyed by a hidden case's call to the submission, by a hidden reference value
+    that no public case asks for (what hw2's plot once recorded), or holding a hidden case's
+    answer under another key (a hint's value), are reported."""
     import json
 
     from autograder.reference import call_key, fixture_path
@@ -132,7 +132,12 @@ def test_a_leak_is_found():
     planted = {call_key("edge_of_chaos", (0.0, "tanh"), {}): "asks the submission",
                call_key("length_fixed_point", (1.5, 0.3, "tanh"), {}): "no public case makes this call"}
     fn = {k: "edge_of_chaos" if "submission" in why else "length_fixed_point" for k, why in planted.items()}
-    leaks = hidden_leaks("hw2", {**entries, **{k: {"fn": fn[k], "value": 0.0} for k in planted}})
-    assert len(leaks) == 2
+    planted_entries = {k: {"fn": fn[k], "value": 0.0} for k in planted}
+    # a hint's value under its own key that is the answer of the hidden case erf_no_bias (pi/4)
+    slip_key = call_key("slipgen.planted_edge", ("erf",), {})
+    planted_entries[slip_key] = {"fn": "slipgen.planted_edge", "value": math.pi / 4}
+    planted[slip_key] = "its value is the answer of a hidden case, edge_of_chaos"
+    leaks = hidden_leaks("hw2", {**entries, **planted_entries})
+    assert len(leaks) == 3
     for k, why in planted.items():
         assert any(k in line and why in line for line in leaks), leaks

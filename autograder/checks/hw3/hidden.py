@@ -56,11 +56,13 @@ def test_product_wishart_density_scalar(student, ref, case):
 
 test_product_wishart_density_moments = hidden_cases(PW.test_product_wishart_density_moments, [Case("depth_4", 4)])
 
-test_product_wishart_edge = hidden_cases(PW.test_product_wishart_edge, [Case("depth_3", 3), Case("depth_12", 12)])
+# depths whose edges no public case records: relu_orthogonal_edge(L + 1) = product_wishart_edge(L)
+# = (L + 1)^(L + 1) / L^L, and the public density grids record the edge of depths 1 to 5
+test_product_wishart_edge = hidden_cases(PW.test_product_wishart_edge, [Case("depth_7", 7), Case("depth_12", 12)])
 
 test_fuss_catalan = hidden_cases(PW.test_fuss_catalan, FC_CASES)
 
-test_relu_orthogonal_edge = hidden_cases(PW.test_relu_orthogonal_edge, [Case("depth_4", 4), Case("depth_10", 10)])
+test_relu_orthogonal_edge = hidden_cases(PW.test_relu_orthogonal_edge, [Case("depth_8", 8), Case("depth_10", 10)])
 
 test_jacobian_linear_orthogonal = hidden_cases(PJ.test_jacobian_linear_orthogonal, [Case("linear_orthogonal_L7", 40, 7)])
 

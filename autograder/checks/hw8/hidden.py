@@ -42,7 +42,8 @@ LIN_CASES = [
 FIN_CASES = [Case(kind, _loss_matrix(kind, 82)) for kind in ("losses01_5x12", "uniform_3x8")]
 
 SPEC_CASES = [
-    Case("net_2_9_4_1", _random_net([2, 9, 4, 1], 85), "bartlett"),
+    # not the public case's weights (seed 85): its "M ignored" slip is their complexity with M = 0
+    Case("net_2_9_4_1", _random_net([2, 9, 4, 1], 81), "bartlett"),
     Case("net_2_9_4_1_neyshabur", _random_net([2, 9, 4, 1], 85), "neyshabur"),
     Case("reference_equals_weights", _random_net([5, 6, 1], 87), "bartlett", _random_net([5, 6, 1], 87)),
     Case("single_1x6", _random_net([6, 1], 88), "bartlett"),
