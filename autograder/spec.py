@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 import types
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
@@ -142,6 +142,13 @@ def rejects(function: str, exc_type: type[BaseException] | str = ValueError, *, 
     body.__module__ = module
     body.__doc__ = f"{function} raises {getattr(exc_type, '__name__', exc_type)} on invalid input."
     return check(function, points=points, cases=cases, hidden=hidden, timeout=timeout, aspect=aspect)(body)
+
+
+def case_input(table: Mapping[str, Callable[..., Any]], spec: Any, *args: Any) -> Any:
+    """A case's input given either way: a public case names a builder of ``table`` (called
+    with ``args``), a hidden case carries its input itself (hidden.py adds nothing to a
+    public table)."""
+    return table[spec](*args) if isinstance(spec, str) else spec
 
 
 def hidden_cases(test, cases):

@@ -126,3 +126,14 @@ def test_rejects_passes_on_the_exception_and_fails_otherwise(registry):
         body(_Student(_raising("KeyError")), None, case)
     with pytest.raises(CheckFailure, match="expected ValueError to be raised, but it returned 2"):
         body(_Student(lambda *a, **k: 2.0), None, case)
+
+
+def test_case_input_builds_a_named_input_or_takes_the_data():
+    from autograder.spec import case_input
+
+    table = {"ones": lambda n: np.ones(n)}
+    assert case_input(table, "ones", 3).tolist() == [1.0, 1.0, 1.0]
+    data = np.arange(4.0)
+    assert case_input(table, data, 3) is data
+    with pytest.raises(KeyError):
+        case_input(table, "twos", 3)

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from autograder.api import (Case, Slip, check, close, expect_array, expect_reproducible, expect_seed_used,
+from autograder.api import (Case, Slip, case_input, check, close, expect_array, expect_reproducible, expect_seed_used,
                             fail, rejects, stats)
 
 TITLE = "Free probability: freeness, Stieltjes, R- and S-transforms, chi_1^L"
@@ -48,12 +48,6 @@ Z_TRACE = stats.z_of_ffp(1e-5)
 
 #: what a seeded simulation's determinism check advises
 SEED_ADVICE = "Next: draw only from np.random.default_rng(seed)."
-
-
-def case_input(table, spec, *args):
-    """A case's input: a public case names a builder of ``table`` (called with ``args``);
-    a hidden case carries its input itself."""
-    return table[spec](*args) if isinstance(spec, str) else spec
 
 
 def expect_complex(got, shape, what):

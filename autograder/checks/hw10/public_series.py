@@ -5,9 +5,10 @@ import math
 
 import numpy as np
 
-from autograder.api import Case, Slip, check, close, expect_array, expect_scalar, expect_sequence, fail, rejects
+from autograder.api import (Case, Slip, case_input, check, close, expect_array, expect_scalar, expect_sequence,
+                            fail, rejects)
 
-from autograder.checks.hw10.public import RTOL_CHI, RTOL_SERIES, RTOL_SUMS, case_input
+from autograder.checks.hw10.public import RTOL_CHI, RTOL_SERIES, RTOL_SUMS
 
 
 def discrete_moments(K):

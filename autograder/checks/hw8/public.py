@@ -163,14 +163,13 @@ def test_rademacher_linear_bound(student, ref, case):
           slips=[Slip(t, v) for t, v in zip(texts, ref.slipgen.lin_bound_slips(X, B))])
 
 
-@check("rademacher_linear", points=1.0, aspect="mean", cases=LIN_CASES, stochastic=True, ffp=6.8e-6)
-def test_rademacher_linear_mean(student, ref, case, grader_seed):
-    kind, shape, B = case.args
-    X = _matrix(kind, shape, 81)
+def seeded_estimates(draw, grader_seed):
+    """The estimates of ``draw(seed) -> (estimate, bound)`` at N_SEEDS_MC seeds, after checking
+    that the same seed gives the same pair and that the seeds do not all give one estimate."""
+    __tracebackhide__ = True
     seeds = [1000 * grader_seed + k for k in range(N_SEEDS_MC)]   # disjoint across grader seeds
-    calls = [two_numbers(student.rademacher_linear(X, B, N_MC, s), "(estimate, bound)") for s in seeds]
-    again = student.rademacher_linear(X, B, N_MC, seeds[0])
-    expect_reproducible(tuple(np.asarray(calls[0], dtype=float)), tuple(np.asarray(again, dtype=float)),
+    calls = [two_numbers(draw(s), "(estimate, bound)") for s in seeds]
+    expect_reproducible(tuple(np.asarray(calls[0], dtype=float)), tuple(np.asarray(draw(seeds[0]), dtype=float)),
                         "results: the seed is ignored",
                         advice="Next: draw only from np.random.default_rng(seed), never from np.random's "
                                "global state or an unseeded generator.")
@@ -178,6 +177,14 @@ def test_rademacher_linear_mean(student, ref, case, grader_seed):
     expect_seed_used(est, np.full_like(est, est[0]),   # every seed alike
                      message=f"{N_SEEDS_MC} different seeds gave the same estimate {est[0]:.6g}: the seed is "
                              "ignored (or nothing is random). Next: draw the signs from np.random.default_rng(seed).")
+    return est
+
+
+@check("rademacher_linear", points=1.0, aspect="mean", cases=LIN_CASES, stochastic=True, ffp=6.8e-6)
+def test_rademacher_linear_mean(student, ref, case, grader_seed):
+    kind, shape, B = case.args
+    X = _matrix(kind, shape, 81)
+    est = seeded_estimates(lambda s: student.rademacher_linear(X, B, N_MC, s), grader_seed)
     mean, sd = ref.slipgen.lin_exact(X, B)
     m = shape[1]
     mc_verdict(est.mean(), mean, sd / math.sqrt(N_SEEDS_MC * N_MC),
@@ -254,17 +261,7 @@ def test_rademacher_finite_bound(student, ref, case):
 @check("rademacher_finite", points=1.0, aspect="mean", cases=FIN_CASES, stochastic=True, ffp=6.8e-6)
 def test_rademacher_finite_mean(student, ref, case, grader_seed):
     (H,) = case.args
-    seeds = [1000 * grader_seed + k for k in range(N_SEEDS_MC)]   # disjoint across grader seeds
-    calls = [two_numbers(student.rademacher_finite(H, N_MC, s), "(estimate, bound)") for s in seeds]
-    again = student.rademacher_finite(H, N_MC, seeds[0])
-    expect_reproducible(tuple(np.asarray(calls[0], dtype=float)), tuple(np.asarray(again, dtype=float)),
-                        "results: the seed is ignored",
-                        advice="Next: draw only from np.random.default_rng(seed), never from np.random's "
-                               "global state or an unseeded generator.")
-    est = np.array([c[0] for c in calls], dtype=float)
-    expect_seed_used(est, np.full_like(est, est[0]),   # every seed alike
-                     message=f"{N_SEEDS_MC} different seeds gave the same estimate {est[0]:.6g}: the seed is "
-                             "ignored (or nothing is random). Next: draw the signs from np.random.default_rng(seed).")
+    est = seeded_estimates(lambda s: student.rademacher_finite(H, N_MC, s), grader_seed)
     mean, sd = ref.slipgen.fin_exact(H)
     mc_verdict(est.mean(), mean, sd / math.sqrt(N_SEEDS_MC * N_MC),
                 f"your mean estimate over {N_SEEDS_MC} seeds (n_samples={N_MC})", slips=[

@@ -5,7 +5,6 @@ failing case can be rebuilt by hand.
 """
 
 import math
-from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,12 +31,6 @@ def random_cov(seed: int, k: int = 4) -> np.ndarray:
     """A well-conditioned k x k covariance A A^T / k + 0.3 I, A standard normal at ``seed``."""
     A = np.random.default_rng(seed).standard_normal((k, k))
     return A @ A.T / k + 0.3 * np.eye(k)
-
-
-def case_input(table: Mapping[str, Callable[..., Any]], spec: Any, *args: Any) -> Any:
-    """A case's input: a public case names a builder of ``table`` (called with ``args``);
-    a hidden case carries its input itself."""
-    return table[spec](*args) if isinstance(spec, str) else spec
 
 
 def loglog_slope(widths: Any, means: Any, ses: Any) -> tuple[float, float]:

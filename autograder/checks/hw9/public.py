@@ -27,10 +27,10 @@ import math
 
 import numpy as np
 
-from autograder.api import (Case, Slip, check, close, expect_array, expect_reproducible, expect_scalar,
-                            expect_seed_used, expect_sequence, fail, rejects, stats)
+from autograder.api import (Case, Slip, case_input, check, close, expect_array, expect_reproducible,
+                            expect_scalar, expect_seed_used, expect_sequence, fail, rejects, stats)
 
-from autograder.checks.hw9.common import (case_input, grader_inputs, grader_weights, loglog_slope,
+from autograder.checks.hw9.common import (grader_inputs, grader_weights, loglog_slope,
                                          sd_and_log_se)
 from autograder.checks.hw9.diagnosis import named_by_mean
 

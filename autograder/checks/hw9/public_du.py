@@ -5,10 +5,10 @@ import math
 import numpy as np
 from scipy import stats as st
 
-from autograder.api import (Case, Slip, check, close, expect_array, expect_scalar, expect_sequence, fail,
+from autograder.api import (Case, Slip, case_input, check, close, expect_array, expect_scalar, expect_sequence, fail,
                             rejects, stats)
 
-from autograder.checks.hw9.common import case_input, grader_inputs, loglog_slope, unit_columns
+from autograder.checks.hw9.common import grader_inputs, loglog_slope, unit_columns
 from autograder.checks.hw9.public import ATOL_GRAM, FFP_CASE, GPU_TRAIN_FACTOR, RTOL_GRAM, RTOL_SOLVE, expect_seeded
 
 # ================================================================ gram_infinity

@@ -128,6 +128,16 @@ def corr_slopes(widths, means, ses):
     return [loglog_slope(widths, m, s) for m, s in raw]
 
 
+def student_sweep(student, y, widths, seed, act, lr, device):
+    """The student's correction_sweep on CORR_X: its shape (widths, n_seeds, 3), finite."""
+    __tracebackhide__ = True
+    got = expect_array(student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
+                       (len(widths), CORR_SEEDS, 3), "the sweep (widths, n_seeds, 3)")
+    if not np.all(np.isfinite(got)):
+        fail("your sweep contains NaN or inf.", advice="Next: call tangent_tensors on one net of the smallest width and look for an overflow or a 0/0.")
+    return got
+
+
 @check("correction_sweep", points=1.0, stochastic=True, ffp=FFP_CASE, timeout=60, cases=[
     Case("linear_y0", "linear", 1.0)])
 def test_correction_sweep_linear(student, ref, case, grader_seed, device):
@@ -136,10 +146,7 @@ def test_correction_sweep_linear(student, ref, case, grader_seed, device):
     widths = corr_widths(device)
     seed = 7919 * grader_seed + 29
     y = np.zeros(CORR_X.shape[1])
-    got = expect_array(student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
-                       (len(widths), CORR_SEEDS, 3), "the sweep (widths, n_seeds, 3)")
-    if not np.all(np.isfinite(got)):
-        fail("your sweep contains NaN or inf.", advice="Next: call tangent_tensors on one net of the smallest width and look for an overflow or a 0/0.")
+    got = student_sweep(student, y, widths, seed, act, lr, device)
     means, ses = corr_stats(got, widths)
     theory = ref.slipgen.linear_net_corrections(CORR_X, lr)
     names = ["n E dTheta/dt(x_1, x_1)", "n^2 E O_3(x_1, x_1, x_1)^2", "n E O_4(x_1, x_1, x_1, x_1)"]
@@ -187,10 +194,7 @@ def test_correction_sweep_tanh(student, ref, case, grader_seed, device):
     widths = corr_widths(device)
     seed = 7919 * grader_seed + 31
     y = np.array([0.5, -0.3, 0.8])
-    got = expect_array(student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
-                       (len(widths), CORR_SEEDS, 3), "the sweep (widths, n_seeds, 3)")
-    if not np.all(np.isfinite(got)):
-        fail("your sweep contains NaN or inf.", advice="Next: call tangent_tensors on one net of the smallest width and look for an overflow or a 0/0.")
+    got = student_sweep(student, y, widths, seed, act, lr, device)
     expect_seeded(got, student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed, act, lr, device=device),
                   student.correction_sweep(CORR_X, y, widths, CORR_SEEDS, seed + 1, act, lr, device=device),
                   "correction_sweep")
