@@ -202,6 +202,11 @@ def _sandbox_autograde():
                                         file=Path(task["filename"]))
             rec = make_record(sub, {"sha256": task["sha256"]}, grade_task(task))
             if rec["status"] == "error":
+                # a grader-side failure (the grading process lost, the sandbox not started) is
+                # graded once more, as `course grade` grades an "error" record again on its next run
+                self.log.warning("%s/%s: %s; grading it once more", student, hw, rec["message"])
+                rec = make_record(sub, {"sha256": task["sha256"]}, grade_task(task))
+            if rec["status"] == "error":
                 raise GradingError(f"{student}/{hw}: {rec['message']} (a problem of the grader, not of "
                                    "the notebook; run `nbgrader autograde` again)")
             return rec

@@ -97,7 +97,11 @@ def nbgrader(course_dir, *args, timeout=1800):
     cmd = [sys.executable, "-m", "nbgrader", *args]
     proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
-        raise click.ClickException(f"`nbgrader {' '.join(args)}` failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        # nbgrader logs the traceback of a failed submission before its summary lines, and
+        # SQLAlchemy's warnings in between; keep the traceback in view, not the warnings
+        err = "\n".join(line for line in proc.stderr.splitlines()
+                         if "SAWarning" not in line and not line.startswith("  for notebook in"))
+        raise click.ClickException(f"`nbgrader {' '.join(args)}` failed:\n{proc.stdout[-3000:]}\n{err[-12000:]}")
     return proc
 
 

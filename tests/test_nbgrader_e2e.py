@@ -320,3 +320,30 @@ def test_a_notebook_over_its_time_scores_0_with_the_reason(graded_class):
     assert graded and all(determine_grade(c)[0] == 0 for c in graded)
     first = "".join(o.get("text", "") for o in graded[0].outputs)
     assert "longer than 5 s" in first and "Next:" in first
+
+
+def test_a_grader_failure_is_graded_once_more_then_reported(tmp_path, monkeypatch):
+    """A grader-side error (the grading process lost) is graded a second time, as `course grade`
+    does on its next run; a second error stops autograde with the grader's message."""
+    import nbformat
+    from traitlets.config import Config
+
+    import course.grading.worker as worker
+    from autograder.nbgrader_ext import GradingError, SandboxAutograde
+
+    lost = {"status": "error", "message": "the grading process stopped without an answer (exit code -9)",
+            "seconds": 0.1, "worker": "w", "sha256": ""}
+    replies = []
+
+    def fake(task):
+        replies.append(task["student"])
+        return dict(lost, sha256=task["sha256"])
+
+    monkeypatch.setattr(worker, "grade_task", fake)
+    cfg = Config()
+    cfg.CourseDirectory.root = str(tmp_path)
+    pre = SandboxAutograde(config=cfg)
+    resources = {"nbgrader": {"assignment": "hw1", "student": "s", "notebook": "hw1", "db_url": ""}}
+    with pytest.raises(GradingError, match="stopped without an answer"):
+        pre.grade(nbformat.v4.new_notebook(), resources)
+    assert replies == ["s", "s"]
